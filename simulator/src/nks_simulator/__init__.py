@@ -1,0 +1,1 @@
+"""NKS API simulator."""
