@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One method per operation of the NKS API v2 guide.
+
+Each method names the guide section it implements, sends exactly one request
+through :class:`~._client.NksClient` and returns the decoded answer. "Not
+found" reads return ``None`` instead of raising, so callers can tell "absent"
+from "failed". No Ansible here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
+from ._client import NksConflict, NksNotFound
+from ._validation import is_uuid
+
+CONTROL_PLANE = "default-master"
+DEFAULT_WORKER = "default-worker"
+DEFAULT_NODEGROUPS = (CONTROL_PLANE, DEFAULT_WORKER)
+
+
+class AmbiguousName(Exception):
+    """A name matches several clusters; the message lists their UUIDs."""
+
+
+def _q(value):
+    return quote(str(value), safe="")
+
+
+class NksApi(object):
+    """The guide's operations over one :class:`NksClient`.
+
+    :param client: an authenticated-on-demand ``NksClient``.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self._supports = None
+
+    # -- clusters -----------------------------------------------------------
+
+    def list_clusters(self):
+        """List Clusters: ``GET /v1/clusters``. Returns a ``list`` of cluster dicts."""
+        return self.client.get("/v1/clusters").get("clusters") or []
+
+    def get_cluster(self, cluster_id):
+        """Get a Cluster: ``GET /v1/clusters/{CLUSTER_ID_OR_NAME}``.
+
+        :returns: the cluster ``dict``, or ``None`` on 404.
+        """
+        try:
+            return self.client.get("/v1/clusters/%s" % _q(cluster_id))
+        except NksNotFound:
+            return None
+
+    def find_cluster(self, name_or_id):
+        """Find a cluster by UUID or by exact name.
+
+        A UUID is fetched directly; a name is looked up in the cluster list
+        (NKS_API_NOTES: names may not be unique), then fetched for full detail.
+
+        :returns: the full cluster ``dict`` or ``None``.
+        :raises AmbiguousName: when several clusters carry the name.
+        """
+        if is_uuid(name_or_id):
+            found = self.get_cluster(name_or_id)
+            if found is not None:
+                return found
+        matches = [c for c in self.list_clusters() if c.get("name") == name_or_id]
+        if len(matches) > 1:
+            raise AmbiguousName("%d clusters are named %r (%s); give the UUID instead"
+                                % (len(matches), name_or_id,
+                                   ", ".join(sorted(c.get("uuid", "?") for c in matches))))
+        if not matches:
+            return None
+        return self.get_cluster(matches[0]["uuid"])
+
+    def create_cluster(self, body):
+        """Create a Cluster: ``POST /v1/clusters``. Returns ``{"uuid": ...}`` (never retried)."""
+        return self.client.request("POST", "/v1/clusters", body, safe=False)
+
+    def delete_cluster(self, cluster_id):
+        """Delete a Cluster: ``DELETE /v1/clusters/{CLUSTER_ID_OR_NAME}``.
+
+        :returns: ``True`` when the delete was accepted, ``False`` when the cluster was already gone.
+        """
+        try:
+            self.client.request("DELETE", "/v1/clusters/%s" % _q(cluster_id))
+        except NksNotFound:
+            return False
+        return True
+
+    def resize(self, cluster_id, nodegroup, node_count, nodes_to_remove=None):
+        """Resize: ``POST /v1/clusters/{id}/actions/resize``."""
+        body = {"nodegroup": nodegroup, "node_count": int(node_count)}
+        if nodes_to_remove:
+            body["nodes_to_remove"] = list(nodes_to_remove)
+        return self.client.request("POST", "/v1/clusters/%s/actions/resize" % _q(cluster_id), body)
+
+    def get_kubeconfig(self, cluster_id):
+        """Get kubeconfig of a Cluster: ``GET /v1/clusters/{id}/config``. Returns the YAML text."""
+        return self.client.get("/v1/clusters/%s/config" % _q(cluster_id)).get("config") or ""
+
+    def update_cni(self, cluster_id, body):
+        """Change Cluster CNI: ``POST /v1/clusters/{id}/actions/cni_update``."""
+        return self.client.request("POST", "/v1/clusters/%s/actions/cni_update" % _q(cluster_id), body)
+
+    def get_ipacl(self, cluster_id):
+        """Get Cluster API Endpoint IP Access Control: ``GET /v1/clusters/{id}/api_ep_ipacl``."""
+        return self.client.get("/v1/clusters/%s/api_ep_ipacl" % _q(cluster_id))
+
+    def set_ipacl(self, cluster_id, body):
+        """Enforce IP Access Control to Cluster API Endpoints: ``POST /v1/clusters/{id}/api_ep_ipacl``.
+
+        Setting a whole ACL is idempotent, so the call may be repeated on 5xx.
+        """
+        return self.client.request("POST", "/v1/clusters/%s/api_ep_ipacl" % _q(cluster_id), body,
+                                   safe=True)
+
+    def renew_certificate(self, cluster_id, term_of_validity):
+        """Renew Cluster Certificate: ``PATCH /v1/certificates/{id}`` (validity in years, 1..5)."""
+        return self.client.request("PATCH", "/v1/certificates/%s" % _q(cluster_id),
+                                   {"term_of_validity": int(term_of_validity)})
+
+    def update_sgw(self, cluster_id, ncr_sgw, obs_sgw):
+        """Change Service Gateway: ``POST /v1/clusters/{id}/actions/update_sgw``."""
+        return self.client.request("POST", "/v1/clusters/%s/actions/update_sgw" % _q(cluster_id),
+                                   {"ncr_sgw": ncr_sgw, "obs_sgw": obs_sgw})
+
+    def list_events(self, cluster_uuid):
+        """View Task History List: ``GET /v1/clusters/{CLUSTER_UUID}/events``; ``[]`` on 404."""
+        try:
+            return self.client.get("/v1/clusters/%s/events" % _q(cluster_uuid)).get("events") or []
+        except NksNotFound:
+            return []
+
+    def get_event(self, cluster_uuid, event_uuid):
+        """Task history detail: ``GET /v1/clusters/{CLUSTER_UUID}/events/{EVENT_UUID}``; ``None`` on 404."""
+        try:
+            return self.client.get("/v1/clusters/%s/events/%s" % (_q(cluster_uuid), _q(event_uuid)))
+        except NksNotFound:
+            return None
+
+    # -- node groups ----------------------------------------------------------
+
+    def list_nodegroups(self, cluster_id):
+        """List Node Groups: ``GET /v1/clusters/{id}/nodegroups``; ``[]`` when the cluster is gone."""
+        try:
+            return self.client.get("/v1/clusters/%s/nodegroups" % _q(cluster_id)).get("nodegroups") or []
+        except NksNotFound:
+            return []
+
+    def get_nodegroup(self, cluster_id, nodegroup):
+        """Get a Node Group: ``GET /v1/clusters/{id}/nodegroups/{NODEGROUP_ID_OR_NAME}``; ``None`` on 404."""
+        try:
+            return self.client.get("/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)))
+        except NksNotFound:
+            return None
+
+    def create_nodegroup(self, cluster_id, body):
+        """Create a Node Group: ``POST /v1/clusters/{id}/nodegroups`` (never retried)."""
+        return self.client.request("POST", "/v1/clusters/%s/nodegroups" % _q(cluster_id), body,
+                                   safe=False)
+
+    def delete_nodegroup(self, cluster_id, nodegroup):
+        """Delete a Node Group: ``DELETE .../nodegroups/{ng}``. ``False`` when already gone."""
+        try:
+            self.client.request("DELETE", "/v1/clusters/%s/nodegroups/%s"
+                                % (_q(cluster_id), _q(nodegroup)))
+        except NksNotFound:
+            return False
+        return True
+
+    def node_action(self, cluster_id, nodegroup, action, node_ids):
+        """Stop a Node Group / Start a Node: ``POST .../nodegroups/{ng}/{stop_node|start_node}``.
+
+        :param str action: ``stop_node`` or ``start_node``.
+        :param list node_ids: node instance UUIDs (sent colon-separated).
+        """
+        return self.client.request("POST", "/v1/clusters/%s/nodegroups/%s/%s"
+                                   % (_q(cluster_id), _q(nodegroup), action),
+                                   {"node_list": ":".join(node_ids)})
+
+    def get_autoscale(self, cluster_id, nodegroup):
+        """View Autoscaler Configuration of a Node Group: ``GET .../nodegroups/{ng}/autoscale``."""
+        return self.client.get("/v1/clusters/%s/nodegroups/%s/autoscale" % (_q(cluster_id), _q(nodegroup)))
+
+    def set_autoscale(self, cluster_id, nodegroup, body):
+        """Change Autoscaler Configuration of a Node Group: ``POST .../nodegroups/{ng}/autoscale``."""
+        return self.client.request("POST", "/v1/clusters/%s/nodegroups/%s/autoscale"
+                                   % (_q(cluster_id), _q(nodegroup)), body)
+
+    def upgrade(self, cluster_id, nodegroup, version, num_buffer_nodes=None,
+                num_max_unavailable_nodes=None):
+        """Upgrade a Cluster: ``POST .../nodegroups/{ng}/upgrade`` (``default-master`` = control plane)."""
+        body = {"version": version}
+        if num_buffer_nodes is not None:
+            body["num_buffer_nodes"] = int(num_buffer_nodes)
+        if num_max_unavailable_nodes is not None:
+            body["num_max_unavailable_nodes"] = int(num_max_unavailable_nodes)
+        return self.client.request("POST", "/v1/clusters/%s/nodegroups/%s/upgrade"
+                                   % (_q(cluster_id), _q(nodegroup)), body)
+
+    def set_userscript(self, cluster_id, nodegroup, contents):
+        """Change User Script: ``POST .../nodegroups/{ng}/userscript``."""
+        return self.client.request("POST", "/v1/clusters/%s/nodegroups/%s/userscript"
+                                   % (_q(cluster_id), _q(nodegroup)), {"contents": contents})
+
+    def change_flavor(self, cluster_id, nodegroup, flavor_id, num_buffer_nodes=None,
+                      num_max_unavailable_nodes=None):
+        """Change Instance Flavor: ``PATCH .../nodegroups/{ng}`` with ``type: flavor_id``."""
+        body = {"type": "flavor_id", "flavor_id": flavor_id}
+        if num_buffer_nodes is not None:
+            body["num_buffer_nodes"] = int(num_buffer_nodes)
+        if num_max_unavailable_nodes is not None:
+            body["num_max_unavailable_nodes"] = int(num_max_unavailable_nodes)
+        return self.client.request("PATCH", "/v1/clusters/%s/nodegroups/%s"
+                                   % (_q(cluster_id), _q(nodegroup)), body)
+
+    # -- other ------------------------------------------------------------------
+
+    def supports(self):
+        """See the Supported Kubernetes Versions: ``GET /v1/supports`` (cached per client).
+
+        :returns: ``{"supported_k8s": {version: bool}, "supported_event_type": {...}}``.
+        """
+        if self._supports is None:
+            self._supports = self.client.get("/v1/supports")
+        return self._supports
+
+    def supported_versions(self):
+        """``supported_k8s`` of ``/v1/supports``: ``{"v1.27.3": True, ...}``."""
+        return self.supports().get("supported_k8s") or {}
+
+
+__all__ = ["NksApi", "AmbiguousName", "NksConflict", "CONTROL_PLANE", "DEFAULT_WORKER",
+           "DEFAULT_NODEGROUPS"]

@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one engine every mutating module runs on.
+
+``find -> desired -> plan (diff) -> check mode ? predict : apply -> wait -> result + diff``
+
+A module describes its resource with a :class:`Resource` subclass (how to find,
+view, create, delete it, and which in-place :class:`Change` objects its options
+call for); :class:`StateMachine` does the rest the same way for every module:
+attaching to operations already running, recovering a create whose answer was
+lost, check mode, diff mode and waiting. No Ansible imports here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ._client import NksApiError, NksConnectionError, backoff_delays, sleep
+
+RETRYABLE_CREATE_STATUSES = (429, 500, 502, 503, 504)
+
+
+class NksWaitTimeout(Exception):
+    """``wait_timeout`` passed before the resource settled.
+
+    :ivar str resource: e.g. ``cluster 'demo'``. :ivar str status: last status seen.
+    :ivar float waited: seconds waited.
+    """
+
+    def __init__(self, resource, status, waited):
+        self.resource = resource
+        self.status = status
+        self.waited = round(waited, 1)
+        super(NksWaitTimeout, self).__init__(
+            "timed out after %.0f s waiting for %s; last status %s. The operation goes on in NKS:"
+            " run again (the module attaches to it) or raise wait_timeout"
+            % (waited, resource, status))
+
+
+class NksOperationFailed(Exception):
+    """The resource ended in a ``*_FAILED`` status.
+
+    :ivar str resource: :ivar str status: :ivar str reason: the API's ``status_reason``.
+    """
+
+    def __init__(self, resource, status, reason):
+        self.resource = resource
+        self.status = status
+        self.reason = reason
+        super(NksOperationFailed, self).__init__("%s is %s: %s" % (resource, status,
+                                                                   reason or "no status_reason given"))
+
+
+def status_of(obj):
+    """The ``status`` of an API object, ``""`` when absent."""
+    return (obj or {}).get("status") or ""
+
+
+def in_progress(obj):
+    """``True`` while an operation runs on the object (``*_IN_PROGRESS``)."""
+    return status_of(obj).endswith("_IN_PROGRESS")
+
+
+def failed(obj):
+    """``True`` when the object's last operation failed (``*_FAILED``)."""
+    return status_of(obj).endswith("_FAILED")
+
+
+class Waiter(object):
+    """Poll a resource until it settles, with capped, jittered backoff.
+
+    :param float timeout: seconds before :class:`NksWaitTimeout`.
+    :param float initial: first delay (s). :param float maximum: longest delay (s).
+    :param float not_found_grace: seconds a freshly created resource may still
+        answer 404 (NKS_API_NOTES: "right after a 202 create a GET can briefly 404").
+    """
+
+    def __init__(self, timeout, initial=1.0, factor=1.5, maximum=10.0, not_found_grace=30.0,
+                 clock=time.monotonic, sleeper=sleep):
+        self.timeout = timeout
+        self.initial = initial
+        self.factor = factor
+        self.maximum = maximum
+        self.not_found_grace = not_found_grace
+        self.clock = clock
+        self.sleeper = sleeper
+        self.polls = 0
+
+    def until_settled(self, fetch, resource):
+        """Wait until ``fetch()`` shows no operation in progress.
+
+        :param fetch: callable returning the API object, or ``None`` on 404.
+        :param str resource: name used in errors, e.g. ``cluster 'demo'``.
+        :returns: the settled object (``*_COMPLETE`` or another final status).
+        :raises NksOperationFailed: on ``*_FAILED`` (with ``status_reason``).
+        :raises NksWaitTimeout: when the timeout passes first.
+        """
+        start = self.clock()
+        delays = backoff_delays(self.initial, self.factor, self.maximum)
+        obj = fetch()
+        while True:
+            if obj is None:
+                if self.clock() - start > self.not_found_grace:
+                    raise NksOperationFailed(resource, "NOT_FOUND", "it disappeared while waiting")
+            elif failed(obj):
+                raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
+            elif not in_progress(obj):
+                return obj
+            self._pause(start, resource, obj, delays)
+            obj = fetch()
+
+    def until_gone(self, fetch, resource):
+        """Wait until ``fetch()`` returns ``None`` (404): a delete finished.
+
+        :raises NksOperationFailed: on ``DELETE_FAILED``. :raises NksWaitTimeout:
+        """
+        start = self.clock()
+        delays = backoff_delays(self.initial, self.factor, self.maximum)
+        obj = fetch()
+        while obj is not None:
+            if failed(obj):
+                raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
+            self._pause(start, resource, obj, delays)
+            obj = fetch()
+        return None
+
+    def _pause(self, start, resource, obj, delays):
+        elapsed = self.clock() - start
+        if elapsed >= self.timeout:
+            raise NksWaitTimeout(resource, status_of(obj) or "NOT_FOUND", elapsed)
+        self.polls += 1
+        self.sleeper(min(next(delays), max(0.0, self.timeout - elapsed)))
+
+
+class Change(object):
+    """One in-place change a module will make.
+
+    :param str name: the option that calls for it, e.g. ``node_count``.
+    :param before: current typed value. :param after: desired typed value.
+    :param apply: callable sending the API request(s).
+    :param bool waits: the request starts an asynchronous operation to wait for.
+    """
+
+    def __init__(self, name, before, after, apply, waits=True):
+        self.name = name
+        self.before = before
+        self.after = after
+        self.apply = apply
+        self.waits = waits
+
+    def __repr__(self):
+        return "Change(%s: %r -> %r)" % (self.name, self.before, self.after)
+
+
+class Resource(object):
+    """What a module tells the engine about its resource. Override what applies.
+
+    Objects passed around are the API's own dicts; :meth:`view` turns one into
+    the typed, secret-free dict that modules return and diff.
+    """
+
+    kind = "resource"
+
+    def describe(self):
+        """Name used in messages, e.g. ``cluster 'demo'``."""
+        return self.kind
+
+    def find(self):
+        """Return the API object, or ``None`` when it does not exist."""
+        raise NotImplementedError
+
+    def fetch(self, obj):
+        """Re-read ``obj`` (by UUID); ``None`` on 404. Defaults to :meth:`find`."""
+        return self.find()
+
+    def view(self, obj):
+        """Typed result ``dict`` of an API object (``None`` for ``None``)."""
+        raise NotImplementedError
+
+    def validate_create(self):
+        """Check options for a create; raise ``ValidationError`` before any request."""
+
+    def create(self):
+        """Send the create request; return the API's answer (with ``uuid``)."""
+        raise NotImplementedError
+
+    def predict_create(self):
+        """Typed view the create would produce (check mode)."""
+        raise NotImplementedError
+
+    def plan(self, obj):
+        """List the :class:`Change` objects ``obj`` needs; raise ``ValidationError`` for
+        differences that cannot be made in place."""
+        return []
+
+    def delete(self, obj):
+        """Send the delete request."""
+        raise NotImplementedError
+
+
+class StateMachine(object):
+    """Run a :class:`Resource` to ``present`` or ``absent``.
+
+    :param resource: the module's :class:`Resource`.
+    :param bool check_mode: predict, send nothing that changes anything.
+    :param bool wait: wait for operations this run starts.
+    :param waiter: a :class:`Waiter` (its timeout is ``wait_timeout``).
+    :param int create_attempts: how often a create is tried when its answer
+        was lost or refused with 429/5xx; before each new try the resource is
+        looked up by name, so a create that did happen is never repeated.
+    """
+
+    def __init__(self, resource, check_mode, wait, waiter, create_attempts=3, sleeper=sleep):
+        self.resource = resource
+        self.check_mode = check_mode
+        self.wait = wait
+        self.waiter = waiter
+        self.create_attempts = create_attempts
+        self.sleeper = sleeper
+        self.changes = []
+
+    def _settle(self, obj):
+        return self.waiter.until_settled(lambda: self.resource.fetch(obj), self.resource.describe())
+
+    def present(self):
+        """Converge to ``present``.
+
+        :returns: ``(changed, obj_or_none, before_view, after_view)``; in check
+            mode ``obj`` is the current object (or ``None``) and ``after_view``
+            the prediction.
+        """
+        res = self.resource
+        obj = res.find()
+        if obj is not None and in_progress(obj):
+            obj = self._settle(obj)  # attach to the running operation
+        if obj is None:
+            res.validate_create()
+            if self.check_mode:
+                return True, None, None, res.predict_create()
+            obj = self._create()
+            if self.wait:
+                obj = self._settle(obj)
+            return True, obj, None, res.view(obj)
+        if status_of(obj) == "CREATE_FAILED":
+            raise_failed(res, obj)
+        before = res.view(obj)
+        self.changes = res.plan(obj)
+        if not self.changes:
+            return False, obj, before, before
+        if self.check_mode:
+            after = dict(before)
+            for change in self.changes:
+                after[change.name] = change.after
+            return True, obj, before, after
+        for index, change in enumerate(self.changes):
+            change.apply(obj)
+            last = index == len(self.changes) - 1
+            if change.waits and (self.wait or not last):
+                obj = self._settle(obj)
+            else:
+                obj = res.fetch(obj) or obj
+        return True, obj, before, res.view(obj)
+
+    def absent(self):
+        """Converge to ``absent``.
+
+        :returns: ``(changed, before_view)``.
+        """
+        res = self.resource
+        obj = res.find()
+        if obj is None:
+            return False, None
+        before = res.view(obj)
+        if status_of(obj) == "DELETE_IN_PROGRESS":
+            if self.wait and not self.check_mode:
+                self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            return False, before
+        if self.check_mode:
+            return True, before
+        if in_progress(obj):
+            obj = self._settle_any(obj)
+            if obj is None:
+                return False, before
+        res.delete(obj)
+        if self.wait:
+            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+        return True, before
+
+    def _settle_any(self, obj):
+        """Wait for a running operation before deleting; a failure is fine here."""
+        try:
+            return self._settle(obj)
+        except NksOperationFailed:
+            return self.resource.fetch(obj)
+
+    def _create(self):
+        """Create, recovering from a lost or refused answer without duplicates."""
+        res = self.resource
+        delays = backoff_delays(1.0, 2.0, 8.0)
+        for attempt in range(1, self.create_attempts + 1):
+            try:
+                answer = res.create()
+            except NksConnectionError:
+                if attempt == self.create_attempts:
+                    raise
+            except NksApiError as exc:
+                if exc.status not in RETRYABLE_CREATE_STATUSES or attempt == self.create_attempts:
+                    raise
+            else:
+                return self._created(answer)
+            # The request may or may not have been carried out: look before trying again.
+            self.sleeper(next(delays))
+            found = res.find()
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _created(self, answer):
+        """Object to wait on after a create answered ``answer``."""
+        obj = dict(answer or {})
+        obj.setdefault("status", "CREATE_IN_PROGRESS")
+        fetched = self.resource.fetch(obj)
+        return fetched if fetched is not None else obj
+
+
+def raise_failed(resource, obj):
+    """Raise :class:`NksOperationFailed` for an object found in a ``*_FAILED`` status."""
+    raise NksOperationFailed(resource.describe(), status_of(obj), (obj.get("status_reason") or "")
+                             + " (fix the cause, then delete it with state=absent and run again)")
+
+
+def diff_result(before, after):
+    """The ``diff`` return value: ``{"before": ..., "after": ...}`` (``{}`` for absent)."""
+    return {"before": before or {}, "after": after or {}}

@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ansible glue shared by every module: common options, the client, errors.
+
+A module subclasses :class:`NksModule`, declares ``argument_spec`` (its own
+options; the common ones are added here) and implements :meth:`NksModule.run`.
+``main()`` is ``MyModule().__call__()``. Every exception of the client or of the
+validators is turned into one ``fail_json`` here, so modules carry no
+``try``/``except`` of their own.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ._api import AmbiguousName, NksApi
+from ._client import (HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksClient,
+                      NksConnectionError, NksError)
+from ._engine import NksOperationFailed, NksWaitTimeout
+from ._validation import ValidationError
+
+DEFAULT_REGION = "kr1"
+DEFAULT_WAIT_TIMEOUT = 1800
+
+
+def auth_argument_spec():
+    """The connection options of every module (doc fragment ``nhncloud.nks.auth``)."""
+    return dict(
+        region=dict(type="str", choices=["kr1", "kr2", "kr3"],
+                    fallback=(env_fallback, ["NHN_CLOUD_REGION"])),
+        api_url=dict(type="str", fallback=(env_fallback, ["NKS_API_URL"])),
+        identity_url=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_IDENTITY_URL"])),
+        tenant_id=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_TENANT_ID"])),
+        username=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_USERNAME"])),
+        api_password=dict(type="str", no_log=True, fallback=(env_fallback, ["NHN_CLOUD_API_PASSWORD"])),
+        auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["NHN_CLOUD_AUTH_TOKEN"])),
+        validate_certs=dict(type="bool", fallback=(env_fallback, ["NHN_CLOUD_VALIDATE_CERTS"])),
+        http_timeout=dict(type="float", fallback=(env_fallback, ["NHN_CLOUD_HTTP_TIMEOUT"])),
+    )
+
+
+def wait_argument_spec():
+    """The waiting options of mutating modules (doc fragment ``nhncloud.nks.wait``)."""
+    return dict(
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+    )
+
+
+class NksModule(object):
+    """Base of every ``nhncloud.nks`` module.
+
+    Subclasses set :attr:`argument_spec` (module options), optionally
+    :attr:`module_kwargs` (``mutually_exclusive``, ``required_if``, ...),
+    :attr:`waits` (add ``wait``/``wait_timeout``) and implement :meth:`run`,
+    which returns the result ``dict`` (``changed`` included).
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+    waits = True
+    supports_check_mode = True
+
+    def __init__(self):
+        spec = auth_argument_spec()
+        if self.waits:
+            spec.update(wait_argument_spec())
+        spec.update(self.argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=self.supports_check_mode,
+                                    **self.module_kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.diff_mode = self.module._diff
+        self._api = None
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"),
+                                  exception=str(REQUESTS_IMPORT_ERROR))
+
+    @property
+    def api(self):
+        """The :class:`NksApi` built from the connection options (created on first use)."""
+        if self._api is None:
+            p = self.params
+            try:
+                client = NksClient(
+                    api_url=p["api_url"], region=p["region"] or DEFAULT_REGION,
+                    identity_url=p["identity_url"], tenant_id=p["tenant_id"],
+                    username=p["username"], api_password=p["api_password"],
+                    auth_token=p["auth_token"],
+                    validate_certs=True if p["validate_certs"] is None else p["validate_certs"],
+                    timeout=p["http_timeout"] or 30.0,
+                    user_agent="nhncloud.nks-ansible/%s" % self.module._name,
+                )
+            except ValueError as exc:
+                raise ValidationError("api_password", "%s (or set NHN_CLOUD_TENANT_ID,"
+                                                      " NHN_CLOUD_USERNAME, NHN_CLOUD_API_PASSWORD)"
+                                      % exc)
+            self._api = NksApi(client)
+        return self._api
+
+    def warn(self, message):
+        """Add a warning to the task result."""
+        self.module.warn(message)
+
+    def run(self):  # pragma: no cover - abstract
+        """Do the module's work; return the result ``dict``."""
+        raise NotImplementedError
+
+    def __call__(self):
+        """Run the module and exit; every error becomes one clear ``fail_json``."""
+        try:
+            result = self.run()
+        except ValidationError as exc:
+            self.module.fail_json(msg=str(exc), option=exc.option)
+        except AmbiguousName as exc:
+            self.module.fail_json(msg=str(exc))
+        except NksWaitTimeout as exc:
+            self.module.fail_json(msg=str(exc), resource=exc.resource, status=exc.status,
+                                  waited=exc.waited)
+        except NksOperationFailed as exc:
+            self.module.fail_json(msg=str(exc), resource=exc.resource, status=exc.status,
+                                  status_reason=exc.reason)
+        except NksApiError as exc:
+            self.module.fail_json(msg=exc.describe(), status=exc.status, detail=exc.detail,
+                                  request_id=exc.request_id)
+        except NksConnectionError as exc:
+            self.module.fail_json(msg=str(exc))
+        except NksError as exc:
+            self.module.fail_json(msg=str(exc), exception=traceback.format_exc())
+        self.module.exit_json(**result)
