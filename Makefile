@@ -1,15 +1,51 @@
 # nhncloud.nks developer entry points. `make demo` and `make test` are the two
 # commands README.md opens with; both work on a fresh machine.
+#
+#   make test         everything CI runs (.ci/run), in this order, stopping at
+#                     the first failure: sanity units lint docs-lint sim-test
+#                     integration
+#   make sanity       ansible-test sanity --venv (all tests, no ignore files)
+#   make units        ansible-test units --venv over tests/unit/
+#   make lint         ansible-lint --profile production
+#   make docs-lint    antsibull-docs lint-collection-docs + antsibull-changelog lint
+#   make sim-test     pytest simulator/tests
+#   make integration  ansible-test integration --local against a simulator
+#   make demo         playbooks/site.yml against a simulator
+#   make sim          the simulator in the foreground
+#   make clean        remove generated files (keeps .venv; distclean removes it)
+#
+# ansible-test needs the collection under .../ansible_collections/nhncloud/nks/:
+# scripts/sync-collection.sh copies the git-known files there
+# (.build/ansible-test/ansible_collections/nhncloud/nks) before each run.
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(CURDIR)/$(VENV)/bin
+# Tools of the venv (ansible-test, shellcheck, ...) first on PATH.
+export PATH := $(BIN):$(PATH)
 # ansible-playbook finds this checkout as nhncloud.nks through this tree.
 COLLECTIONS := $(CURDIR)/.build/collections
 COLL_LINK := $(COLLECTIONS)/ansible_collections/nhncloud/nks
+# The copy ansible-test and antsibull-docs run in.
+AT_ROOT := $(CURDIR)/.build/ansible-test
+AT_COLL := $(AT_ROOT)/ansible_collections/nhncloud/nks
+TEST_PYTHON ?= 3.11
+# Simulator speed for `make integration` (simulated seconds per real second
+# are 1/INTEGRATION_TIME_SCALE) and `make demo`.
+INTEGRATION_TIME_SCALE ?= 0.2
+DEMO_SIM_ARGS ?=
+SIM_PORT ?= 8080
+SIM_ARGS ?=
 
-.PHONY: venv
-venv: $(VENV)/.installed $(COLL_LINK)
+.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv get-pip clean distclean
+
+test: sanity units lint docs-lint sim-test integration
+	@echo "make test: all passed (sanity units lint docs-lint sim-test integration)"
+
+# --- environment -----------------------------------------------------------
+
+venv: $(VENV)/.installed $(VENV)/.tools $(COLL_LINK)
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +54,62 @@ $(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.to
 	$(BIN)/pip install -q --no-deps -e ./simulator
 	touch $@
 
+# Test-only tools (shellcheck for ansible-test sanity).
+$(VENV)/.tools: scripts/requirements-tools.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r scripts/requirements-tools.txt
+	touch $@
+
 $(COLL_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
+
+# ansible-test bootstraps pip in its venvs with a get-pip script it downloads
+# from a host we cannot reach, unless ~/.ansible/test/cache/get_pip_<ver>.py
+# exists: install an offline stand-in there (ensurepip + pip install).
+get-pip: venv
+	$(BIN)/python scripts/install-get-pip-standin.py
+
+# --- tests -----------------------------------------------------------------
+
+sanity: venv get-pip
+	scripts/ansible-test.sh sanity --venv --python $(TEST_PYTHON) --color no
+
+units: venv get-pip
+	scripts/ansible-test.sh units --venv --python $(TEST_PYTHON) --color no
+
+lint: venv
+	$(BIN)/ansible-lint --profile production
+
+docs-lint: venv
+	scripts/sync-collection.sh >/dev/null
+	cd $(AT_COLL) && ANSIBLE_COLLECTIONS_PATH=$(AT_ROOT) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	$(BIN)/antsibull-changelog lint
+
+# pytest exits 5 when it collected no test: that is a failure too.
+sim-test: venv
+	@rc=0; $(BIN)/pytest simulator/tests -q || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "sim-test: FAILED: pytest collected no tests in simulator/tests" >&2; fi; \
+	exit $$rc
+
+integration: venv
+	SIM_ARGS="--time-scale $(INTEGRATION_TIME_SCALE) $(SIM_ARGS)" scripts/with-simulator.sh scripts/run-integration.sh
+
+# --- demo and simulator ----------------------------------------------------
+
+demo: venv
+	SIM_ARGS="$(DEMO_SIM_ARGS)" scripts/with-simulator.sh \
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
+	  $(BIN)/ansible-playbook playbooks/site.yml -e @playbooks/vars/demo_cluster.yml
+
+sim: venv
+	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
+
+# --- housekeeping ----------------------------------------------------------
+
+clean:
+	rm -rf .build/ansible-test .build/*.log .sim tests/output .ansible .pytest_cache collections \
+	  tests/integration/integration_config.yml nhncloud-nks-*.tar.gz
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf .build $(VENV)
