@@ -1,0 +1,653 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nks_cluster
+short_description: Create, update and delete NHN Kubernetes Service (NKS) clusters
+version_added: 0.1.0
+description:
+  - Creates an NKS cluster with its C(default-worker) node group, changes what NKS can change in
+    place, and deletes it.
+  - The cluster is found by O(name), which may also be a cluster UUID. When several clusters carry
+    the name, the task fails and lists their UUIDs.
+  - On an existing cluster, a different O(node_count) resizes C(default-worker) (ignored with a
+    warning while its autoscaler is on), a different O(autoscale) changes the autoscaler of
+    C(default-worker), a different O(user_script) changes its user script, O(ncr_sgw)/O(obs_sgw)
+    change the service gateways, and a O(kube_version) one minor version above the current one
+    upgrades the control plane. Any other difference is an error listing the fields: the module
+    never deletes and re-creates a cluster by itself.
+  - Options that are not set are left alone on an existing cluster.
+author:
+  - nhncloud.nks contributors
+extends_documentation_fragment:
+  - nhncloud.nks.auth
+  - nhncloud.nks.wait
+  - nhncloud.nks.attributes
+  - nhncloud.nks.attributes.ACTIONS
+options:
+  name:
+    description:
+      - Name of the cluster; or, to manage an existing cluster, its UUID.
+      - Lowercase letters, digits and V(-); starts with a letter, ends with a letter or digit; at most 32 characters.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the cluster or brings it to the options given; V(absent) deletes it and waits until it is gone.
+    type: str
+    choices: [present, absent]
+    default: present
+  kube_version:
+    description:
+      - Kubernetes version of the control plane, for example V(v1.28.3). Required to create.
+      - Must be offered by NKS (see M(nhncloud.nks.nks_info) with O(nhncloud.nks.nks_info#module:gather=supported_versions)).
+      - On an existing cluster, a version one minor above the current one upgrades the control plane; every
+        worker node group must be on the current version first. Larger steps and downgrades are refused.
+    type: str
+  node_count:
+    description:
+      - Number of nodes of the C(default-worker) node group. Required to create.
+      - On an existing cluster, a different value resizes C(default-worker), unless its autoscaler is on.
+      - At least 1; the upper bound (10 by default) is a quota NKS enforces.
+    type: int
+  flavor_id:
+    description: UUID of the instance flavor of the C(default-worker) nodes. Required to create.
+    type: str
+  keypair:
+    description: Name of the key pair applied to the C(default-worker) nodes. Required to create.
+    type: str
+  fixed_network:
+    description: UUID of the VPC network. Required to create.
+    type: str
+  fixed_subnet:
+    description: UUID of the VPC subnet. Required to create. Its CIDR must not overlap O(pods_network_cidr) or O(service_cluster_ip_range).
+    type: str
+  availability_zone:
+    description: Availability zone of the C(default-worker) nodes, for example V(kr2-pub-b). Required to create.
+    type: str
+  node_image:
+    description: UUID of the base image of the C(default-worker) nodes. Required to create.
+    type: str
+  boot_volume_type:
+    description: Block storage type of the node boot volumes, for example V(General HDD). Required to create.
+    type: str
+  boot_volume_size:
+    description: Size of the node boot volumes in GB. Required to create.
+    type: int
+  boot_volume_key_id:
+    description: Symmetric key ID for an encrypted boot volume.
+    type: str
+  boot_volume_appkey:
+    description: Appkey of the symmetric key for an encrypted boot volume. Never returned.
+    type: str
+  external_network_id:
+    description: UUID of the VPC network attached to the internet gateway. Needed when the subnet's router is attached to one.
+    type: str
+  external_subnet_ids:
+    description: UUIDs of the subnets attached to the internet gateway.
+    type: list
+    elements: str
+  master_lb_floating_ip:
+    description:
+      - Give the Kubernetes API endpoint a public address.
+      - V(true) only together with O(external_network_id) and O(external_subnet_ids).
+      - When creating and not set, V(false).
+    type: bool
+  strict_sg_rules:
+    description: Create only the required security rules in the worker node security group.
+    type: bool
+  additional_network_ids:
+    description: UUIDs of additional VPC networks for the C(default-worker) nodes.
+    type: list
+    elements: str
+  additional_subnet_ids:
+    description: UUIDs of additional VPC subnets for the C(default-worker) nodes.
+    type: list
+    elements: str
+  service_cluster_ip_range:
+    description:
+      - Kubernetes service network (ClusterIP range) in CIDR notation. NKS uses V(10.254.0.0/16) when not set.
+      - Must not overlap 169.254.0.0/16, 198.18.0.0/19, the pod network or the VPC subnet; prefix at most /24;
+        for v1.23.3 and older, must not overlap 172.17.0.0/16.
+    type: str
+  pods_network_cidr:
+    description:
+      - Pod network in CIDR notation. NKS uses V(10.100.0.0/16) when not set. Same rules as O(service_cluster_ip_range).
+    type: str
+  pods_network_subnet:
+    description:
+      - Size (prefix length) of each node's pod subnet, 20 to 28, and at least the prefix of O(pods_network_cidr) plus 2.
+    type: int
+  ncr_sgw:
+    description: UUID of the NCR service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(obs_sgw).
+    type: str
+  obs_sgw:
+    description: UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(ncr_sgw).
+    type: str
+  cni_driver:
+    description: Container network interface of a new cluster.
+    type: str
+    choices: [calico, calico-ebpf]
+  autoscale:
+    description:
+      - Autoscaler of the C(default-worker) node group. Keys not set are left to NKS.
+      - On an existing cluster, a difference is applied through the autoscaler API.
+    type: dict
+    suboptions:
+      enabled:
+        description: Turn the autoscaler on or off. When creating and not set, V(false).
+        type: bool
+      min_node_count:
+        description: Fewest nodes (1 to 10).
+        type: int
+      max_node_count:
+        description: Most nodes (1 to 10, at least O(autoscale.min_node_count)).
+        type: int
+      scale_down_enabled:
+        description: Allow the autoscaler to remove nodes.
+        type: bool
+      scale_down_unneeded_time:
+        description: Minutes a node must be unneeded before it is removed.
+        type: int
+      scale_down_util_thresh:
+        description: Utilisation (percent) under which a node counts as unneeded.
+        type: int
+      scale_down_delay_after_add:
+        description: Minutes after a scale-up before scale-down is considered again.
+        type: int
+  user_script:
+    description: User script run on the C(default-worker) nodes. On an existing cluster, a different script is applied to C(default-worker).
+    type: str
+  extra_security_groups:
+    description: Additional security groups of the C(default-worker) nodes, by subnet.
+    type: list
+    elements: dict
+    suboptions:
+      target_subnet:
+        description: UUID of the subnet the security groups apply to.
+        type: str
+        required: true
+      security_group_ids:
+        description: UUIDs of the security groups.
+        type: list
+        elements: str
+        required: true
+  extra_volumes:
+    description: Additional block storage volumes of the C(default-worker) nodes.
+    type: list
+    elements: dict
+    suboptions:
+      volume_type:
+        description: Block storage type.
+        type: str
+        required: true
+      volume_size:
+        description: Size in GB.
+        type: int
+        required: true
+      volume_key_id:
+        description: Symmetric key ID for an encrypted volume.
+        type: str
+      volume_appkey:
+        description: Appkey of the symmetric key. Never returned.
+        type: str
+      volume_mount_path:
+        description: Where the volume is mounted.
+        type: str
+  labels:
+    description:
+      - Extra labels sent as they are when creating, for labels the guide adds later.
+      - Must not repeat a label that one of the typed options above sets.
+      - On an existing cluster, a label whose value differs is an error (labels cannot change in place).
+    type: dict
+notes:
+  - The C(default-master) (control plane) and C(default-worker) node groups are created with the cluster.
+    Use M(nhncloud.nks.nks_nodegroup) for other node groups and to upgrade worker node groups.
+seealso:
+  - module: nhncloud.nks.nks_info
+  - module: nhncloud.nks.nks_kubeconfig
+"""
+
+EXAMPLES = r"""
+- name: Create a cluster (the guide's example)
+  nhncloud.nks.nks_cluster:
+    name: test-k8s
+    kube_version: v1.28.3
+    node_count: 1
+    flavor_id: 6ef27f21-c774-4c0e-84ff-7dd4a762571f
+    keypair: test-keypair
+    fixed_network: eb212079-b6ec-430c-ba57-14280a457bcb
+    fixed_subnet: 4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90
+    availability_zone: kr2-pub-b
+    node_image: f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc
+    boot_volume_type: General HDD
+    boot_volume_size: 20
+    external_network_id: 751b8227-7b45-440a-9349-dbf829d0aba5
+    external_subnet_ids:
+      - 59ddc195-76b1-431d-9693-f09880747dc6
+    master_lb_floating_ip: true
+    strict_sg_rules: true
+    autoscale:
+      enabled: false
+      min_node_count: 1
+      max_node_count: 10
+
+- name: Resize the default worker node group to 3 nodes
+  nhncloud.nks.nks_cluster:
+    name: test-k8s
+    node_count: 3
+
+- name: Upgrade the control plane by one minor version
+  nhncloud.nks.nks_cluster:
+    name: test-k8s
+    kube_version: v1.29.3
+
+- name: Delete the cluster
+  nhncloud.nks.nks_cluster:
+    name: test-k8s
+    state: absent
+"""
+
+RETURN = r"""
+cluster:
+  description:
+    - The cluster after the task (the prediction in check mode), in the module's option names and types.
+    - For O(state=absent), the cluster as it was before deletion.
+  returned: when the cluster exists or was predicted
+  type: dict
+  contains:
+    uuid:
+      description: Cluster UUID (V(null) in check mode before creation).
+      type: str
+      sample: 2b778d83-8b67-45b1-920e-b0c5ad5c2f30
+    name:
+      description: Cluster name.
+      type: str
+      sample: test-k8s
+    status:
+      description: Cluster status, for example V(CREATE_COMPLETE) or V(UPDATE_IN_PROGRESS).
+      type: str
+      sample: CREATE_COMPLETE
+    status_reason:
+      description: Why the cluster has its status (often V(null)).
+      type: str
+    kube_version:
+      description: Kubernetes version of the control plane.
+      type: str
+      sample: v1.28.3
+    kube_version_status:
+      description: V(LATEST), or V(NEED_UPGRADE) when NKS offers a newer version.
+      type: str
+      sample: LATEST
+    node_count:
+      description: Number of worker nodes of all node groups.
+      type: int
+      sample: 1
+    api_address:
+      description: Kubernetes API endpoint.
+      type: str
+      sample: https://2b778d83-kr2-k8s.container.nhncloud.com:6443
+    node_addresses:
+      description: Worker node IP addresses.
+      type: list
+      elements: str
+    flavor_id:
+      description: Flavor UUID of the C(default-worker) nodes.
+      type: str
+    keypair:
+      description: Key pair of the C(default-worker) nodes.
+      type: str
+    fixed_network:
+      description: VPC network UUID.
+      type: str
+    fixed_subnet:
+      description: VPC subnet UUID.
+      type: str
+    availability_zone:
+      description: Availability zone of C(default-worker).
+      type: str
+    master_lb_floating_ip:
+      description: Whether the API endpoint has a public address.
+      type: bool
+    autoscale:
+      description: Autoscaler settings of C(default-worker) as recorded in the cluster labels.
+      type: dict
+    certificate_expiry:
+      description: When the cluster certificate expires.
+      type: str
+    labels:
+      description: The cluster's labels as the API gives them (appkeys masked).
+      type: dict
+diff:
+  description: Before and after the task, when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The cluster before (empty when it did not exist).
+      type: dict
+    after:
+      description: The cluster after, or as predicted in check mode (empty when deleted).
+      type: dict
+"""
+
+import json
+
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import (CONTROL_PLANE,
+                                                                         DEFAULT_WORKER)
+from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
+    Change, Resource, StateMachine, Waiter, diff_result)
+from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
+    AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, autoscale_to_api,
+    to_labels)
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    ValidationError, check_autoscale, check_cluster_cidrs, check_name, check_range,
+    check_supported_version, check_upgrade_step, is_uuid, normalize_version, parse_version)
+from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view
+
+REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fixed_network",
+                      "fixed_subnet", "availability_zone", "node_image", "boot_volume_type",
+                      "boot_volume_size")
+TOP_LEVEL = ("flavor_id", "keypair", "fixed_network", "fixed_subnet")
+# Options changed in place by a Change of their own (see NksClusterResource.plan).
+IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw")
+UNORDERED = ("external_subnet_ids", "additional_network_ids", "additional_subnet_ids")
+WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
+
+AUTOSCALE_SPEC = dict(
+    enabled=dict(type="bool"),
+    min_node_count=dict(type="int"),
+    max_node_count=dict(type="int"),
+    scale_down_enabled=dict(type="bool"),
+    scale_down_unneeded_time=dict(type="int"),
+    scale_down_util_thresh=dict(type="int"),
+    scale_down_delay_after_add=dict(type="int"),
+)
+
+
+def _canonical(option, value):
+    """Comparable form of a typed value: unordered lists sorted, dict lists as sorted JSON."""
+    if value is None:
+        return None
+    if option in UNORDERED:
+        return sorted(value)
+    if option in ("extra_security_groups", "extra_volumes"):
+        items = []
+        for item in value:
+            item = dict((k, v) for k, v in item.items() if v is not None and k != "volume_appkey")
+            if "security_group_ids" in item:
+                item["security_group_ids"] = sorted(item["security_group_ids"])
+            items.append(json.dumps(item, sort_keys=True))
+        return sorted(items)
+    if option == "kube_version":
+        return normalize_version(value)
+    return value
+
+
+class NksClusterResource(Resource):
+    """An NKS cluster, found by name or UUID (guide: Cluster)."""
+
+    kind = "cluster"
+
+    def __init__(self, mod):
+        self.mod = mod
+        self.api = mod.api
+        self.params = mod.params
+
+    def describe(self):
+        return "cluster %r" % self.params["name"]
+
+    def find(self):
+        return self.api.find_cluster(self.params["name"])
+
+    def fetch(self, obj):
+        return self.api.get_cluster(obj["uuid"])
+
+    def view(self, obj):
+        return cluster_view(obj)
+
+    # -- create -------------------------------------------------------------
+
+    def typed_options(self):
+        """The typed create options the user set (``None`` = not set)."""
+        p = self.params
+        opts = dict((row[0], p.get(row[0])) for row in CLUSTER_LABELS)
+        if opts["kube_version"] is not None:
+            opts["kube_version"] = normalize_version(opts["kube_version"])
+        return opts
+
+    def validate_create(self):
+        p = self.params
+        check_name(p["name"], "name")
+        missing = [opt for opt in REQUIRED_TO_CREATE if p.get(opt) in (None, "")]
+        if missing:
+            raise ValidationError(missing[0], "required to create cluster %r; missing: %s"
+                                  % (p["name"], ", ".join(missing)))
+        check_supported_version(p["kube_version"], self.api.supported_versions(), "kube_version")
+
+    def create_body(self):
+        """Request body of Create a Cluster built from the options."""
+        p = self.params
+        opts = self.typed_options()
+        if opts["master_lb_floating_ip"] is None:
+            opts["master_lb_floating_ip"] = False
+        labels = dict(FIXED_CLUSTER_LABELS)
+        labels.update(to_labels(CLUSTER_LABELS, opts))
+        autoscale = dict(p.get("autoscale") or {})
+        if autoscale.get("enabled") is None:
+            autoscale["enabled"] = False
+        labels.update(to_labels(AUTOSCALE_LABELS, autoscale))
+        labels.update(p.get("labels") or {})
+        body = dict((key, p[key]) for key in TOP_LEVEL)
+        body.update(name=p["name"], cluster_template_id="iaas_console",
+                    node_count=int(p["node_count"]), labels=labels)
+        return body
+
+    def create(self):
+        return self.api.create_cluster(self.create_body())
+
+    def predict_create(self):
+        view = dict((key, value) for key, value in self.typed_options().items() if value is not None)
+        view.pop("boot_volume_appkey", None)
+        view.update(uuid=None, name=self.params["name"], node_count=self.params["node_count"],
+                    status="CREATE_COMPLETE" if self.mod.params["wait"] else "CREATE_IN_PROGRESS",
+                    autoscale=dict((k, v) for k, v in (self.params.get("autoscale") or {}).items()
+                                   if v is not None))
+        for key in TOP_LEVEL:
+            view[key] = self.params[key]
+        return view
+
+    # -- update ---------------------------------------------------------------
+
+    def plan(self, obj):
+        current = cluster_view(obj)
+        self._refuse_immutable_changes(current, obj.get("labels") or {})
+        changes = []
+        uuid = obj["uuid"]
+        p = self.params
+        worker = None
+        if p["autoscale"] is not None or p["node_count"] is not None or p["user_script"] is not None:
+            worker = self.api.get_nodegroup(uuid, DEFAULT_WORKER)
+        autoscale_on = None
+        if p["autoscale"] is not None and worker is not None:
+            have = autoscale_from_api(self.api.get_autoscale(uuid, DEFAULT_WORKER))
+            want = dict((k, v) for k, v in p["autoscale"].items() if v is not None)
+            if any(have.get(k) != v for k, v in want.items()):
+                merged = dict(have, **want)
+                changes.append(Change("autoscale", have, merged,
+                                      lambda o, body=autoscale_to_api(want):
+                                      self.api.set_autoscale(o["uuid"], DEFAULT_WORKER, body)))
+            autoscale_on = want.get("enabled", have.get("enabled"))
+        if p["node_count"] is not None and worker is not None:
+            have_count = int(worker.get("node_count") or 0)
+            if have_count != p["node_count"]:
+                if autoscale_on is None:
+                    autoscale_on = autoscale_from_api(worker.get("labels") or {}).get("enabled")
+                if autoscale_on:
+                    self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the"
+                                  " number of nodes (currently %d)"
+                                  % (p["node_count"], DEFAULT_WORKER, have_count))
+                else:
+                    changes.append(Change("node_count", have_count, p["node_count"],
+                                          lambda o: self.api.resize(o["uuid"], DEFAULT_WORKER,
+                                                                    p["node_count"])))
+        if p["user_script"] is not None and worker is not None:
+            have_script = (worker.get("labels") or {}).get("user_script_v2") or ""
+            if have_script != p["user_script"]:
+                changes.append(Change("user_script", have_script, p["user_script"],
+                                      lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER,
+                                                                        p["user_script"])))
+        if p["ncr_sgw"] is not None or p["obs_sgw"] is not None:
+            want_ncr = p["ncr_sgw"] if p["ncr_sgw"] is not None else current.get("ncr_sgw")
+            want_obs = p["obs_sgw"] if p["obs_sgw"] is not None else current.get("obs_sgw")
+            if (want_ncr, want_obs) != (current.get("ncr_sgw"), current.get("obs_sgw")):
+                changes.append(Change("ncr_sgw", current.get("ncr_sgw"), want_ncr,
+                                      lambda o: self.api.update_sgw(o["uuid"], want_ncr, want_obs)))
+                changes.append(Change("obs_sgw", current.get("obs_sgw"), want_obs,
+                                      lambda o: None, waits=False))
+        if p["kube_version"] is not None:
+            change = self._plan_upgrade(uuid, current.get("kube_version"))
+            if change is not None:
+                changes.append(change)
+        return changes
+
+    def _plan_upgrade(self, uuid, have):
+        want = normalize_version(self.params["kube_version"])
+        if not have or not check_upgrade_step(have, want, "kube_version"):
+            return None
+        check_supported_version(want, self.api.supported_versions(), "kube_version")
+        lagging = []
+        for group in self.api.list_nodegroups(uuid):
+            detail = self.api.get_nodegroup(uuid, group.get("uuid") or group["name"]) or {}
+            version = (detail.get("labels") or {}).get("kube_tag")
+            if version and parse_version(version) != parse_version(have):
+                lagging.append("%s (%s)" % (group["name"], version))
+        if lagging:
+            raise ValidationError("kube_version", "the control plane can move to %s only when every"
+                                                  " node group is on %s; upgrade first: %s"
+                                  % (want, have, ", ".join(lagging)))
+        return Change("kube_version", have, want,
+                      lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))
+
+    def _refuse_immutable_changes(self, current, labels):
+        diffs = []
+        for option, value in self.typed_options().items():
+            if value is None or option in IN_PLACE or option in WRITE_ONLY:
+                continue
+            if option not in current or current[option] is None:
+                continue
+            if _canonical(option, value) != _canonical(option, current[option]):
+                diffs.append("%s (is %s, asked %s)" % (option, current[option], value))
+        for key in TOP_LEVEL:
+            if self.params[key] is not None and current.get(key) not in (None, self.params[key]):
+                diffs.append("%s (is %s, asked %s)" % (key, current[key], self.params[key]))
+        for key, value in (self.params["labels"] or {}).items():
+            if key in labels and str(labels[key]) != str(value):
+                diffs.append("labels.%s (is %s, asked %s)" % (key, labels[key], value))
+        if diffs:
+            raise ValidationError(diffs[0].split(" ")[0], "cannot be changed on an existing cluster"
+                                                          " (NKS has no API for it; delete and"
+                                                          " re-create the cluster deliberately): "
+                                  + "; ".join(diffs))
+
+
+class NksCluster(NksModule):
+    """The ``nks_cluster`` module."""
+
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        kube_version=dict(type="str"),
+        node_count=dict(type="int"),
+        flavor_id=dict(type="str"),
+        keypair=dict(type="str", no_log=False),
+        fixed_network=dict(type="str"),
+        fixed_subnet=dict(type="str"),
+        availability_zone=dict(type="str"),
+        node_image=dict(type="str"),
+        boot_volume_type=dict(type="str"),
+        boot_volume_size=dict(type="int"),
+        boot_volume_key_id=dict(type="str", no_log=False),
+        boot_volume_appkey=dict(type="str", no_log=True),
+        external_network_id=dict(type="str"),
+        external_subnet_ids=dict(type="list", elements="str"),
+        master_lb_floating_ip=dict(type="bool"),
+        strict_sg_rules=dict(type="bool"),
+        additional_network_ids=dict(type="list", elements="str"),
+        additional_subnet_ids=dict(type="list", elements="str"),
+        service_cluster_ip_range=dict(type="str"),
+        pods_network_cidr=dict(type="str"),
+        pods_network_subnet=dict(type="int"),
+        ncr_sgw=dict(type="str"),
+        obs_sgw=dict(type="str"),
+        cni_driver=dict(type="str", choices=["calico", "calico-ebpf"]),
+        autoscale=dict(type="dict", options=AUTOSCALE_SPEC),
+        user_script=dict(type="str"),
+        extra_security_groups=dict(type="list", elements="dict", options=dict(
+            target_subnet=dict(type="str", required=True),
+            security_group_ids=dict(type="list", elements="str", required=True),
+        )),
+        extra_volumes=dict(type="list", elements="dict", options=dict(
+            volume_type=dict(type="str", required=True),
+            volume_size=dict(type="int", required=True),
+            volume_key_id=dict(type="str", no_log=False),
+            volume_appkey=dict(type="str", no_log=True),
+            volume_mount_path=dict(type="str"),
+        )),
+        labels=dict(type="dict"),
+    )
+
+    def validate_input(self):
+        """Static checks of the guide's rules, before any request."""
+        p = self.params
+        if not is_uuid(p["name"]):
+            check_name(p["name"], "name")
+        if p["kube_version"] is not None:
+            normalize_version(p["kube_version"], "kube_version")
+        check_range(p["node_count"], "node_count", 1)
+        check_range(p["boot_volume_size"], "boot_volume_size", 1)
+        if p["master_lb_floating_ip"] and not (p["external_network_id"] and p["external_subnet_ids"]):
+            raise ValidationError("master_lb_floating_ip", "can be true only when external_network_id"
+                                                           " and external_subnet_ids are set")
+        check_cluster_cidrs(pods_network_cidr=p["pods_network_cidr"],
+                            service_cluster_ip_range=p["service_cluster_ip_range"],
+                            pods_network_subnet=p["pods_network_subnet"],
+                            kube_version=p["kube_version"])
+        check_autoscale(p["autoscale"], "autoscale")
+        typed_labels = set(row[1] for row in CLUSTER_LABELS + AUTOSCALE_LABELS) | set(FIXED_CLUSTER_LABELS)
+        clash = sorted(set(p["labels"] or {}) & typed_labels)
+        if clash:
+            raise ValidationError("labels", "must not set %s: use the typed options instead"
+                                  % ", ".join(clash))
+
+    def run(self):
+        p = self.params
+        if p["state"] == "present":
+            self.validate_input()
+        machine = StateMachine(NksClusterResource(self), self.check_mode, p["wait"],
+                               Waiter(p["wait_timeout"]))
+        if p["state"] == "absent":
+            changed, before = machine.absent()
+            result = dict(changed=changed, cluster=before or {})
+            after = None
+        else:
+            changed, obj, before, after = machine.present()
+            result = dict(changed=changed, cluster=after)
+        if self.diff_mode:
+            result["diff"] = diff_result(before, after)
+        return result
+
+
+def main():
+    NksCluster()()
+
+
+if __name__ == "__main__":
+    main()
