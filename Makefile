@@ -10,7 +10,8 @@
 #   make docs-lint    antsibull-docs lint-collection-docs + antsibull-changelog lint
 #   make sim-test     pytest simulator/tests
 #   make integration  ansible-test integration --local against a simulator
-#   make demo         playbooks/site.yml against a simulator
+#   make demo         playbooks/site.yml against a simulator (credentials in
+#                     NKS_API_URL, NHN_CLOUD_* environment variables)
 #   make sim          the simulator in the foreground
 #   make clean        remove generated files (keeps .venv; distclean removes it)
 #
@@ -34,7 +35,10 @@ TEST_PYTHON ?= 3.11
 # Simulator speed for `make integration` (simulated seconds per real second
 # are 1/INTEGRATION_TIME_SCALE) and `make demo`.
 INTEGRATION_TIME_SCALE ?= 0.2
-DEMO_SIM_ARGS ?=
+# The demo: fast profile, real time (time scale 1), state kept in .sim/.
+DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
+DEMO_PLAYBOOK ?= playbooks/site.yml
+DEMO_VARS ?= playbooks/vars/demo_cluster.yml
 SIM_PORT ?= 8080
 SIM_ARGS ?=
 
@@ -99,7 +103,7 @@ integration: venv
 demo: venv
 	SIM_ARGS="$(DEMO_SIM_ARGS)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
-	  $(BIN)/ansible-playbook playbooks/site.yml -e @playbooks/vars/demo_cluster.yml
+	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS)
 
 sim: venv
 	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
