@@ -16,7 +16,7 @@ import ipaddress
 import re
 
 NAME_MAX_LENGTH = 32
-_NAME_RE = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
+_NAME_RE = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?\Z")  # \Z: "$" accepts a trailing newline
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
