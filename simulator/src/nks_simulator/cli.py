@@ -1,5 +1,150 @@
-"""Placeholder; replaced by the simulator implementation."""
+"""``nks-simulator`` command line: parse flags / YAML config, serve with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import sys
+import tempfile
+from typing import List, Optional
+
+#: CLI flag -> SimConfig field, for flags that map one to one.
+CONFIG_FLAGS = {
+    "profile": "profile",
+    "time_scale": "time_scale",
+    "tenant_id": "tenant_id",
+    "username": "username",
+    "api_password": "api_password",
+    "token_ttl": "token_ttl",
+    "max_nodes_per_nodegroup": "max_nodes_per_nodegroup",
+    "latency_ms": "latency_ms",
+    "error_rate": "error_rate",
+    "drop_rate": "drop_rate",
+    "seed": "seed",
+    "region": "region",
+}
 
 
-def main():
-    raise SystemExit("not implemented yet")
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; every flag is documented in ``--help``."""
+    parser = argparse.ArgumentParser(
+        prog="nks-simulator",
+        description="Local simulator of the NHN Kubernetes Service (NKS) API v2 and its identity "
+                    "token API, on one base URL. See docs/simulator.md. Flags override --config.",
+    )
+    add = parser.add_argument
+    add("--host", default=None, help="address to bind (default 127.0.0.1)")
+    add("--port", type=int, default=None, help="port to bind (default 8787; 0 = ephemeral, see --port-file)")
+    add("--port-file", metavar="PATH", help="write the bound port to PATH once listening")
+    add("--config", metavar="FILE", help="YAML config file (keys: see docs/simulator.md)")
+    add("--state-file", metavar="PATH", help="persist the whole state to PATH (atomic writes) and reload it at start")
+    add("--profile", choices=["fast", "realistic"], help="operation durations: fast (default, seconds) or "
+                                                         "realistic (minutes, as on NKS)")
+    add("--time-scale", type=float, metavar="F", help="multiply every duration by F (e.g. 0.1 = 10x faster)")
+    add("--duration", action="append", metavar="EVENT_TYPE=SECONDS", default=[],
+        help="override one operation's duration (repeatable), e.g. CLUSTER_CREATE=5")
+    add("--tenant-id", help="accepted tenant (project) id (default demo)")
+    add("--username", help="accepted user name (default demo@nks.local)")
+    add("--api-password", help="accepted API password (default demo)")
+    add("--region", help="region name in the service catalog (default KR1)")
+    add("--token-ttl", type=float, metavar="SECONDS", help="token lifetime (default 43200 = 12 h)")
+    add("--max-nodes-per-nodegroup", type=int, metavar="N", help="node count quota per node group (default 10)")
+    add("--supported-versions", metavar="LIST",
+        help="comma list of version=true|false merged into /v1/supports, e.g. v1.30.3=true,v1.26.3=false")
+    add("--allow-duplicate-cluster-names", action="store_true", default=None,
+        help="accept two clusters with the same name (get by name then answers 409)")
+    add("--latency-ms", type=float, metavar="MS", help="added latency per identity//v1 request")
+    add("--error-rate", type=float, metavar="P", help="fraction (0..1) of requests answered with an injected error")
+    add("--error-codes", metavar="LIST", help="comma list of injected error codes (default 429,500,502,503)")
+    add("--drop-rate", type=float, metavar="P",
+        help="fraction (0..1) of requests processed and then answered with a cut connection")
+    add("--seed", type=int, help="seed of the fault randomness (reproducible runs)")
+    add("--log-level", default=None, choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn log level (default warning)")
+    return parser
+
+
+def make_config(args: argparse.Namespace):
+    """Merge defaults, the YAML file and the flags into (SimConfig, server options)."""
+    from .config import SimConfig, load_yaml_config, parse_supported_versions
+
+    data = load_yaml_config(args.config) if args.config else {}
+    server = {key: data.pop(key, None) for key in ("host", "port", "state_file", "log_level", "port_file")}
+    for flag, field in CONFIG_FLAGS.items():
+        value = getattr(args, flag)
+        if value is not None:
+            data[field] = value
+    if args.error_codes:
+        data["error_codes"] = [int(c) for c in args.error_codes.split(",") if c.strip()]
+    if args.allow_duplicate_cluster_names:
+        data["allow_duplicate_cluster_names"] = True
+    if args.supported_versions:
+        base = data.get("supported_versions") or SimConfig().supported_versions
+        data["supported_versions"] = {**base, **parse_supported_versions(args.supported_versions)}
+    durations = dict(data.get("durations") or {})
+    for item in args.duration:
+        key, _, seconds = item.partition("=")
+        durations[key.strip()] = float(seconds)
+    if durations:
+        data["durations"] = durations
+    config = SimConfig.model_validate(data)
+    server = {
+        "host": args.host or server["host"] or "127.0.0.1",
+        "port": args.port if args.port is not None else (server["port"] if server["port"] is not None else 8787),
+        "state_file": args.state_file or server["state_file"],
+        "log_level": args.log_level or server["log_level"] or "warning",
+        "port_file": args.port_file or server["port_file"],
+    }
+    return config, server
+
+
+def _write_port_file(path: str, port: int) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".port-")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(f"{port}\n")
+    os.replace(tmp, path)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of ``nks-simulator``."""
+    args = build_parser().parse_args(argv)
+    try:
+        config, server = make_config(args)
+    except Exception as exc:  # invalid flags or config file
+        print(f"nks-simulator: error: {exc}", file=sys.stderr)
+        return 2
+
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(config, server["state_file"])
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((server["host"], server["port"]))
+    port = sock.getsockname()[1]
+    uv_config = uvicorn.Config(app, log_level=server["log_level"], access_log=server["log_level"] == "debug",
+                               timeout_graceful_shutdown=1)
+    uv_server = uvicorn.Server(uv_config)
+
+    async def serve() -> None:
+        task = asyncio.create_task(uv_server.serve(sockets=[sock]))
+        while not uv_server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if uv_server.started:
+            logging.getLogger("uvicorn.error").warning(
+                "nks-simulator listening on http://%s:%d", server["host"], port)
+            if server["port_file"]:
+                _write_port_file(server["port_file"], port)
+        await task
+
+    asyncio.run(serve())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Simulator configuration: defaults, timing profiles, YAML loading.
+
+Everything the simulator can be told (CLI flags, the ``--config`` YAML file,
+``PATCH /_sim/config``) ends up in one :class:`SimConfig` object.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: ``/v1/supports`` example of the Korean guide ("지원되는 Kubernetes 버전 및 작업 종류 보기").
+DEFAULT_SUPPORTED_VERSIONS: Dict[str, bool] = {
+    "v1.17.6": False,
+    "v1.18.19": False,
+    "v1.19.13": False,
+    "v1.20.12": False,
+    "v1.21.6": False,
+    "v1.22.3": False,
+    "v1.23.3": False,
+    "v1.24.3": False,
+    "v1.25.4": False,
+    "v1.26.3": True,
+    "v1.27.3": True,
+    "v1.28.3": True,
+    "v1.29.3": True,
+}
+
+#: Event (task) types of ``/v1/supports`` plus the simulator's additions.
+CLUSTER_EVENTS: Dict[str, str] = {
+    "CLUSTER_CREATE": "Create a cluster",
+    "CLUSTER_DELETE": "Delete a cluster",
+    "CLUSTER_HANDOVER": "Cluster OWNER change",
+    "CLUSTER_CNI_UPDATE": "Change CNI",
+    # simulator additions: the guide has no event type for these operations
+    "CLUSTER_CERTIFICATE_RENEW": "Renew cluster certificate (simulator addition)",
+    "CLUSTER_SGW_UPDATE": "Change service gateway (simulator addition)",
+}
+NODEGROUP_EVENTS: Dict[str, str] = {
+    "NODEGROUP_CREATE": "Node group creation",
+    "NODEGROUP_DELETE": "Delete a node group",
+    "CLUSTER_RESIZE": "Resize the cluster",
+    "NODEGROUP_UPDATE_FLAVOR": "Change instance type",
+    "NODEGROUP_UPGRADE": "Upgrade a node group",
+    "NODEGROUP_USERSCRIPT_UPDATE": "Change userscript",
+    "NODEGROUP_SET_CLUSTER_AUTOSCALER": "Change Auto Scaler settings",
+    "NODEGROUP_NODE_ACTION_NODE_START": "Start worker node",
+    "NODEGROUP_NODE_ACTION_NODE_STOP": "Stop worker node",
+}
+EVENT_TYPES = {**CLUSTER_EVENTS, **NODEGROUP_EVENTS}
+
+#: Duration keys: every event type plus ``CONTROL_PLANE_UPGRADE`` (upgrade of ``default-master``).
+DURATION_KEYS = sorted(set(EVENT_TYPES) - {"CLUSTER_HANDOVER"} | {"CONTROL_PLANE_UPGRADE"})
+
+#: Seconds per operation, before ``time_scale``.
+PROFILES: Dict[str, Dict[str, float]] = {
+    "fast": {
+        "CLUSTER_CREATE": 3,
+        "CLUSTER_DELETE": 2,
+        "CLUSTER_CNI_UPDATE": 2,
+        "CLUSTER_CERTIFICATE_RENEW": 1,
+        "CLUSTER_SGW_UPDATE": 1,
+        "NODEGROUP_CREATE": 2,
+        "NODEGROUP_DELETE": 2,
+        "CLUSTER_RESIZE": 2,
+        "NODEGROUP_UPDATE_FLAVOR": 2,
+        "NODEGROUP_UPGRADE": 2,
+        "CONTROL_PLANE_UPGRADE": 2,
+        "NODEGROUP_USERSCRIPT_UPDATE": 1,
+        "NODEGROUP_SET_CLUSTER_AUTOSCALER": 1,
+        "NODEGROUP_NODE_ACTION_NODE_START": 1,
+        "NODEGROUP_NODE_ACTION_NODE_STOP": 1,
+    },
+    # NKS_API_NOTES.md "Lifecycle": create ~10 min, delete ~5 min, node group
+    # create/delete ~5 min, control plane upgrade 8-10 min; the rest are estimates.
+    "realistic": {
+        "CLUSTER_CREATE": 600,
+        "CLUSTER_DELETE": 300,
+        "CLUSTER_CNI_UPDATE": 600,
+        "CLUSTER_CERTIFICATE_RENEW": 120,
+        "CLUSTER_SGW_UPDATE": 120,
+        "NODEGROUP_CREATE": 300,
+        "NODEGROUP_DELETE": 300,
+        "CLUSTER_RESIZE": 240,
+        "NODEGROUP_UPDATE_FLAVOR": 420,
+        "NODEGROUP_UPGRADE": 420,
+        "CONTROL_PLANE_UPGRADE": 540,
+        "NODEGROUP_USERSCRIPT_UPDATE": 300,
+        "NODEGROUP_SET_CLUSTER_AUTOSCALER": 60,
+        "NODEGROUP_NODE_ACTION_NODE_START": 90,
+        "NODEGROUP_NODE_ACTION_NODE_STOP": 90,
+    },
+}
+
+DEFAULT_SUBNETS: Dict[str, str] = {"4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90": "192.168.0.0/24"}
+
+
+class FailRule(BaseModel):
+    """A pending fail-next rule: the next ``count`` operations of type ``operation`` fail."""
+
+    operation: str = Field(description="Event type, e.g. CLUSTER_CREATE")
+    reason: str = Field("Simulated failure", description="status_reason / event contents")
+    count: int = Field(1, ge=1)
+
+    @field_validator("operation")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in EVENT_TYPES:
+            raise ValueError(f"unknown operation {value!r}; one of {sorted(EVENT_TYPES)}")
+        return value
+
+
+class SimConfig(BaseModel):
+    """All runtime settings of the simulator (see docs/simulator.md)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    tenant_id: str = "demo"
+    username: str = "demo@nks.local"
+    api_password: str = "demo"
+    region: str = "KR1"
+    token_ttl: float = Field(43200.0, gt=0, description="token lifetime in seconds")
+    profile: str = Field("fast", pattern="^(fast|realistic)$")
+    time_scale: float = Field(1.0, gt=0)
+    durations: Dict[str, float] = Field(default_factory=dict, description="per event type overrides (seconds)")
+    max_nodes_per_nodegroup: int = Field(10, ge=1)
+    supported_versions: Dict[str, bool] = Field(default_factory=lambda: dict(DEFAULT_SUPPORTED_VERSIONS))
+    subnets: Dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SUBNETS))
+    default_subnet_cidr: str = "192.168.0.0/24"
+    allow_duplicate_cluster_names: bool = False
+    certificate_validity_years: int = Field(5, ge=1, le=5)
+    latency_ms: float = Field(0.0, ge=0)
+    error_rate: float = Field(0.0, ge=0, le=1)
+    error_codes: List[int] = Field(default_factory=lambda: [429, 500, 502, 503])
+    drop_rate: float = Field(0.0, ge=0, le=1)
+    seed: Optional[int] = None
+    fail_next: List[FailRule] = Field(default_factory=list)
+
+    @field_validator("durations")
+    @classmethod
+    def _duration_keys(cls, value: Dict[str, float]) -> Dict[str, float]:
+        for key, seconds in value.items():
+            if key not in DURATION_KEYS:
+                raise ValueError(f"unknown duration key {key!r}; one of {DURATION_KEYS}")
+            if seconds < 0:
+                raise ValueError(f"duration {key} must be >= 0")
+        return value
+
+    @field_validator("error_codes")
+    @classmethod
+    def _codes(cls, value: List[int]) -> List[int]:
+        if not value or any(not 400 <= c <= 599 for c in value):
+            raise ValueError("error_codes must be a non-empty list of 4xx/5xx codes")
+        return value
+
+    def duration(self, key: str) -> float:
+        """Seconds an operation of duration key ``key`` takes, after ``time_scale``."""
+        base = self.durations.get(key, PROFILES[self.profile].get(key, 1.0))
+        return float(base) * self.time_scale
+
+
+def load_yaml_config(path: str) -> dict:
+    """Read a ``--config`` YAML file; keys are :class:`SimConfig` fields plus
+    ``host``, ``port``, ``state_file``, ``log_level`` (used by the CLI only)."""
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: top level must be a mapping")
+    return data
+
+
+def parse_supported_versions(text: str) -> Dict[str, bool]:
+    """Parse ``v1.30.3=true,v1.17.6=false`` (a bare version means true)."""
+    result: Dict[str, bool] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        version, _, flag = item.partition("=")
+        flag = flag.strip().lower() or "true"
+        if flag not in ("true", "false"):
+            raise ValueError(f"bad supported version entry {item!r}")
+        result[version.strip()] = flag == "true"
+    return result

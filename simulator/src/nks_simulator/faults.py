@@ -1,0 +1,220 @@
+"""Request log, fault injection and protocol headers, as one raw ASGI middleware.
+
+For every identity (``POST /v2.0/tokens``) and ``/v1`` request, in order:
+added latency (``latency_ms``), an injected error *before* processing
+(``error_rate`` / ``error_codes``), the ``OpenStack-API-Version`` check (406,
+NKS_API_NOTES.md), the request itself, and optionally a dropped answer
+(``drop_rate``: processed, then the connection is cut mid-response).
+``/_sim/`` requests are never faulted nor logged. Every response carries
+``X-OpenStack-Request-Id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter
+from typing import Any, Callable, List, Optional
+
+from starlette.routing import Match
+
+from .errors import keystone_body, magnum_body, new_request_id
+
+MIN_VERSION = (1, 1)
+MAX_VERSION = (1, 10)
+VERSION_RE = re.compile(r"^\s*container-infra\s+(latest|(\d+)\.(\d+))\s*$", re.IGNORECASE)
+
+
+class RequestLog:
+    """The ``/_sim/requests`` log and ``/_sim/stats`` counters."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries: List[dict] = []
+            self._seq = 0
+            self._by_route: Counter = Counter()
+            self._totals: Counter = Counter()
+
+    def record(self, method: str, path: str, route: str, status: int, kind: str, fault: Optional[str]) -> None:
+        with self._lock:
+            self._seq += 1
+            self._entries.append({"seq": self._seq, "time": time.time(), "method": method, "path": path,
+                                  "route": route, "status": status, "kind": kind, "fault": fault})
+            self._totals[kind] += 1
+            self._by_route[(method, route, status)] += 1
+
+    def since(self, seq: int = 0) -> List[dict]:
+        with self._lock:
+            return [dict(e) for e in self._entries if e["seq"] > seq]
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {
+                "totals": {k: self._totals.get(k, 0) for k in ("identity", "read", "mutate")},
+                "by_route": [{"method": m, "route": r, "status": s, "count": c}
+                             for (m, r, s), c in sorted(self._by_route.items(), key=lambda i: (i[0][1], i[0][0], i[0][2]))],
+            }
+
+
+def classify(method: str, path: str) -> Optional[str]:
+    """``identity`` / ``read`` / ``mutate`` for logged requests, ``None`` otherwise."""
+    if path.rstrip("/") == "/v2.0/tokens":
+        return "identity"
+    if path == "/v1" or path.startswith("/v1/"):
+        return "read" if method in ("GET", "HEAD") else "mutate"
+    return None
+
+
+def parse_version_header(value: Optional[str]) -> Optional[str]:
+    """Return the version to announce (``1.x``) or ``None`` when the header is malformed."""
+    if value is None or not value.strip():
+        return "%d.%d" % MIN_VERSION
+    match = VERSION_RE.match(value)
+    if not match:
+        return None
+    if match.group(1).lower() == "latest":
+        return "%d.%d" % MAX_VERSION
+    wanted = (int(match.group(2)), int(match.group(3)))
+    if not MIN_VERSION <= wanted <= MAX_VERSION:
+        return None
+    return "%d.%d" % wanted
+
+
+class SimMiddleware:
+    """Raw ASGI middleware implementing the ``/_sim/`` fault knobs and request log."""
+
+    def __init__(self, app: Any, runtime: Any):
+        self.app = app
+        self.runtime = runtime
+
+    def _route(self, scope: dict) -> str:
+        partial = None
+        for route in self.runtime.routes():
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return route.path
+            if match == Match.PARTIAL and partial is None:
+                partial = route.path
+        return partial or scope["path"]
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = new_request_id()
+        scope.setdefault("state", {})["request_id"] = request_id
+        method, path = scope["method"], scope["path"]
+        kind = classify(method, path)
+        extra = [(b"x-openstack-request-id", request_id.encode())]
+        if kind is None:
+            await self.app(scope, receive, _with_headers(send, extra))
+            return
+
+        runtime = self.runtime
+        cfg = runtime.config
+        route = self._route(scope)
+        fault = None
+        if cfg.latency_ms > 0:
+            fault = "latency"
+            await asyncio.sleep(cfg.latency_ms / 1000.0)
+        inject_error, drop, code = runtime.draw_faults()
+
+        if kind != "identity":
+            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+            announced = parse_version_header(headers.get("openstack-api-version"))
+            extra += [(b"openstack-api-minimum-version", b"container-infra %d.%d" % MIN_VERSION),
+                      (b"openstack-api-maximum-version", b"container-infra %d.%d" % MAX_VERSION),
+                      (b"vary", b"OpenStack-API-Version")]
+            if announced is not None:
+                extra.append((b"openstack-api-version", f"container-infra {announced}".encode()))
+        else:
+            announced = ""
+
+        if inject_error:
+            fault = "error"
+            if kind == "identity":
+                body = keystone_body(code, "Simulated failure (error_rate).")
+            else:
+                body = magnum_body(code, "Simulated failure (error_rate).", request_id)
+            hdrs = [(b"retry-after", b"1")] if code == 429 else []
+            await _send_json(send, code, body, extra + hdrs)
+            runtime.log.record(method, path, route, code, kind, fault)
+            return
+        if announced is None:
+            detail = ("Invalid value for OpenStack-API-Version header; expected 'container-infra latest' or "
+                      "'container-infra 1.N' with N between %d and %d." % (MIN_VERSION[1], MAX_VERSION[1]))
+            await _send_json(send, 406, magnum_body(406, detail, request_id), extra)
+            runtime.log.record(method, path, route, 406, kind, fault)
+            return
+
+        status_box = {"status": 500}
+        if drop:
+            fault = "drop"
+            captured: List[dict] = []
+
+            async def capture(message: dict) -> None:
+                if message["type"] == "http.response.start":
+                    status_box["status"] = message["status"]
+                captured.append(message)
+
+            await self.app(scope, receive, capture)
+            runtime.log.record(method, path, route, status_box["status"], kind, fault)
+            body = b"".join(m.get("body", b"") for m in captured if m["type"] == "http.response.body")
+            start = next((m for m in captured if m["type"] == "http.response.start"), None)
+            status = start["status"] if start and start["status"] not in (204, 304) else 200
+            hdrs = [(k, v) for k, v in (start or {}).get("headers", []) if k.lower() != b"content-length"]
+            hdrs.append((b"content-length", str(len(body) + 64).encode()))
+            await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
+            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+            return  # the server closes the connection: the client sees an incomplete answer
+
+        async def record_status(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status_box["status"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _with_headers(record_status, extra))
+        finally:
+            runtime.log.record(method, path, route, status_box["status"], kind, fault)
+
+
+def _with_headers(send: Callable, extra: list) -> Callable:
+    async def wrapped(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            message = dict(message)
+            existing = {k.lower() for k, _ in message.get("headers", [])}
+            message["headers"] = list(message.get("headers", [])) + [(k, v) for k, v in extra if k not in existing]
+        await send(message)
+    return wrapped
+
+
+async def _send_json(send: Callable, status: int, body: dict, headers: list) -> None:
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode())] + headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class FaultDice:
+    """Seeded randomness for ``error_rate`` / ``drop_rate`` (reproducible with ``seed``)."""
+
+    def __init__(self, seed: Optional[int]):
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+
+    def draw(self, error_rate: float, drop_rate: float, codes: List[int]) -> tuple:
+        with self._lock:
+            inject = error_rate > 0 and self._rng.random() < error_rate
+            code = self._rng.choice(codes) if inject else 0
+            drop = (not inject) and drop_rate > 0 and self._rng.random() < drop_rate
+            return inject, drop, code

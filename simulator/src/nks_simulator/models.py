@@ -1,0 +1,377 @@
+"""Pydantic models of the guide's request and response bodies (used for
+validation of required fields and for ``/openapi.json``).
+
+Request fields marked ``O`` (required) in the guide are required here; the
+guide's String fields also accept JSON numbers/booleans, because its own
+examples send them (``"ca_enable": true``, ``"node_count": 1``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+
+Scalar = Union[StrictBool, StrictInt, StrictFloat, str]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# ---------------------------------------------------------------- identity
+class PasswordCredentials(_Open):
+    username: str
+    password: str
+
+
+class AuthBody(_Open):
+    tenantId: str
+    passwordCredentials: PasswordCredentials
+
+
+class TokenRequest(_Open):
+    """Body of ``POST /v2.0/tokens`` (NKS_API_NOTES.md "Authentication")."""
+
+    auth: AuthBody
+
+
+class TokenResponse(_Open):
+    access: Dict[str, Any]
+
+
+# ---------------------------------------------------------------- clusters
+class ClusterCreateLabels(_Open):
+    availability_zone: str
+    node_image: str
+    boot_volume_type: str
+    boot_volume_size: Scalar
+    cert_manager_api: Scalar = Field(description='Must be "True"')
+    ca_enable: Scalar
+    kube_tag: str
+    master_lb_floating_ip_enabled: Scalar
+    boot_volume_key_id: Optional[str] = None
+    boot_volume_appkey: Optional[str] = None
+    external_network_id: Optional[str] = None
+    external_subnet_id_list: Optional[str] = None
+    ca_max_node_count: Optional[Scalar] = None
+    ca_min_node_count: Optional[Scalar] = None
+    ca_scale_down_enable: Optional[Scalar] = None
+    ca_scale_down_unneeded_time: Optional[Scalar] = None
+    ca_scale_down_util_thresh: Optional[Scalar] = None
+    ca_scale_down_delay_after_add: Optional[Scalar] = None
+    user_script: Optional[str] = None
+    user_script_v2: Optional[str] = None
+    strict_sg_rules: Optional[Scalar] = None
+    additional_network_id_list: Optional[str] = None
+    additional_subnet_id_list: Optional[str] = None
+    service_cluster_ip_range: Optional[str] = None
+    pods_network_cidr: Optional[str] = None
+    pods_network_subnet: Optional[Scalar] = None
+    ncr_sgw: Optional[str] = None
+    obs_sgw: Optional[str] = None
+    cni_driver: Optional[str] = Field(None, description="calico (default) or calico-ebpf")
+    extra_security_groups: Optional[List[Dict[str, Any]]] = None
+    extra_volumes: Optional[List[Dict[str, Any]]] = None
+
+
+class ClusterCreate(_Open):
+    """Create a Cluster (request)."""
+
+    name: str
+    cluster_template_id: str = Field(description='Must be "iaas_console"')
+    keypair: str
+    node_count: Scalar
+    labels: ClusterCreateLabels
+    flavor_id: str
+    fixed_network: str
+    fixed_subnet: str
+    create_timeout: Optional[int] = None
+
+
+class UuidResponse(BaseModel):
+    uuid: str
+
+
+class Link(BaseModel):
+    href: str
+    rel: str
+
+
+class ClusterLabels(_Open):
+    kube_tag: str
+    availability_zone: str
+    node_image: str
+    external_network_id: str
+    external_subnet_id_list: str
+    cert_manager_api: str
+    master_lb_floating_ip_enabled: str
+    strict_sg_rules: str
+    additional_network_id_list: str
+    additional_subnet_id_list: str
+    cni_driver: str
+    service_cluster_ip_range: str
+    pods_network_cidr: str
+    pods_network_subnet: str
+    ncr_sgw: str
+    obs_sgw: str
+    term_of_validity: str
+    certificate_expiry: str
+    kube_version_status: str
+
+
+class ClusterSummary(_Open):
+    uuid: str
+    name: str
+    flavor_id: Optional[str]
+    keypair: Optional[str]
+    node_count: int
+    stack_id: str
+    status: str
+    labels: ClusterLabels
+    links: List[Link]
+
+
+class ClusterList(BaseModel):
+    """List Clusters (response)."""
+
+    clusters: List[ClusterSummary]
+
+
+class Cluster(ClusterSummary):
+    """Get a Cluster (response)."""
+
+    status_reason: Optional[str]
+    api_address: str
+    project_id: str
+    fixed_network: Optional[str]
+    fixed_subnet: Optional[str]
+    node_addresses: List[str]
+    created_at: str
+    updated_at: str
+
+
+class ResizeRequest(_Open):
+    """Resize (request)."""
+
+    nodegroup: str
+    node_count: StrictInt
+    nodes_to_remove: Optional[List[str]] = None
+
+
+class KubeconfigResponse(BaseModel):
+    """Get kubeconfig of a Cluster (response)."""
+
+    config: str
+
+
+class CniUpdateRequest(_Open):
+    """Change Cluster CNI (request). ``pod_subnet`` defaults to 24."""
+
+    cni: str
+    pod_cidr: str
+    pod_subnet: Optional[Scalar] = None
+    num_buffer_nodes: Optional[StrictInt] = None
+    num_max_unavailable_nodes: Optional[StrictInt] = None
+
+
+class IpAclTarget(_Open):
+    cidr_address: str
+    description: Optional[str] = None
+
+
+class IpAclRequest(_Open):
+    """Enforce IP Access Control to Cluster API Endpoints (request)."""
+
+    enable: Scalar
+    action: Optional[str] = None
+    ipacl_targets: Optional[List[IpAclTarget]] = None
+
+
+class IpAclResponse(_Open):
+    """Get Cluster API Endpoint IP Access Control (response)."""
+
+    cluster_uuid: str
+    enable: str
+    action: Optional[str] = None
+    ipacl_targets: Optional[List[IpAclTarget]] = None
+
+
+class CertificateRequest(_Open):
+    """Renew Cluster Certificate (request): years, 1..5."""
+
+    term_of_validity: StrictInt
+
+
+class SgwRequest(_Open):
+    """Change Service Gateway (request)."""
+
+    ncr_sgw: str
+    obs_sgw: str
+
+
+class Event(_Open):
+    id: int
+    uuid: str
+    project_id: str
+    cluster_uuid: str
+    cluster_name: str
+    resource_uuid: str
+    resource_name: str
+    resource_type: str
+    type: str
+    state: str
+    contents: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class EventList(BaseModel):
+    """View Task History List (response)."""
+
+    events: List[Event]
+
+
+# ---------------------------------------------------------------- node groups
+class NodegroupCreateLabels(_Open):
+    availability_zone: str
+    boot_volume_type: str
+    boot_volume_size: Scalar
+    ca_enable: Scalar
+    boot_volume_key_id: Optional[str] = None
+    boot_volume_appkey: Optional[str] = None
+    ca_max_node_count: Optional[Scalar] = None
+    ca_min_node_count: Optional[Scalar] = None
+    ca_scale_down_enable: Optional[Scalar] = None
+    ca_scale_down_unneeded_time: Optional[Scalar] = None
+    ca_scale_down_util_thresh: Optional[Scalar] = None
+    ca_scale_down_delay_after_add: Optional[Scalar] = None
+    user_script: Optional[str] = None
+    user_script_v2: Optional[str] = None
+    additional_network_id_list: Optional[str] = None
+    additional_subnet_id_list: Optional[str] = None
+
+
+class NodegroupCreate(_Open):
+    """Create a Node Group (request)."""
+
+    name: str
+    flavor_id: str
+    image_id: str
+    labels: NodegroupCreateLabels
+    node_count: Optional[Scalar] = 1
+
+
+class NodegroupSummary(_Open):
+    uuid: str
+    name: str
+    flavor_id: Optional[str]
+    image_id: Optional[str]
+    max_node_count: int
+    min_node_count: int
+    node_count: int
+    role: str
+    stack_id: str
+    status: str
+
+
+class NodegroupList(BaseModel):
+    """List Node Groups (response); ``default-master`` is hidden."""
+
+    nodegroups: List[NodegroupSummary]
+
+
+class Nodegroup(NodegroupSummary):
+    """Get a Node Group / Create a Node Group (response)."""
+
+    cluster_id: str
+    labels: Dict[str, Any]
+    node_addresses: List[str]
+    project_id: str
+    status_reason: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class NodeListRequest(_Open):
+    """Stop a Node Group / Start a Node (request): colon-separated node UUIDs."""
+
+    node_list: str
+
+
+class AutoscaleRequest(_Open):
+    """Change Autoscaler Configuration of a Node Group (request)."""
+
+    ca_enable: Scalar
+    ca_max_node_count: Optional[Scalar] = None
+    ca_min_node_count: Optional[Scalar] = None
+    ca_scale_down_enable: Optional[Scalar] = None
+    ca_scale_down_unneeded_time: Optional[Scalar] = None
+    ca_scale_down_util_thresh: Optional[Scalar] = None
+    ca_scale_down_delay_after_add: Optional[Scalar] = None
+
+
+class AutoscaleResponse(_Open):
+    """View Autoscaler Configuration of a Node Group (response)."""
+
+    ca_enable: str
+    ca_max_node_count: str
+    ca_min_node_count: str
+    ca_scale_down_enable: str
+    ca_scale_down_unneeded_time: str
+    ca_scale_down_util_thresh: str
+    ca_scale_down_delay_after_add: str
+
+
+class UpgradeRequest(_Open):
+    """Upgrade a Cluster (request)."""
+
+    version: str
+    num_buffer_nodes: Optional[StrictInt] = None
+    num_max_unavailable_nodes: Optional[StrictInt] = None
+
+
+class UserscriptRequest(_Open):
+    """Change User Script (request)."""
+
+    contents: str
+
+
+class FlavorRequest(_Open):
+    """Change Instance Flavor (request)."""
+
+    type: str = Field(description='Must be "flavor_id"')
+    flavor_id: str
+    num_buffer_nodes: Optional[StrictInt] = None
+    num_max_unavailable_nodes: Optional[StrictInt] = None
+
+
+class SupportsResponse(BaseModel):
+    """See the Supported Kubernetes Versions (response)."""
+
+    supported_k8s: Dict[str, bool]
+    supported_event_type: Dict[str, Dict[str, str]]
+
+
+class ErrorItem(BaseModel):
+    request_id: str
+    code: str
+    status: int
+    title: str
+    detail: str
+    links: List[Any]
+
+
+class ErrorResponse(BaseModel):
+    """Magnum-style error body."""
+
+    errors: List[ErrorItem]
+
+
+# ---------------------------------------------------------------- simulator admin
+class FailNextRequest(BaseModel):
+    """``POST /_sim/faults/fail-next``."""
+
+    operation: str
+    reason: str = "Simulated failure"
+    count: int = Field(1, ge=1)

@@ -1,0 +1,230 @@
+"""Input rules of the guide, as pure functions raising :class:`ApiError` (400).
+
+Sections: "Create a Cluster" (names, CIDR rules, pods_network_subnet),
+"Change Cluster CNI" (pod_cidr / pod_subnet), "Resize", "Upgrade a Cluster",
+"Change Autoscaler Configuration", "Renew Cluster Certificate", and
+NKS_API_NOTES.md "Rules".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from typing import Any, Dict, Iterable, Optional, Tuple
+
+from .errors import bad_request
+
+LINK_LOCAL = ipaddress.ip_network("169.254.0.0/16")
+NKS_INTERNAL = ipaddress.ip_network("198.18.0.0/19")
+DOCKER_BIP = ipaddress.ip_network("172.17.0.0/16")
+NAME_RE = re.compile(r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")
+
+
+def to_label(value: Any) -> str:
+    """Labels are strings in NKS: ``True``/``False`` for booleans, digits for numbers."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def is_uuid(text: str) -> bool:
+    """True when ``text`` parses as a UUID."""
+    try:
+        uuid.UUID(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def check_name(name: str, what: str = "Cluster") -> None:
+    """Names: lowercase letters, digits and ``-``; start with a letter; end with a
+    letter or digit; at most 32 characters; not UUID-shaped (Korean guide, notes)."""
+    if not isinstance(name, str) or not NAME_RE.match(name) or is_uuid(name):
+        raise bad_request(
+            f"{what} name '{name}' is invalid: use 1-32 lowercase letters, digits or '-', "
+            "starting with a letter and ending with a letter or digit (not a UUID)."
+        )
+
+
+def parse_bool(value: Any, field: str) -> bool:
+    """Accept ``"True"``/``"False"`` in any case, and JSON booleans."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "false"):
+        return text == "true"
+    raise bad_request(f"Invalid value for {field}: '{value}' (expected \"True\" or \"False\").")
+
+
+def parse_int(value: Any, field: str, low: Optional[int] = None, high: Optional[int] = None) -> int:
+    """Integer (or digit string) within ``[low, high]``."""
+    if isinstance(value, bool):
+        raise bad_request(f"Invalid value for {field}: {value!r} (expected an integer).")
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise bad_request(f"Invalid value for {field}: {value!r} (expected an integer).") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise bad_request(f"Invalid value for {field}: {number} (allowed range {low}..{high}).")
+    return number
+
+
+def parse_version(version: str) -> Tuple[int, ...]:
+    """``v1.26.3`` -> ``(1, 26, 3)``."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", str(version).strip())
+    if not match:
+        raise bad_request(f"Invalid Kubernetes version '{version}' (expected e.g. v1.28.3).")
+    return tuple(int(x) for x in match.groups())
+
+
+def check_supported(version: str, supported: Dict[str, bool]) -> None:
+    """The version must be listed as ``true`` in ``/v1/supports``."""
+    if not supported.get(version, False):
+        valid = ", ".join(v for v, ok in supported.items() if ok)
+        raise bad_request(f"Kubernetes version {version} is not supported (supported: {valid}).")
+
+
+def version_status(version: str, supported: Dict[str, bool]) -> str:
+    """``labels.kube_version_status``: ``LATEST`` unless a newer supported version exists."""
+    try:
+        current = parse_version(version)
+    except Exception:  # noqa: BLE001 - unparsable versions are simply "latest"
+        return "LATEST"
+    for other, ok in supported.items():
+        try:
+            if ok and parse_version(other) > current:
+                return "NEED_UPGRADE"
+        except Exception:  # noqa: BLE001
+            continue
+    return "LATEST"
+
+
+def parse_cidr(value: Any, field: str) -> ipaddress.IPv4Network:
+    """An IPv4 network in CIDR notation, host bits clear."""
+    try:
+        net = ipaddress.ip_network(str(value).strip(), strict=True)
+    except ValueError as exc:
+        raise bad_request(f"Invalid CIDR for {field}: '{value}' ({exc}).") from None
+    if net.version != 4:
+        raise bad_request(f"Invalid CIDR for {field}: '{value}' (IPv4 only).")
+    return net
+
+
+def _check_reserved(net, field: str, kube_tag: Optional[str]) -> None:
+    if net.prefixlen > 24:
+        raise bad_request(f"{field} {net} is too small: a CIDR block smaller than /24 (e.g. /26, /30) is not allowed.")
+    if net.overlaps(LINK_LOCAL):
+        raise bad_request(f"{field} {net} overlaps the link-local range {LINK_LOCAL}.")
+    if net.overlaps(NKS_INTERNAL):
+        raise bad_request(f"{field} {net} overlaps the NKS internal range {NKS_INTERNAL}.")
+    if kube_tag is not None and parse_version(kube_tag) <= (1, 23, 3) and net.overlaps(DOCKER_BIP):
+        raise bad_request(f"{field} {net} overlaps the docker bridge range {DOCKER_BIP} (clusters v1.23.3 and older).")
+
+
+def _check_disjoint(nets: Iterable[Tuple[str, Any]]) -> None:
+    items = list(nets)
+    for i, (name_a, a) in enumerate(items):
+        for name_b, b in items[i + 1:]:
+            if a.overlaps(b):
+                raise bad_request(f"{name_a} {a} overlaps {name_b} {b}.")
+
+
+def check_pod_subnet(value: Any, pod_net, field: str) -> int:
+    """pods_network_subnet / pod_subnet: 20..28 and at least the pod CIDR prefix + 2."""
+    size = parse_int(value, field, 20, 28)
+    if size < pod_net.prefixlen + 2:
+        raise bad_request(
+            f"{field} {size} must be at least 2 greater than the pod network prefix /{pod_net.prefixlen}."
+        )
+    return size
+
+
+def check_create_networks(fixed_cidr: str, labels: Dict[str, Any], kube_tag: str) -> Dict[str, str]:
+    """CIDR rules of "Create a Cluster" for fixed_subnet, pods_network_cidr,
+    service_cluster_ip_range and pods_network_subnet; returns the effective labels."""
+    fixed = parse_cidr(fixed_cidr, "fixed_subnet")
+    pods = parse_cidr(labels.get("pods_network_cidr") or "10.100.0.0/16", "pods_network_cidr")
+    service = parse_cidr(labels.get("service_cluster_ip_range") or "10.254.0.0/16", "service_cluster_ip_range")
+    named = [("fixed_subnet", fixed), ("pods_network_cidr", pods), ("service_cluster_ip_range", service)]
+    for field, net in named:
+        _check_reserved(net, field, kube_tag)
+    _check_disjoint(named)
+    subnet = check_pod_subnet(labels.get("pods_network_subnet", 24), pods, "pods_network_subnet")
+    return {
+        "pods_network_cidr": str(pods),
+        "service_cluster_ip_range": str(service),
+        "pods_network_subnet": str(subnet),
+    }
+
+
+def check_cni_networks(pod_cidr: Any, pod_subnet: Any, fixed_cidr: str, labels: Dict[str, str]) -> Tuple[str, str]:
+    """pod_cidr / pod_subnet rules of "Change Cluster CNI"."""
+    pods = parse_cidr(pod_cidr, "pod_cidr")
+    _check_reserved(pods, "pod_cidr", None)
+    others = [
+        ("the service network (service_cluster_ip_range)", parse_cidr(labels["service_cluster_ip_range"], "service")),
+        ("the VPC subnet (fixed_subnet)", parse_cidr(fixed_cidr, "fixed_subnet")),
+        ("the current pod network (pods_network_cidr)", parse_cidr(labels["pods_network_cidr"], "pods")),
+    ]
+    for name, net in others:
+        if pods.overlaps(net):
+            raise bad_request(f"pod_cidr {pods} overlaps {name} {net}.")
+    size = check_pod_subnet(24 if pod_subnet is None else pod_subnet, pods, "pod_subnet")
+    return str(pods), str(size)
+
+
+def check_upgrade(target: str, current: str, master_version: str, is_master: bool,
+                  worker_versions: Iterable[str], supported: Dict[str, bool]) -> None:
+    """Upgrade rules (NKS_API_NOTES.md "Rules"): only supported versions, one minor
+    step, no downgrade or same version, control plane first, workers never above
+    the control plane, all groups equal before the next control-plane step."""
+    check_supported(target, supported)
+    new, cur = parse_version(target), parse_version(current)
+    if new <= cur:
+        raise bad_request(f"Cannot upgrade from {current} to {target}: downgrade or same version is not allowed.")
+    if new[0] != cur[0] or new[1] != cur[1] + 1:
+        raise bad_request(f"Cannot upgrade from {current} to {target}: only one minor version per step is allowed.")
+    if is_master:
+        behind = sorted({v for v in worker_versions if v != current})
+        if behind:
+            raise bad_request(
+                f"Cannot upgrade the control plane to {target}: upgrade every worker node group to "
+                f"{current} first (found {', '.join(behind)})."
+            )
+    elif new > parse_version(master_version):
+        raise bad_request(
+            f"Cannot upgrade to {target}: a worker node group cannot be above the control plane "
+            f"({master_version}); upgrade default-master first."
+        )
+
+
+def check_rolling(body: Dict[str, Any], node_count: int, quota: int) -> None:
+    """num_buffer_nodes 0..(quota - node_count); num_max_unavailable_nodes 1..node_count."""
+    if body.get("num_buffer_nodes") is not None:
+        parse_int(body["num_buffer_nodes"], "num_buffer_nodes", 0, max(0, quota - node_count))
+    if body.get("num_max_unavailable_nodes") is not None:
+        parse_int(body["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1, max(1, node_count))
+
+
+def check_autoscale(values: Dict[str, Any], quota: int) -> Dict[str, str]:
+    """Autoscaler labels: ca_min/ca_max 1..quota and min <= max; booleans as "True"/"False"."""
+    out: Dict[str, str] = {}
+    for key in ("ca_enable", "ca_scale_down_enable"):
+        if values.get(key) is not None:
+            out[key] = "True" if parse_bool(values[key], key) else "False"
+    low = high = None
+    if values.get("ca_min_node_count") not in (None, ""):
+        low = parse_int(values["ca_min_node_count"], "ca_min_node_count", 1, quota)
+        out["ca_min_node_count"] = str(low)
+    if values.get("ca_max_node_count") not in (None, ""):
+        high = parse_int(values["ca_max_node_count"], "ca_max_node_count", 1, quota)
+        out["ca_max_node_count"] = str(high)
+    if low is not None and high is not None and low > high:
+        raise bad_request(f"ca_min_node_count {low} must not be greater than ca_max_node_count {high}.")
+    for key in ("ca_scale_down_unneeded_time", "ca_scale_down_util_thresh", "ca_scale_down_delay_after_add"):
+        if values.get(key) not in (None, ""):
+            out[key] = str(parse_int(values[key], key, 0, None if key != "ca_scale_down_util_thresh" else 100))
+    return out

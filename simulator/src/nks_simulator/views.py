@@ -1,0 +1,192 @@
+"""Response bodies, shaped as the guide's response tables and examples."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Dict, List
+
+import yaml
+
+from . import rules
+from .state import iso
+
+HEALTHY_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+
+
+def _links(base: str, path: str) -> List[dict]:
+    return [{"href": f"{base}/v1/{path}", "rel": "self"}, {"href": f"{base}/{path}", "rel": "bookmark"}]
+
+
+def _workers(cluster: dict) -> List[dict]:
+    return [ng for ng in cluster["nodegroups"].values() if ng["role"] == "worker"]
+
+
+def _default_worker(cluster: dict) -> dict:
+    for ng in cluster["nodegroups"].values():
+        if ng["name"] == "default-worker":
+            return ng
+    return {}
+
+
+def cluster_labels(cluster: dict, supported: Dict[str, bool]) -> dict:
+    labels = dict(cluster["labels"])
+    labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
+    return labels
+
+
+def cluster_summary(cluster: dict, base: str, supported: Dict[str, bool]) -> dict:
+    """An item of List Clusters (``clusters[]``)."""
+    worker = _default_worker(cluster)
+    healthy = cluster["status"] in HEALTHY_STATES
+    return {
+        "uuid": cluster["uuid"],
+        "name": cluster["name"],
+        "cluster_template_id": "iaas_console",
+        "create_timeout": cluster["create_timeout"],
+        "docker_volume_size": None,
+        "flavor_id": worker.get("flavor_id"),
+        "health_status": "HEALTHY" if healthy else "UNKNOWN",
+        "keypair": cluster["keypair"],
+        "labels": cluster_labels(cluster, supported),
+        "links": _links(base, f"clusters/{cluster['uuid']}"),
+        "node_count": sum(ng["node_count"] for ng in _workers(cluster)),
+        "stack_id": cluster["stack_id"],
+        "status": cluster["status"],
+        "status_reason": cluster["status_reason"],
+    }
+
+
+def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool]) -> dict:
+    """Get a Cluster."""
+    body = cluster_summary(cluster, base, supported)
+    workers = _workers(cluster)
+    healthy = cluster["status"] in HEALTHY_STATES
+    body.update(
+        api_address=cluster["api_address"],
+        coe_version=cluster["labels"].get("kube_tag"),
+        container_version="1.12.6",
+        created_at=iso(cluster["created_at"]),
+        updated_at=iso(cluster["updated_at"]),
+        fixed_network=cluster["fixed_network"],
+        fixed_subnet=cluster["fixed_subnet"],
+        floating_ip_enabled=cluster["labels"].get("master_lb_floating_ip_enabled") == "True",
+        health_status_reason=(
+            {**{f"{cluster['name']}-{ng['name']}-node-{i}.Ready": "True"
+                for ng in workers for i in range(len(ng["nodes"]))}, "api": "ok"} if healthy else {}),
+        master_count=3,
+        node_addresses=[n["address"] for ng in workers for n in ng["nodes"]],
+        project_id=cluster["project_id"],
+        user_id=cluster["user_id"],
+    )
+    return body
+
+
+def nodegroup_labels(cluster: dict, ng: dict, supported: Dict[str, bool]) -> dict:
+    labels = dict(ng["labels"])
+    labels.setdefault("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
+    labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
+    return labels
+
+
+def _min_max(ng: dict, quota: int) -> tuple:
+    labels = ng["labels"]
+    try:
+        low = int(labels.get("ca_min_node_count") or 1)
+        high = int(labels.get("ca_max_node_count") or quota)
+    except ValueError:
+        low, high = 1, quota
+    return low, high
+
+
+def nodegroup_summary(ng: dict, quota: int) -> dict:
+    """An item of List Node Groups (``nodegroups[]``)."""
+    low, high = _min_max(ng, quota)
+    return {
+        "uuid": ng["uuid"],
+        "name": ng["name"],
+        "flavor_id": ng["flavor_id"],
+        "image_id": ng["image_id"],
+        "is_default": ng["is_default"],
+        "max_node_count": high,
+        "min_node_count": low,
+        "node_count": ng["node_count"],
+        "role": ng["role"],
+        "stack_id": ng["stack_id"],
+        "status": ng["status"],
+        "status_reason": ng["status_reason"],
+    }
+
+
+def nodegroup_detail(cluster: dict, ng: dict, base: str, supported: Dict[str, bool], quota: int) -> dict:
+    """Get a Node Group (also the body of Create a Node Group's 202)."""
+    body = nodegroup_summary(ng, quota)
+    body.update(
+        cluster_id=cluster["uuid"],
+        created_at=iso(ng["created_at"]),
+        updated_at=iso(ng["updated_at"]),
+        docker_volume_size=None,
+        id=ng["id"],
+        labels=nodegroup_labels(cluster, ng, supported),
+        links=_links(base, f"clusters/{cluster['uuid']}/nodegroups/{ng['uuid']}"),
+        node_addresses=[n["address"] for n in ng["nodes"]],
+        project_id=ng["project_id"],
+        version=None,
+    )
+    return body
+
+
+def autoscale(ng: dict) -> dict:
+    """View Autoscaler Configuration of a Node Group (values as strings, per the table)."""
+    labels = ng["labels"]
+    keys = ("ca_enable", "ca_max_node_count", "ca_min_node_count", "ca_scale_down_enable",
+            "ca_scale_down_unneeded_time", "ca_scale_down_util_thresh", "ca_scale_down_delay_after_add")
+    body = {key: str(labels.get(key, "")) for key in keys}
+    body["ca_image"] = labels.get("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
+    body["clusterautoscale"] = "nodegroupfeature"
+    return body
+
+
+def event(ev: dict) -> dict:
+    """An item of View Task History (List)."""
+    body = dict(ev)
+    body["created_at"] = iso(ev["created_at"])
+    body["updated_at"] = iso(ev["updated_at"])
+    return body
+
+
+def acl(cluster: dict) -> dict:
+    """Get Cluster API Endpoint IP Access Control."""
+    stored = cluster["acl"]
+    if stored.get("enable") != "true":
+        return {"cluster_uuid": cluster["uuid"], "enable": "false"}
+    return {"cluster_uuid": cluster["uuid"], "enable": "true", "action": stored["action"],
+            "ipacl_targets": stored["ipacl_targets"]}
+
+
+def _fake_pem(kind: str, seed: str) -> str:
+    """A PEM-looking blob, base64-encoded: unique per cluster, not a real key."""
+    header = "RSA PRIVATE KEY" if kind == "key" else "CERTIFICATE"
+    body = base64.b64encode(hashlib.sha512(f"{kind}:{seed}".encode()).digest() * 4).decode()
+    lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    pem = f"-----BEGIN {header}-----\n{lines}\n-----END {header}-----\n"
+    return base64.b64encode(pem.encode()).decode()
+
+
+def kubeconfig(cluster: dict) -> str:
+    """Get kubeconfig of a Cluster: a valid kubeconfig whose server is ``api_address``."""
+    name = cluster["name"]
+    doc = {
+        "apiVersion": "v1",
+        "clusters": [{"cluster": {"certificate-authority-data": _fake_pem("ca", cluster["secrets"]["ca"]),
+                                  "server": cluster["api_address"]}, "name": name}],
+        "contexts": [{"context": {"cluster": name, "user": "admin"}, "name": "default"}],
+        "current-context": "default",
+        "kind": "Config",
+        "preferences": {},
+        "users": [{"name": "admin", "user": {
+            "client-certificate-data": _fake_pem("cert", cluster["secrets"]["cert"]),
+            "client-key-data": _fake_pem("key", cluster["secrets"]["key"])}}],
+    }
+    return yaml.safe_dump(doc, sort_keys=False)
+
