@@ -159,7 +159,7 @@ def check_cluster_cidrs(pods_network_cidr=None, service_cluster_ip_range=None,
 
     :raises ValidationError: naming the first option that breaks a rule.
     """
-    nets = []
+    nets, given = [], set()
     for option, value, default in (("pods_network_cidr", pods_network_cidr, DEFAULT_PODS_CIDR),
                                    ("service_cluster_ip_range", service_cluster_ip_range,
                                     DEFAULT_SERVICE_CIDR),
@@ -169,10 +169,13 @@ def check_cluster_cidrs(pods_network_cidr=None, service_cluster_ip_range=None,
         net = parse_network(value if value is not None else default, option)
         if value is not None:
             _check_cidr_common(net, option, kube_version)
+            given.add(option)
         nets.append((option, net))
     for i, (opt_a, net_a) in enumerate(nets):
         for opt_b, net_b in nets[i + 1:]:
             if net_a.overlaps(net_b):
+                if opt_a not in given:  # blame the option the user set, not a default
+                    (opt_a, net_a), (opt_b, net_b) = (opt_b, net_b), (opt_a, net_a)
                 raise ValidationError(opt_a, "%s overlaps %s %s; the pod network, the service network"
                                              " and the VPC subnet must not overlap"
                                       % (net_a, opt_b, net_b))
