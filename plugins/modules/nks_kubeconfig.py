@@ -1,0 +1,335 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: nks_kubeconfig
+short_description: Save the kubeconfig of an NHN Kubernetes Service (NKS) cluster to a file
+version_added: 0.1.0
+description:
+  - Get the kubeconfig of an NHN Kubernetes Service (NKS) cluster (Get kubeconfig of a Cluster) and write it to
+    a file on the host the module runs on, or remove that file.
+  - The file is written atomically (a temporary file in the same directory, private from the start, then
+    renamed over O(dest)), so a reader never sees half a kubeconfig and the keys are never readable by others
+    while they are written.
+  - The task reports a change only when the content or the mode of O(dest) changes.
+  - The kubeconfig holds the cluster's admin credentials. The module neither returns nor logs it unless
+    O(return_content=true); in diff mode the values of secret keys are replaced by C(VALUE_REDACTED).
+  - Reading the kubeconfig changes nothing in NKS.
+author:
+  - nhncloud.nks contributors
+options:
+  cluster:
+    description:
+      - Name or UUID of the cluster.
+      - Required when O(state=present). Not used when O(state=absent).
+      - A name that several clusters carry fails the task; give the UUID then.
+    type: str
+  dest:
+    description:
+      - Path of the kubeconfig file, for example V(~/.kube/config). A leading C(~) is expanded.
+      - Its directory must exist.
+      - When O(dest) is a symbolic link, the file it points to is written.
+    type: path
+    required: true
+  mode:
+    description:
+      - Permissions of O(dest), in octal (quote it, V('0600')) or symbolic form (V(u=rw,go=)), as for
+        M(ansible.builtin.file).
+      - The default keeps the credentials private to the file's owner.
+      - With V(null), a new file is created with V(0600) and an existing file keeps its mode.
+    type: raw
+    default: '0600'
+  backup:
+    description:
+      - Keep a copy of O(dest), with a timestamp in its name, before it is overwritten or removed.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) writes the cluster's kubeconfig to O(dest).
+      - V(absent) removes O(dest) if it exists; the NKS API is not called (no credentials needed).
+    type: str
+    choices: [present, absent]
+    default: present
+  return_content:
+    description:
+      - Return the kubeconfig in RV(content).
+      - It holds the cluster's private key; use C(no_log) on the task when you set this.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - nhncloud.nks.auth
+  - nhncloud.nks.attributes
+  - nhncloud.nks.attributes.ACTIONS
+notes:
+  - In diff mode, the values of C(client-key-data), C(client-certificate-data), C(token), C(password),
+    C(id-token), C(access-token), C(refresh-token) and C(client-secret) are replaced by C(VALUE_REDACTED);
+    the rest (server address, C(certificate-authority-data), contexts) is shown. When only a redacted value
+    changed, the task reports a change that the diff cannot show.
+  - Ownership of an existing O(dest) is kept when the module may keep it (running as root); a new file belongs
+    to the user the module runs as.
+seealso:
+  - module: nhncloud.nks.nks_info
+  - module: nhncloud.nks.nks_cluster
+"""
+
+EXAMPLES = r"""
+- name: Save the kubeconfig of my-cluster for kubectl
+  nhncloud.nks.nks_kubeconfig:
+    region: kr1
+    tenant_id: "{{ nhn_tenant_id }}"
+    username: "{{ nhn_username }}"
+    api_password: "{{ nhn_api_password }}"
+    cluster: my-cluster
+    dest: ~/.kube/my-cluster.yaml
+
+- name: Use it
+  ansible.builtin.command:
+    cmd: kubectl --kubeconfig ~/.kube/my-cluster.yaml get nodes
+  changed_when: false
+
+- name: Save it for a group, keeping the previous file
+  nhncloud.nks.nks_kubeconfig:
+    cluster: 388794e6-14dc-48ee-9a4f-9c40df5d97ec
+    dest: /etc/kubernetes/my-cluster.conf
+    mode: '0640'
+    backup: true
+  register: saved
+
+- name: Read the kubeconfig into a variable without logging it
+  nhncloud.nks.nks_kubeconfig:
+    cluster: my-cluster
+    dest: ~/.kube/my-cluster.yaml
+    return_content: true
+  register: kubeconfig
+  no_log: true
+
+- name: Remove the file when the cluster is gone
+  nhncloud.nks.nks_kubeconfig:
+    dest: ~/.kube/my-cluster.yaml
+    state: absent
+"""
+
+RETURN = r"""
+dest:
+  description: The path of the kubeconfig file, C(~) expanded.
+  returned: always
+  type: str
+  sample: /home/deploy/.kube/my-cluster.yaml
+cluster:
+  description: The cluster whose kubeconfig was read.
+  returned: when O(state=present)
+  type: dict
+  contains:
+    uuid:
+      description: Cluster UUID.
+      type: str
+      sample: 388794e6-14dc-48ee-9a4f-9c40df5d97ec
+    name:
+      description: Cluster name.
+      type: str
+      sample: my-cluster
+  sample:
+    uuid: 388794e6-14dc-48ee-9a4f-9c40df5d97ec
+    name: my-cluster
+backup_file:
+  description: Path of the copy of O(dest) made before it was overwritten or removed.
+  returned: when O(backup=true) and a copy was made
+  type: str
+  sample: /home/deploy/.kube/my-cluster.yaml.12345.2026-01-30@01:42:39~
+content:
+  description:
+    - The kubeconfig (YAML text). Sensitive; it holds the cluster's private key.
+  returned: when O(return_content=true) and O(state=present)
+  type: str
+  sample: "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: LS0tLS1CRU...\n"
+"""
+
+import os
+import re
+import stat
+import tempfile
+
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
+
+REDACTED = "VALUE_REDACTED"
+SECRET_KEYS = ("client-key-data", "client-certificate-data", "token", "password", "id-token",
+               "access-token", "refresh-token", "client-secret")
+# key: value in YAML (block or flow style) or JSON; the value is a quoted string or one plain word.
+_SECRET_RE = re.compile(
+    r"""(?P<key>(?<![\w-])["']?(?:%s)["']?[ \t]*:[ \t]*)(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,}\]'"][^\s,}\]]*)"""
+    % "|".join(re.escape(k) for k in SECRET_KEYS))
+
+
+def redact(text):
+    """Return the kubeconfig ``text`` with the values of :data:`SECRET_KEYS` replaced by ``VALUE_REDACTED``."""
+    return _SECRET_RE.sub(lambda m: m.group("key") + REDACTED, text or "")
+
+
+class NksKubeconfig(NksModule):
+    """Fetch (``GET /v1/clusters/{id}/config``) and write, or remove, one kubeconfig file."""
+
+    waits = False
+    argument_spec = dict(
+        cluster=dict(type="str"),
+        dest=dict(type="path", required=True),
+        mode=dict(type="raw", default="0600"),
+        backup=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        return_content=dict(type="bool", default=False),
+    )
+    module_kwargs = dict(required_if=[("state", "present", ["cluster"])])
+
+    def _dest(self):
+        dest = os.path.expanduser(self.params["dest"])
+        if os.path.islink(dest):
+            dest = os.path.realpath(dest)
+        if os.path.isdir(dest):
+            raise ValidationError("dest", "%s is a directory; give the path of the kubeconfig file" % dest)
+        parent = os.path.dirname(os.path.abspath(dest))
+        if not os.path.isdir(parent):
+            raise ValidationError("dest", "the directory %s of %s does not exist" % (parent, dest))
+        return dest
+
+    def run(self):
+        dest = self._dest()
+        try:
+            if self.params["state"] == "absent":
+                return self.absent(dest)
+            return self.present(dest)
+        except (IOError, OSError) as exc:
+            raise ValidationError("dest", "cannot %s %s: %s"
+                                  % ("remove" if self.params["state"] == "absent" else "write",
+                                     dest, exc))
+
+    def absent(self, dest):
+        result = dict(changed=False, dest=dest)
+        if not os.path.lexists(dest):
+            return result
+        result["changed"] = True
+        if self.diff_mode:
+            result["diff"] = dict(before=redact(self._read(dest)), after="",
+                                  before_header="%s (secret values redacted)" % dest,
+                                  after_header="%s (absent)" % dest)
+        if not self.check_mode:
+            if self.params["backup"]:
+                result["backup_file"] = self.module.backup_local(dest)
+            os.unlink(dest)
+        return result
+
+    def present(self, dest):
+        name_or_id = self.params["cluster"]
+        cluster = self.api.find_cluster(name_or_id)
+        if cluster is None:
+            raise ValidationError("cluster", "no NKS cluster is named %r or has that UUID" % name_or_id)
+        content = self.api.get_kubeconfig(cluster["uuid"])
+        if not content:
+            self.module.fail_json(msg="NKS returned no kubeconfig for cluster %r (status %s)"
+                                      % (cluster.get("name"), cluster.get("status")),
+                                  cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")))
+
+        mode = self.params["mode"]
+        exists = os.path.exists(dest)
+        before = self._read(dest) if exists else None
+        before_mode = stat.S_IMODE(os.stat(dest).st_mode) if exists else None
+        changed = before != content
+        mode_diff = {}
+        backup_file = None
+
+        if self.check_mode:
+            if exists and mode is not None:
+                # in check mode this only compares (and fills mode_diff)
+                changed = self.module.set_mode_if_different(dest, mode, changed, diff=mode_diff)
+        else:
+            if changed:
+                if exists and self.params["backup"]:
+                    backup_file = self.module.backup_local(dest)
+                self._write(dest, content, keep_mode=exists and mode is None)
+            if mode is not None:
+                self.module.set_mode_if_different(dest, mode, False)
+            if exists:
+                # the replaced file started 0600: compare with the mode the file had before
+                mode_diff = self._mode_diff(before_mode, dest)
+                changed = changed or bool(mode_diff)
+
+        result = dict(changed=changed, dest=dest,
+                      cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")))
+        if backup_file:
+            result["backup_file"] = backup_file
+        if self.diff_mode:
+            diffs = [dict(before=redact(before or ""), after=redact(content),
+                          before_header=("%s (secret values redacted)" if exists else "%s (absent)") % dest,
+                          after_header="%s (secret values redacted)" % dest)]
+            if mode_diff:
+                diffs.append(dict(mode_diff, before_header="%s (mode)" % dest,
+                                  after_header="%s (mode)" % dest))
+            result["diff"] = diffs
+        if self.params["return_content"]:
+            result["content"] = content
+        return result
+
+    @staticmethod
+    def _read(dest):
+        with open(dest, "rb") as handle:
+            return to_text(handle.read(), errors="surrogate_or_strict")
+
+    @staticmethod
+    def _mode_diff(before_mode, dest):
+        after_mode = stat.S_IMODE(os.stat(dest).st_mode)
+        if before_mode is None or before_mode == after_mode:
+            return {}
+        return dict(before=dict(mode="0%03o" % before_mode), after=dict(mode="0%03o" % after_mode))
+
+    def _write(self, dest, content, keep_mode):
+        """Write ``content`` to ``dest`` atomically, through a 0600 file of the same directory.
+
+        ``AnsibleModule.atomic_move`` is not used: for a new file it widens the mode to
+        ``0666 & ~umask`` before the module can narrow it again.
+        """
+        directory = os.path.dirname(os.path.abspath(dest))
+        old = os.stat(dest) if os.path.exists(dest) else None
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(dest), suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(to_bytes(content, errors="surrogate_or_strict"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            if old is not None:
+                try:
+                    os.chown(tmp, old.st_uid, old.st_gid)
+                except OSError:
+                    pass
+                if keep_mode:
+                    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+            os.replace(tmp, dest)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        try:
+            dir_fd = os.open(directory, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+def main():
+    NksKubeconfig()()
+
+
+if __name__ == "__main__":
+    main()
