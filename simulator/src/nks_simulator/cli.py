@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
 import sys
 import tempfile
 from typing import List, Optional
@@ -123,19 +122,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     from .app import create_app
 
     app = create_app(config, server["state_file"])
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((server["host"], server["port"]))
-    port = sock.getsockname()[1]
-    uv_config = uvicorn.Config(app, log_level=server["log_level"], access_log=server["log_level"] == "debug",
-                               timeout_graceful_shutdown=1)
+    uv_config = uvicorn.Config(app, host=server["host"], port=server["port"], log_level=server["log_level"],
+                               access_log=server["log_level"] == "debug", timeout_graceful_shutdown=1)
     uv_server = uvicorn.Server(uv_config)
 
     async def serve() -> None:
-        task = asyncio.create_task(uv_server.serve(sockets=[sock]))
+        task = asyncio.create_task(uv_server.serve())
         while not uv_server.started and not task.done():
             await asyncio.sleep(0.01)
         if uv_server.started:
+            port = uv_server.servers[0].sockets[0].getsockname()[1]
             logging.getLogger("uvicorn.error").warning(
                 "nks-simulator listening on http://%s:%d", server["host"], port)
             if server["port_file"]:

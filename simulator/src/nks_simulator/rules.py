@@ -42,7 +42,7 @@ def is_uuid(text: str) -> bool:
 def check_name(name: str, what: str = "Cluster") -> None:
     """Names: lowercase letters, digits and ``-``; start with a letter; end with a
     letter or digit; at most 32 characters; not UUID-shaped (Korean guide, notes)."""
-    if not isinstance(name, str) or not NAME_RE.match(name) or is_uuid(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or is_uuid(name):
         raise bad_request(
             f"{what} name '{name}' is invalid: use 1-32 lowercase letters, digits or '-', "
             "starting with a letter and ending with a letter or digit (not a UUID)."

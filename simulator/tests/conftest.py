@@ -1,0 +1,227 @@
+"""Fixtures: real ``nks-simulator`` processes on ephemeral ports, talked to over HTTP."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Optional
+
+import pytest
+import requests
+
+TIME_SCALE = "0.05"  # fast profile x 0.05: cluster create 0.15 s, others 0.05-0.1 s
+SUBNET = "4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90"
+
+# The guide's "Create a Cluster" example body, with kube_tag adapted to a supported version.
+GUIDE_CLUSTER = {
+    "cluster_template_id": "iaas_console",
+    "create_timeout": 60,
+    "fixed_network": "eb212079-b6ec-430c-ba57-14280a457bcb",
+    "fixed_subnet": SUBNET,
+    "flavor_id": "6ef27f21-c774-4c0e-84ff-7dd4a762571f",
+    "keypair": "test-keypair",
+    "labels": {
+        "availability_zone": "kr2-pub-b",
+        "boot_volume_size": "20",
+        "boot_volume_type": "General HDD",
+        "ca_enable": "false",
+        "ca_max_node_count": "10",
+        "ca_min_node_count": "1",
+        "ca_scale_down_delay_after_add": "3",
+        "ca_scale_down_enable": "true",
+        "ca_scale_down_unneeded_time": "3",
+        "ca_scale_down_util_thresh": "50",
+        "cert_manager_api": "True",
+        "clusterautoscale": "nodegroupfeature",
+        "external_network_id": "751b8227-7b45-440a-9349-dbf829d0aba5",
+        "external_subnet_id_list": "59ddc195-76b1-431d-9693-f09880747dc6",
+        "kube_tag": "v1.26.3",
+        "master_lb_floating_ip_enabled": "true",
+        "strict_sg_rules": "True",
+        "node_image": "f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc",
+        "user_script_v2": "",
+        "extra_security_groups": [
+            {"target_subnet": SUBNET,
+             "security_group_ids": "8669cca4-7904-4dc6-b1be-db49661cedb6,fa69d78d-bd04-4ab0-9ce6-c92a84b899c2"}
+        ],
+        "extra_volumes": [{"volume_type": "General HDD", "volume_size": 100}],
+    },
+    "name": "test-k8s",
+    "node_count": 1,
+}
+
+# The guide's "Create a Node Group" example body.
+GUIDE_NODEGROUP = {
+    "name": "added-nodegroup",
+    "node_count": 1,
+    "flavor_id": "6ef27f21-c774-4c0e-84ff-7dd4a762571f",
+    "image_id": "f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc",
+    "labels": {"availability_zone": "kr2-pub-b", "boot_volume_size": "20", "boot_volume_type": "General HDD",
+               "ca_enable": "false"},
+}
+
+
+def unique(prefix: str = "c") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def cluster_body(name: Optional[str] = None, **changes) -> dict:
+    """The guide's example with a unique name; ``labels__x=v`` changes a label (None deletes)."""
+    body = copy.deepcopy(GUIDE_CLUSTER)
+    body["name"] = name or unique()
+    for key, value in changes.items():
+        target, field = (body["labels"], key[8:]) if key.startswith("labels__") else (body, key)
+        if value is None:
+            target.pop(field, None)
+        else:
+            target[field] = value
+    return body
+
+
+class Sim:
+    """A running simulator process and an authenticated HTTP helper."""
+
+    def __init__(self, proc: subprocess.Popen, port: int, workdir: Path):
+        self.proc = proc
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.workdir = workdir
+        self.session = requests.Session()
+        self.token: Optional[str] = None
+
+    # -------- identity
+    def login(self, tenant="demo", username="demo@nks.local", password="demo") -> requests.Response:
+        return requests.post(f"{self.base}/v2.0/tokens", json={
+            "auth": {"tenantId": tenant, "passwordCredentials": {"username": username, "password": password}}},
+            timeout=10)
+
+    def headers(self) -> dict:
+        if self.token is None:
+            response = self.login()
+            response.raise_for_status()
+            self.token = response.json()["access"]["token"]["id"]
+        return {"X-Auth-Token": self.token, "OpenStack-API-Version": "container-infra latest",
+                "Accept": "application/json", "Content-Type": "application/json"}
+
+    # -------- raw calls
+    def call(self, method: str, path: str, json=None, **kw) -> requests.Response:
+        headers = {**self.headers(), **kw.pop("headers", {})}
+        return self.session.request(method, self.base + path, json=json, headers=headers, timeout=15, **kw)
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.call("POST", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.call("PATCH", path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+    def admin(self, method: str, path: str, json=None) -> requests.Response:
+        return requests.request(method, f"{self.base}/_sim{path}", json=json, timeout=10)
+
+    # -------- helpers
+    def wait(self, path: str, done: Callable[[requests.Response], bool], timeout: float = 10.0) -> requests.Response:
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.get(path)
+            if done(response):
+                return response
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timeout waiting on {path}: {response.status_code} {response.text[:300]}")
+            time.sleep(0.03)
+
+    def wait_status(self, path: str, *statuses: str, timeout: float = 10.0) -> dict:
+        response = self.wait(path, lambda r: r.status_code == 200 and r.json().get("status") in statuses,
+                             timeout)
+        return response.json()
+
+    def wait_gone(self, path: str, timeout: float = 10.0) -> None:
+        self.wait(path, lambda r: r.status_code == 404, timeout)
+
+    def create_cluster(self, body: Optional[dict] = None, wait: bool = True) -> dict:
+        body = body or cluster_body()
+        response = self.post("/v1/clusters", body)
+        assert response.status_code == 202, response.text
+        uid = response.json()["uuid"]
+        if wait:
+            return self.wait_status(f"/v1/clusters/{uid}", "CREATE_COMPLETE")
+        return {"uuid": uid, "name": body["name"]}
+
+    def nodes(self, cluster: str, nodegroup: str) -> list:
+        response = self.admin("GET", f"/clusters/{cluster}/nodegroups/{nodegroup}/nodes")
+        assert response.status_code == 200, response.text
+        return response.json()["nodes"]
+
+    # -------- process
+    def kill(self, sig=signal.SIGTERM) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def _executable() -> list:
+    exe = shutil.which("nks-simulator", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "nks_simulator.cli"]
+
+
+def start_sim(workdir: Path, *args: str, time_scale: str = TIME_SCALE) -> Sim:
+    """Start ``nks-simulator --port 0 --port-file ...`` and wait until it answers."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port_file = workdir / f"port-{uuid.uuid4().hex[:6]}"
+    log = open(workdir / "sim.log", "ab")
+    proc = subprocess.Popen(_executable() + ["--port", "0", "--port-file", str(port_file),
+                                             "--time-scale", time_scale, *args],
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while not port_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"simulator did not start: {(workdir / 'sim.log').read_text()[-2000:]}")
+        time.sleep(0.02)
+    sim = Sim(proc, int(port_file.read_text().strip()), workdir)
+    assert requests.get(f"{sim.base}/_sim/health", timeout=5).json() == {"status": "ok"}
+    return sim
+
+
+@pytest.fixture(scope="session")
+def sim(tmp_path_factory) -> Sim:
+    """The shared simulator of the session."""
+    instance = start_sim(tmp_path_factory.mktemp("sim"))
+    yield instance
+    instance.kill()
+
+
+@pytest.fixture
+def own_sim(tmp_path):
+    """A private simulator for tests that change global state; extra CLI args via ``own_sim(...)``."""
+    started = []
+
+    def factory(*args: str, **kw) -> Sim:
+        instance = start_sim(tmp_path / f"sim{len(started)}", *args, **kw)
+        started.append(instance)
+        return instance
+
+    yield factory
+    for instance in started:
+        instance.kill(signal.SIGKILL)
+
+
+@pytest.fixture
+def cluster(sim) -> dict:
+    """A fresh CREATE_COMPLETE cluster on the shared simulator."""
+    return sim.create_cluster()
