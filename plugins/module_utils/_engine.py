@@ -234,7 +234,11 @@ class StateMachine(object):
         """
         res = self.resource
         obj = res.find()
-        if obj is not None and in_progress(obj):
+        if status_of(obj) == "DELETE_IN_PROGRESS":
+            # A delete is running: let it finish, then create anew.
+            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            obj = None
+        elif obj is not None and in_progress(obj):
             obj = self._settle(obj)  # attach to the running operation
         if obj is None:
             res.validate_create()
