@@ -505,7 +505,7 @@ class NksInfo(NksModule):
         if not self.params["cluster"]:
             missing = [kind for kind in gather if kind in NEEDS_CLUSTER]
             if missing:
-                raise ValidationError("gather", "%s need(s) the option cluster" % ", ".join(missing))
+                raise ValidationError("gather", "gathering %s needs the option cluster" % ", ".join(missing))
         return gather
 
     def run(self):
