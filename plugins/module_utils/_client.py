@@ -286,10 +286,11 @@ class NksClient(object):
         return self.request("GET", path)
 
     def _send(self, method, url, body, safe, auth):
+        # The token first: obtaining it sends a (safe) request that mounts its own adapter.
+        headers = {"X-Auth-Token": self.token} if auth else {}
         adapter = self._safe if safe else self._reads_only
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        headers = {"X-Auth-Token": self.token} if auth else {}
         try:
             response = self.session.request(method, url, json=body, headers=headers,
                                             timeout=self.timeout)
