@@ -273,6 +273,8 @@ class NksClient(object):
         if safe is None:
             safe = method.upper() in IDEMPOTENT_METHODS
         url = self.api_url + path
+        if not self._token:
+            self.authenticate()  # outside the retry below: a refused password is not sent twice
         try:
             return self._send(method, url, body, safe=safe, auth=True)
         except NksAuthError:
