@@ -140,7 +140,10 @@ class Change(object):
 
     :param str name: the option that calls for it, e.g. ``node_count``.
     :param before: current typed value. :param after: desired typed value.
-    :param apply: callable sending the API request(s).
+    :param apply: callable sending the API request(s); ``None`` when another
+        ``Change`` of the same plan sends the request that makes this one too
+        (one request sets several options: each option still gets its own
+        ``Change``, so check mode and diff mode predict every field).
     :param bool waits: the request starts an asynchronous operation to wait for.
     """
 
@@ -259,9 +262,10 @@ class StateMachine(object):
             for change in self.changes:
                 after[change.name] = change.after
             return True, obj, before, after
-        for index, change in enumerate(self.changes):
+        requests = [change for change in self.changes if change.apply is not None]
+        for index, change in enumerate(requests):
             change.apply(obj)
-            last = index == len(self.changes) - 1
+            last = index == len(requests) - 1
             if change.waits and (self.wait or not last):
                 obj = self._settle(obj)
             else:

@@ -262,19 +262,25 @@ def check_autoscale(settings, option="autoscale"):
 
     :param dict settings: typed keys ``min_node_count``, ``max_node_count``,
         ``scale_down_util_thresh`` (percent), times in minutes; ``None`` = unset.
-    :raises ValidationError: naming ``option.key``.
+    :param str option: the dict option holding the settings; ``None`` when the
+        keys are options of their own (``nks_autoscale``).
+    :raises ValidationError: naming ``option.key`` (``key`` when ``option`` is ``None``).
     """
     if not settings:
         return settings
+
+    def name(key):
+        return "%s.%s" % (option, key) if option else key
+
     lo, hi = settings.get("min_node_count"), settings.get("max_node_count")
-    check_range(lo, "%s.min_node_count" % option, 1, 10)
-    check_range(hi, "%s.max_node_count" % option, 1, 10)
+    check_range(lo, name("min_node_count"), 1, 10)
+    check_range(hi, name("max_node_count"), 1, 10)
     if lo is not None and hi is not None and lo > hi:
-        raise ValidationError("%s.min_node_count" % option, "must not exceed max_node_count"
-                                                            " (%s > %s)" % (lo, hi))
-    check_range(settings.get("scale_down_util_thresh"), "%s.scale_down_util_thresh" % option, 1, 100)
+        raise ValidationError(name("min_node_count"), "must not exceed max_node_count"
+                                                      " (%s > %s)" % (lo, hi))
+    check_range(settings.get("scale_down_util_thresh"), name("scale_down_util_thresh"), 1, 100)
     for key in ("scale_down_unneeded_time", "scale_down_delay_after_add"):
-        check_range(settings.get(key), "%s.%s" % (option, key), 1, 1440)
+        check_range(settings.get(key), name(key), 1, 1440)
     return settings
 
 
