@@ -1,0 +1,307 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nks_autoscale
+short_description: Configure the autoscaler of an NHN Kubernetes Service (NKS) node group
+version_added: 0.1.0
+description:
+  - Reads the autoscaler settings of a worker node group (guide, "View Autoscaler Configuration of a
+    Node Group") and changes those that differ from the options given (guide, "Change Autoscaler
+    Configuration of a Node Group").
+  - Options that are not set are left as they are. Values are compared after normalisation, so the
+    API's V("True"), V(true), V("10") and V(10) all compare equal to the typed options.
+  - NKS requires the enable flag in every change; when O(enabled) is not set, the current value is sent.
+  - A change puts the node group and the cluster in C(UPDATE_IN_PROGRESS); with O(wait=true) the task
+    waits until both have settled. An operation already running on either is waited for first.
+  - O(min_node_count) must not exceed O(max_node_count); when only one of them is set, it is checked
+    against the current value of the other before any change is sent.
+author:
+  - nhncloud.nks contributors
+extends_documentation_fragment:
+  - nhncloud.nks.auth
+  - nhncloud.nks.wait
+  - nhncloud.nks.attributes
+  - nhncloud.nks.attributes.ACTIONS
+options:
+  cluster:
+    description: Name or UUID of the cluster.
+    type: str
+    required: true
+  nodegroup:
+    description:
+      - Name or UUID of the worker node group.
+      - The control plane node group C(default-master) has no autoscaler.
+    type: str
+    default: default-worker
+  enabled:
+    description: Turn the autoscaler on or off.
+    type: bool
+  min_node_count:
+    description: Fewest nodes the autoscaler keeps, 1 to 10.
+    type: int
+  max_node_count:
+    description:
+      - Most nodes the autoscaler creates, 1 to 10 (the upper bound is a quota NKS enforces).
+      - At least O(min_node_count).
+    type: int
+  scale_down_enabled:
+    description: Allow the autoscaler to remove nodes.
+    type: bool
+  scale_down_unneeded_time:
+    description: Minutes a node must stay unneeded before it is removed, 1 to 1440.
+    type: int
+  scale_down_util_thresh:
+    description: Resource utilisation, in percent (1 to 100), under which a node counts as unneeded.
+    type: int
+  scale_down_delay_after_add:
+    description: Minutes after a scale-up before scale-down is considered again, 1 to 1440.
+    type: int
+notes:
+  - The same settings of C(default-worker) can be given to M(nhncloud.nks.nks_cluster) as its
+    O(nhncloud.nks.nks_cluster#module:autoscale) option; use one module or the other for a node group.
+  - While the autoscaler is on, it decides the number of nodes of the node group.
+seealso:
+  - module: nhncloud.nks.nks_cluster
+  - module: nhncloud.nks.nks_nodegroup
+"""
+
+EXAMPLES = r"""
+- name: Turn on the autoscaler of default-worker (the guide's example values)
+  nhncloud.nks.nks_autoscale:
+    cluster: test-k8s
+    enabled: true
+    min_node_count: 1
+    max_node_count: 10
+    scale_down_enabled: true
+    scale_down_unneeded_time: 20
+    scale_down_util_thresh: 40
+    scale_down_delay_after_add: 30
+
+- name: Raise only the maximum of another node group, leaving the rest alone
+  nhncloud.nks.nks_autoscale:
+    cluster: test-k8s
+    nodegroup: gpu-workers
+    max_node_count: 6
+
+- name: Turn the autoscaler off
+  nhncloud.nks.nks_autoscale:
+    cluster: test-k8s
+    enabled: false
+"""
+
+RETURN = r"""
+autoscale:
+  description:
+    - The autoscaler settings after the task (the prediction in check mode), in the module's option names and types.
+    - With O(wait=false), the settings read before the change with the requested ones applied (NKS applies them
+      when the node group update finishes).
+    - A key is V(null) when NKS gives no value for it.
+  returned: success
+  type: dict
+  contains:
+    enabled:
+      description: Whether the autoscaler is on.
+      type: bool
+      sample: true
+    min_node_count:
+      description: Fewest nodes.
+      type: int
+      sample: 1
+    max_node_count:
+      description: Most nodes.
+      type: int
+      sample: 10
+    scale_down_enabled:
+      description: Whether the autoscaler may remove nodes.
+      type: bool
+      sample: true
+    scale_down_unneeded_time:
+      description: Minutes a node must stay unneeded before removal.
+      type: int
+      sample: 20
+    scale_down_util_thresh:
+      description: Utilisation threshold in percent.
+      type: int
+      sample: 40
+    scale_down_delay_after_add:
+      description: Minutes after a scale-up before scale-down.
+      type: int
+      sample: 30
+cluster_uuid:
+  description: UUID of the cluster.
+  returned: success
+  type: str
+  sample: 2b778d83-8b67-45b1-920e-b0c5ad5c2f30
+nodegroup_uuid:
+  description: UUID of the node group.
+  returned: success
+  type: str
+  sample: 018b06c5-1293-4081-8242-167a1cb9f262
+diff:
+  description: The settings before and after the task (as predicted in check mode), when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The settings before, as in RV(autoscale).
+      type: dict
+    after:
+      description: The settings after, as in RV(autoscale).
+      type: dict
+"""
+
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE
+from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
+    Change, Resource, StateMachine, Waiter, diff_result, failed, in_progress)
+from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
+    AUTOSCALE_LABELS, autoscale_from_api, autoscale_to_api)
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    ValidationError, check_autoscale, check_name, is_uuid)
+
+SETTINGS = tuple(row[0] for row in AUTOSCALE_LABELS)
+
+
+class NksAutoscaleResource(Resource):
+    """The autoscaler of one node group: a settings resource that always exists.
+
+    The object passed around wraps what the engine needs: ``uuid`` (cluster),
+    ``status``/``status_reason`` of whichever of node group and cluster is busy
+    (or failed), so the engine attaches to and waits for both, and
+    ``autoscale``, the answer of View Autoscaler Configuration of a Node Group.
+    """
+
+    kind = "autoscaler"
+
+    def __init__(self, mod):
+        self.mod = mod
+        self.api = mod.api
+        self.params = mod.params
+
+    def describe(self):
+        return "node group %r of cluster %r" % (self.params["nodegroup"], self.params["cluster"])
+
+    def find(self):
+        p = self.params
+        cluster = self.api.find_cluster(p["cluster"])
+        if cluster is None:
+            raise ValidationError("cluster", "no cluster is named %r (or has that UUID)" % p["cluster"])
+        nodegroup = self.api.get_nodegroup(cluster["uuid"], p["nodegroup"])
+        if nodegroup is None:
+            names = sorted(g.get("name") for g in self.api.list_nodegroups(cluster["uuid"]))
+            raise ValidationError("nodegroup", "cluster %r has no node group %r; it has: %s"
+                                  % (cluster.get("name"), p["nodegroup"], ", ".join(names) or "none"))
+        return self._wrap(cluster, nodegroup)
+
+    def fetch(self, obj):
+        cluster = self.api.get_cluster(obj["uuid"])
+        nodegroup = self.api.get_nodegroup(obj["uuid"], obj["nodegroup_uuid"]) if cluster else None
+        if cluster is None or nodegroup is None:
+            return None
+        return self._wrap(cluster, nodegroup)
+
+    def _wrap(self, cluster, nodegroup):
+        busy = nodegroup
+        for candidate in (nodegroup, cluster):
+            if in_progress(candidate):
+                busy = candidate
+                break
+        else:
+            for candidate in (nodegroup, cluster):
+                if failed(candidate):
+                    busy = candidate
+                    break
+        obj = dict(uuid=cluster["uuid"], nodegroup_uuid=nodegroup.get("uuid") or self.params["nodegroup"],
+                   status=busy.get("status"), status_reason=busy.get("status_reason"))
+        if not in_progress(obj):
+            obj["autoscale"] = self.api.get_autoscale(cluster["uuid"], obj["nodegroup_uuid"])
+        return obj
+
+    def view(self, obj):
+        if obj is None:
+            return None
+        settings = autoscale_from_api(obj.get("autoscale") or {})
+        return dict((key, settings.get(key)) for key in SETTINGS)
+
+    def plan(self, obj):
+        have = self.view(obj)
+        want = dict((key, self.params[key]) for key in SETTINGS if self.params[key] is not None)
+        merged = dict(have, **want)
+        low, high = merged["min_node_count"], merged["max_node_count"]
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            # Only one of them was given (both given were checked in validate_input): blame it.
+            option = "min_node_count" if "min_node_count" in want else "max_node_count"
+            raise ValidationError(option, "min_node_count must not exceed max_node_count: asked %s,"
+                                          " and the current %s is %s"
+                                  % (want[option], "max_node_count" if option == "min_node_count"
+                                     else "min_node_count", high if option == "min_node_count" else low))
+        changes = [Change(key, have[key], want[key], None) for key in SETTINGS
+                   if key in want and have[key] != want[key]]
+        if changes:
+            body = dict(want)
+            if body.get("enabled") is None:
+                # ca_enable is required by the API: keep the current value.
+                body["enabled"] = bool(have.get("enabled"))
+            body = autoscale_to_api(body)
+            changes[-1].apply = lambda o: self.api.set_autoscale(o["uuid"], o["nodegroup_uuid"], body)
+        return changes
+
+    def create(self):  # pragma: no cover - find() never returns None
+        raise AssertionError("an autoscaler is never created")
+
+
+class NksAutoscale(NksModule):
+    """The ``nks_autoscale`` module."""
+
+    argument_spec = dict(
+        cluster=dict(type="str", required=True),
+        nodegroup=dict(type="str", default="default-worker"),
+        enabled=dict(type="bool"),
+        min_node_count=dict(type="int"),
+        max_node_count=dict(type="int"),
+        scale_down_enabled=dict(type="bool"),
+        scale_down_unneeded_time=dict(type="int"),
+        scale_down_util_thresh=dict(type="int"),
+        scale_down_delay_after_add=dict(type="int"),
+    )
+
+    def validate_input(self):
+        """Static checks of the guide's rules, before any request."""
+        p = self.params
+        if not is_uuid(p["cluster"]):
+            check_name(p["cluster"], "cluster")
+        if p["nodegroup"] == CONTROL_PLANE:
+            raise ValidationError("nodegroup", "%s is the control plane; it has no autoscaler"
+                                  % CONTROL_PLANE)
+        if not is_uuid(p["nodegroup"]):
+            check_name(p["nodegroup"], "nodegroup")
+        check_autoscale(dict((key, p[key]) for key in SETTINGS), None)
+
+    def run(self):
+        p = self.params
+        self.validate_input()
+        resource = NksAutoscaleResource(self)
+        machine = StateMachine(resource, self.check_mode, p["wait"], Waiter(p["wait_timeout"]))
+        changed, obj, before, after = machine.present()
+        if changed and not p["wait"] and not self.check_mode:
+            after = dict(before, **dict((c.name, c.after) for c in machine.changes))
+        result = dict(changed=changed, autoscale=after, cluster_uuid=obj["uuid"],
+                      nodegroup_uuid=obj["nodegroup_uuid"])
+        if self.diff_mode:
+            result["diff"] = diff_result(before, after)
+        return result
+
+
+def main():
+    NksAutoscale()()
+
+
+if __name__ == "__main__":
+    main()
