@@ -69,6 +69,8 @@ def nodegroup_view(obj):
     view["node_addresses"] = list(obj.get("node_addresses") or [])
     view.update(from_labels(NODEGROUP_LABELS, labels))
     view.pop("boot_volume_appkey", None)
+    if view.get("extra_volumes"):
+        view["extra_volumes"] = redact_labels({"extra_volumes": view["extra_volumes"]})["extra_volumes"]
     view["autoscale"] = from_labels(AUTOSCALE_LABELS, labels)
     view["kube_version_status"] = labels.get("kube_version_status")
     view["labels"] = redact_labels(labels)
