@@ -1,0 +1,41 @@
+"""Durability: --state-file survives kill -9; operations in progress carry on."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+from conftest import start_sim
+
+
+def test_kill_9_and_restart(tmp_path):
+    state = tmp_path / "state.json"
+    args = ("--state-file", str(state), "--duration", "CLUSTER_RESIZE=100")
+    sim = start_sim(tmp_path / "a", *args)
+    try:
+        created = sim.create_cluster()
+        other = sim.create_cluster()
+        path = f"/v1/clusters/{created['uuid']}"
+        sim.post(f"/v1/clusters/{created['uuid']}/api_ep_ipacl",
+                 {"enable": "true", "action": "DENY", "ipacl_targets": [{"cidr_address": "10.0.0.0/8"}]})
+        assert sim.post(f"{path}/actions/resize", {"nodegroup": "default-worker", "node_count": 3}).status_code == 202
+        token = sim.token
+        nodes = sim.nodes(created["uuid"], "default-worker")
+        assert json.loads(state.read_text())["clusters"][created["uuid"]]["status"] == "UPDATE_IN_PROGRESS"
+    finally:
+        sim.kill(signal.SIGKILL)
+    # 100 s x 0.05 = 5 s resize: restart while it is still in progress
+    again = start_sim(tmp_path / "b", *args)
+    try:
+        again.token = token  # tokens survive too
+        assert again.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
+        assert again.get(f"/v1/clusters/{other['uuid']}").json()["status"] == "CREATE_COMPLETE"
+        assert again.get(f"{path}/api_ep_ipacl").json()["action"] == "DENY"
+        done = again.wait_status(path, "UPDATE_COMPLETE", timeout=15)
+        assert done["node_count"] == 3
+        assert [n["uuid"] for n in again.nodes(created["uuid"], "default-worker")][:1] == [nodes[0]["uuid"]]
+        events = again.get(f"{path}/events").json()["events"]
+        assert [(e["type"], e["state"]) for e in events] == [("CLUSTER_CREATE", "SUCCESS"),
+                                                             ("CLUSTER_RESIZE", "SUCCESS")]
+    finally:
+        again.kill(signal.SIGKILL)
