@@ -1,0 +1,362 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nks_ipacl
+short_description: Control which IP addresses may reach the API endpoint of an NHN Kubernetes Service (NKS) cluster
+version_added: 0.1.0
+description:
+  - Reads the IP access control (ACL) of a cluster's Kubernetes API endpoint (guide, "Get Cluster API
+    Endpoint IP Access Control") and sets it when it differs from the options given (guide, "Enforce IP
+    Access Control to Cluster API Endpoints").
+  - O(targets) is a set. Order does not matter; a bare IP address equals the same address with V(/32);
+    entries with the same CIDR collapse into one (see O(targets)).
+  - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
+    is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
+    an operation in progress).
+author:
+  - nhncloud.nks contributors
+extends_documentation_fragment:
+  - nhncloud.nks.auth
+  - nhncloud.nks.wait
+  - nhncloud.nks.attributes
+  - nhncloud.nks.attributes.ACTIONS
+options:
+  cluster:
+    description: Name or UUID of the cluster.
+    type: str
+    required: true
+  enabled:
+    description:
+      - V(true) enforces the ACL described by O(action) and O(targets).
+      - V(false) turns IP access control off. NKS ignores every other setting then, so O(action) and
+        O(targets) given with V(false) are ignored with a warning. Nothing is sent when it is already off.
+    type: bool
+    required: true
+  action:
+    description:
+      - V(ALLOW) lets only the O(targets) reach the API endpoint; V(DENY) refuses them.
+      - Required when O(enabled=true).
+    type: str
+    choices: [ALLOW, DENY]
+  targets:
+    description:
+      - IP addresses and ranges the O(action) applies to.
+      - With O(purge_targets=true) (the default), this is the whole list; with O(purge_targets=false)
+        these targets are added to those already set, and a target already set takes the description given here.
+      - When not set, the targets already set are kept. Turning the ACL on needs at least one target.
+      - When several entries have the same CIDR, one is kept, the last one with a description (or the last
+        one when none has a description), with a warning.
+      - An entry without O(targets[].description) has no description (with O(purge_targets=true), a description set before is removed).
+    type: list
+    elements: dict
+    suboptions:
+      cidr:
+        description:
+          - An IPv4 address (the same as V(/32)) or an IPv4 range in CIDR notation, for example V(10.10.22.0/24).
+          - Host bits are kept as given, as NKS keeps them (V(10.10.22.3/24) and V(10.10.22.0/24) are different targets).
+        type: str
+        required: true
+      description:
+        description: What the target is, for example V(office).
+        type: str
+  purge_targets:
+    description:
+      - V(true) makes O(targets) the whole list, removing targets not in it.
+      - V(false) adds O(targets) to those already set.
+    type: bool
+    default: true
+notes:
+  - Targets are sent in CIDR notation (a bare IP address as V(/32)).
+seealso:
+  - module: nhncloud.nks.nks_cluster
+  - module: nhncloud.nks.nks_info
+"""
+
+EXAMPLES = r"""
+- name: Let only the office and one host reach the API endpoint (the guide's example)
+  nhncloud.nks.nks_ipacl:
+    cluster: test-k8s
+    enabled: true
+    action: ALLOW
+    targets:
+      - cidr: 192.168.0.5
+      - cidr: 10.10.22.3/24
+        description: Your Friends
+
+- name: Add one more address, keeping those already allowed
+  nhncloud.nks.nks_ipacl:
+    cluster: test-k8s
+    enabled: true
+    action: ALLOW
+    purge_targets: false
+    targets:
+      - cidr: 203.0.113.7
+        description: CI runner
+
+- name: Turn IP access control off
+  nhncloud.nks.nks_ipacl:
+    cluster: test-k8s
+    enabled: false
+"""
+
+RETURN = r"""
+ipacl:
+  description:
+    - The ACL after the task (the prediction in check mode).
+    - When the ACL is off, RV(ipacl.action) is V(null) and RV(ipacl.targets) empty (NKS ignores them).
+  returned: success
+  type: dict
+  contains:
+    enabled:
+      description: Whether IP access control is enforced.
+      type: bool
+      sample: true
+    action:
+      description: V(ALLOW) or V(DENY).
+      type: str
+      sample: ALLOW
+    targets:
+      description: The targets, sorted by address, then prefix length; each CIDR once.
+      type: list
+      elements: dict
+      contains:
+        cidr:
+          description: The target in CIDR notation (a single address as V(/32)).
+          type: str
+          sample: 192.168.0.5/32
+        description:
+          description: Description of the target, V(null) when it has none.
+          type: str
+          sample: Your Friends
+cluster_uuid:
+  description: UUID of the cluster.
+  returned: success
+  type: str
+  sample: 8be87215-9db7-45ed-a03c-38e6db939915
+diff:
+  description: The ACL before and after the task (as predicted in check mode), when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The ACL before, as in RV(ipacl).
+      type: dict
+    after:
+      description: The ACL after, as in RV(ipacl).
+      type: dict
+"""
+
+import ipaddress
+
+from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
+    Change, Resource, StateMachine, Waiter, diff_result)
+from ansible_collections.nhncloud.nks.plugins.module_utils._labels import to_bool
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    ValidationError, check_name, is_uuid, normalize_ip_cidr)
+
+FIELDS = ("enabled", "action", "targets")
+OFF = {"enabled": False, "action": None, "targets": []}
+
+
+def _sort_key(target):
+    try:
+        iface = ipaddress.ip_interface(u"%s" % target["cidr"])
+    except ValueError:
+        return (1, 0, 0, target["cidr"])
+    return (0, int(iface.ip), iface.network.prefixlen, target["cidr"])
+
+
+def collapse(targets):
+    """The targets as a set: one per CIDR, sorted (:func:`_sort_key`).
+
+    Of several entries with the same CIDR, the last one with a description is
+    kept, or the last one when none has a description.
+
+    :param list targets: ``[{"cidr": normalised, "description": str or None}]``.
+    :returns: ``(targets, duplicated_cidrs)``.
+    """
+    kept, dups = {}, []
+    for target in targets:
+        previous = kept.get(target["cidr"])
+        if previous is not None:
+            if target["cidr"] not in dups:
+                dups.append(target["cidr"])
+            if previous["description"] and not target["description"]:
+                continue
+        kept[target["cidr"]] = target
+    return sorted(kept.values(), key=_sort_key), dups
+
+
+def acl_view(data):
+    """Typed view of Get Cluster API Endpoint IP Access Control.
+
+    ``enable`` may be ``"true"``, ``"True"`` or ``true``; the guide's table spells the
+    description key ``descripion`` while its examples say ``description``: both are read.
+    A target the API gives that is not an IPv4 address or CIDR is kept as it is.
+    """
+    data = data or {}
+    if not to_bool(data.get("enable")):
+        return dict(OFF)
+    targets = []
+    for item in data.get("ipacl_targets") or []:
+        if not isinstance(item, dict):
+            continue
+        cidr = str(item.get("cidr_address") or "").strip()
+        try:
+            cidr = normalize_ip_cidr(cidr)
+        except ValidationError:
+            pass
+        targets.append({"cidr": cidr,
+                        "description": item.get("description", item.get("descripion")) or None})
+    return {"enabled": True, "action": (str(data.get("action") or "").upper() or None),
+            "targets": collapse(targets)[0]}
+
+
+def acl_body(want):
+    """Body of Enforce IP Access Control to Cluster API Endpoints for a typed ACL."""
+    if not want["enabled"]:
+        return {"enable": "False"}
+    targets = []
+    for target in want["targets"]:
+        item = {"cidr_address": target["cidr"]}
+        if target["description"]:
+            item["description"] = target["description"]
+        targets.append(item)
+    return {"enable": "True", "action": want["action"], "ipacl_targets": targets}
+
+
+class NksIpAclResource(Resource):
+    """The API endpoint ACL of a cluster: a settings resource that always exists.
+
+    The object passed around is ``{uuid, status, status_reason}`` of the cluster
+    (so the engine attaches to and waits for its operations) plus ``acl``, the
+    answer of Get Cluster API Endpoint IP Access Control.
+    """
+
+    kind = "ipacl"
+
+    def __init__(self, mod, given):
+        self.mod = mod
+        self.api = mod.api
+        self.params = mod.params
+        self.given = given
+
+    def describe(self):
+        return "cluster %r" % self.params["cluster"]
+
+    def find(self):
+        cluster = self.api.find_cluster(self.params["cluster"])
+        if cluster is None:
+            raise ValidationError("cluster", "no cluster is named %r (or has that UUID)"
+                                  % self.params["cluster"])
+        return self._wrap(cluster)
+
+    def fetch(self, obj):
+        cluster = self.api.get_cluster(obj["uuid"])
+        return self._wrap(cluster) if cluster is not None else None
+
+    def _wrap(self, cluster):
+        return dict(uuid=cluster["uuid"], status=cluster.get("status"),
+                    status_reason=cluster.get("status_reason"),
+                    acl=self.api.get_ipacl(cluster["uuid"]))
+
+    def view(self, obj):
+        return acl_view(obj.get("acl")) if obj is not None else None
+
+    def desired(self, have):
+        """The ACL the options ask for, given the current one ``have``."""
+        p = self.params
+        if not p["enabled"]:
+            return dict(OFF)
+        if self.given is None:
+            targets = have["targets"]
+        elif p["purge_targets"]:
+            targets = self.given
+        else:
+            targets = collapse(have["targets"] + self.given)[0]
+        if not targets:
+            raise ValidationError("targets", "NKS needs at least one target to enforce IP access"
+                                             " control, and none is set or given")
+        return {"enabled": True, "action": p["action"], "targets": targets}
+
+    def plan(self, obj):
+        have = self.view(obj)
+        want = self.desired(have)
+        if not want["enabled"] and not have["enabled"]:
+            return []
+        changes = [Change(key, have[key], want[key], None) for key in FIELDS if have[key] != want[key]]
+        if changes:
+            body = acl_body(want)
+            changes[-1].apply = lambda o: self.api.set_ipacl(o["uuid"], body)
+        return changes
+
+    def create(self):  # pragma: no cover - find() never returns None
+        raise AssertionError("an ACL is never created")
+
+
+class NksIpAcl(NksModule):
+    """The ``nks_ipacl`` module."""
+
+    argument_spec = dict(
+        cluster=dict(type="str", required=True),
+        enabled=dict(type="bool", required=True),
+        action=dict(type="str", choices=["ALLOW", "DENY"]),
+        targets=dict(type="list", elements="dict", options=dict(
+            cidr=dict(type="str", required=True),
+            description=dict(type="str"),
+        )),
+        purge_targets=dict(type="bool", default=True),
+    )
+
+    def validate_input(self):
+        """Static checks, before any request; returns the given targets as a set (or ``None``)."""
+        p = self.params
+        if not is_uuid(p["cluster"]):
+            check_name(p["cluster"], "cluster")
+        if not p["enabled"]:
+            ignored = [key for key in ("action", "targets") if p[key] is not None]
+            if ignored:
+                self.warn("%s ignored: enabled is false, and NKS ignores every other setting then"
+                          % " and ".join(ignored))
+            return None
+        if p["action"] is None:
+            raise ValidationError("action", "required when enabled is true (ALLOW or DENY)")
+        if p["targets"] is None:
+            return None
+        targets = [{"cidr": normalize_ip_cidr(item["cidr"], "targets.cidr"),
+                    "description": item.get("description") or None} for item in p["targets"]]
+        if not targets and p["purge_targets"]:
+            raise ValidationError("targets", "NKS needs at least one target to enforce IP access"
+                                             " control; to turn it off, set enabled to false")
+        targets, dups = collapse(targets)
+        if dups:
+            self.warn("targets: %s given more than once; kept one entry each (the last one with a"
+                      " description)" % ", ".join(dups))
+        return targets
+
+    def run(self):
+        p = self.params
+        given = self.validate_input()
+        machine = StateMachine(NksIpAclResource(self, given), self.check_mode, p["wait"],
+                               Waiter(p["wait_timeout"]))
+        changed, obj, before, after = machine.present()
+        result = dict(changed=changed, ipacl=after, cluster_uuid=obj["uuid"])
+        if self.diff_mode:
+            result["diff"] = diff_result(before, after)
+        return result
+
+
+def main():
+    NksIpAcl()()
+
+
+if __name__ == "__main__":
+    main()
