@@ -39,7 +39,7 @@ INTEGRATION_TIME_SCALE ?= 0.2
 DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
 DEMO_VARS ?= playbooks/vars/demo_cluster.yml
-SIM_PORT ?= 8080
+SIM_PORT ?= 8787
 SIM_ARGS ?=
 
 .PHONY: test sanity units lint docs-lint sim-test integration demo sim venv get-pip clean distclean
