@@ -171,8 +171,16 @@ _SECRET_RE = re.compile(
 
 
 def redact(text):
-    """Return the kubeconfig ``text`` with the values of :data:`SECRET_KEYS` replaced by ``VALUE_REDACTED``."""
-    return _SECRET_RE.sub(lambda m: m.group("key") + REDACTED, text or "")
+    """Return the kubeconfig ``text`` with the values of :data:`SECRET_KEYS` replaced by ``VALUE_REDACTED``.
+
+    Quoted values stay quoted, so a JSON kubeconfig stays JSON.
+    """
+    def _sub(match):
+        value = match.group("value")
+        quote = value[0] if value[0] in "\"'" else ""
+        return match.group("key") + quote + REDACTED + quote
+
+    return _SECRET_RE.sub(_sub, text or "")
 
 
 class NksKubeconfig(NksModule):

@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of plugins/modules/nks_kubeconfig.py: redaction, file writes, modes.
+
+The NKS API is replaced by a fake ``NksApi`` (find_cluster/get_kubeconfig); the
+file side runs for real in pytest's ``tmp_path``. The kubeconfig is the guide's
+Get kubeconfig of a Cluster example.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.nhncloud.nks.plugins.module_utils import _api
+from ansible_collections.nhncloud.nks.plugins.modules import nks_kubeconfig
+from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import REDACTED, redact
+
+KEY = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpTRUNSRVRLRVk="
+CERT = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkNMSUVOVENFUlQ="
+CA = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkNBQ0VSVA=="
+
+# The guide's example, with longer stand-ins for the elided base64 values.
+GUIDE_CONFIG = (
+    "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: %s\n"
+    "    server: https://96742ac4-kr2-k8s.container.cloud.toast.com:6443\n"
+    "  name: \"toast-robot-e2e-1-18\"\ncontexts:\n- context:\n    cluster: \"toast-robot-e2e-1-18\"\n"
+    "    user: admin\n  name: default\ncurrent-context: default\nkind: Config\npreferences: {}\n"
+    "users:\n- name: admin\n  user:\n    client-certificate-data: %s\n    client-key-data: %s\n"
+) % (CA, CERT, KEY)
+
+CLUSTER = {"uuid": "388794e6-14dc-48ee-9a4f-9c40df5d97ec", "name": "toast-robot-e2e-1-18",
+           "status": "CREATE_COMPLETE"}
+
+
+# -- redact ---------------------------------------------------------------------------
+
+def test_redact_guide_example():
+    out = redact(GUIDE_CONFIG)
+    assert KEY not in out and CERT not in out
+    assert "client-key-data: %s\n" % REDACTED in out
+    assert "client-certificate-data: %s\n" % REDACTED in out
+    # public parts stay
+    assert CA in out
+    assert "server: https://96742ac4-kr2-k8s.container.cloud.toast.com:6443" in out
+    assert out.count("\n") == GUIDE_CONFIG.count("\n")
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("    token: abc.def.ghi\n", "abc.def.ghi"),
+    ("    token: \"abc def\"\n", "abc def"),
+    ("    password: 'p@ss word'\n", "p@ss word"),
+    ("        id-token: eyJhbGciOi\n", "eyJhbGciOi"),
+    ("        refresh-token: r3fr3sh\n", "r3fr3sh"),
+    ("        client-secret: s3cr3t\n", "s3cr3t"),
+    ('{"users":[{"user":{"client-key-data":"%s"}}]}' % KEY, KEY),
+    ('{"user": {"token": "t0k3nvalue", "username": "u"}}', "t0k3nvalue"),
+    ("user: {client-key-data: %s, username: admin}" % KEY, KEY),
+])
+def test_redact_secret_values(text, secret):
+    out = redact(text)
+    assert secret not in out
+    assert REDACTED in out
+
+
+def test_redact_keeps_json_valid():
+    text = json.dumps({"users": [{"name": "admin", "user": {"client-key-data": KEY, "token": "t0k"}}]})
+    out = json.loads(redact(text))
+    assert out["users"][0]["user"] == {"client-key-data": REDACTED, "token": REDACTED}
+    assert out["users"][0]["name"] == "admin"
+
+
+@pytest.mark.parametrize("text", [
+    "    tokenFile: /var/run/secrets/token\n",
+    "    token-file: /var/run/secrets/token\n",
+    "  name: token\n",
+    "    username: admin\n",
+    "    certificate-authority-data: %s\n" % CA,
+])
+def test_redact_leaves_other_keys(text):
+    assert redact(text) == text
+
+
+def test_redact_empty():
+    assert redact("") == ""
+    assert redact(None) == ""
+
+
+# -- the module ---------------------------------------------------------------------------
+
+class FakeApi(object):
+    """Stands in for NksApi: one cluster, one kubeconfig, and a record of the calls."""
+
+    calls = []
+    config = GUIDE_CONFIG
+
+    def __init__(self, client):
+        pass
+
+    def find_cluster(self, name_or_id):
+        FakeApi.calls.append(("find_cluster", name_or_id))
+        return dict(CLUSTER) if name_or_id in (CLUSTER["uuid"], CLUSTER["name"]) else None
+
+    def get_kubeconfig(self, cluster_id):
+        FakeApi.calls.append(("get_kubeconfig", cluster_id))
+        return FakeApi.config
+
+
+@pytest.fixture(autouse=True)
+def fake_api(monkeypatch):
+    FakeApi.calls = []
+    FakeApi.config = GUIDE_CONFIG
+    monkeypatch.setattr(_api, "NksApi", FakeApi)
+    monkeypatch.setattr("ansible_collections.nhncloud.nks.plugins.module_utils._module.NksApi", FakeApi)
+    return FakeApi
+
+
+def run(capsys, check_mode=False, diff=False, **params):
+    args = dict(tenant_id="demo", username="demo@nks.local", api_password="demo",
+                api_url="http://127.0.0.1:1", _ansible_check_mode=check_mode, _ansible_diff=diff)
+    args.update(params)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            nks_kubeconfig.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_create_then_idempotent(capsys, tmp_path):
+    dest = tmp_path / "config"
+    first = run(capsys, cluster="toast-robot-e2e-1-18", dest=str(dest))
+    assert first["changed"] is True
+    assert first["dest"] == str(dest)
+    assert first["cluster"] == {"uuid": CLUSTER["uuid"], "name": CLUSTER["name"]}
+    assert "content" not in first and KEY not in json.dumps(first)
+    assert dest.read_text() == GUIDE_CONFIG
+    assert mode_of(dest) == 0o600
+    assert os.listdir(str(tmp_path)) == ["config"]
+
+    second = run(capsys, cluster=CLUSTER["uuid"], dest=str(dest))
+    assert second["changed"] is False
+
+
+def test_check_mode_new_file(capsys, tmp_path):
+    dest = tmp_path / "config"
+    result = run(capsys, check_mode=True, diff=True, cluster="toast-robot-e2e-1-18", dest=str(dest))
+    assert result["changed"] is True
+    assert not dest.exists()
+    assert result["diff"][0]["before"] == ""
+    assert KEY not in json.dumps(result) and CERT not in json.dumps(result)
+
+
+def test_content_change_with_diff_and_backup(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text("stale\n")
+    os.chmod(str(dest), 0o600)
+    result = run(capsys, diff=True, backup=True, cluster="toast-robot-e2e-1-18", dest=str(dest))
+    assert result["changed"] is True
+    assert dest.read_text() == GUIDE_CONFIG
+    assert open(result["backup_file"]).read() == "stale\n"
+    assert len(result["diff"]) == 1  # the mode did not change
+    assert result["diff"][0]["before"] == "stale\n"
+    assert "client-key-data: %s" % REDACTED in result["diff"][0]["after"]
+    assert KEY not in json.dumps(result)
+
+
+def test_mode_change_only(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text(GUIDE_CONFIG)
+    os.chmod(str(dest), 0o644)
+
+    check = run(capsys, check_mode=True, diff=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert check["changed"] is True
+    assert mode_of(dest) == 0o644
+    assert check["diff"][1]["before"]["mode"] == "0644" and check["diff"][1]["after"]["mode"] == "0600"
+
+    result = run(capsys, diff=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True
+    assert mode_of(dest) == 0o600
+    assert result["diff"][1] == dict(check["diff"][1])
+
+
+def test_content_change_keeps_requested_mode(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text("stale\n")
+    os.chmod(str(dest), 0o640)
+    result = run(capsys, diff=True, mode="0640", cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True
+    assert mode_of(dest) == 0o640
+    # the file went through a 0600 temporary file, yet the mode did not change overall
+    assert len(result["diff"]) == 1
+
+
+def test_mode_none_keeps_existing_mode(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text("stale\n")
+    os.chmod(str(dest), 0o640)
+    result = run(capsys, mode=None, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True
+    assert mode_of(dest) == 0o640
+
+
+def test_symlink_dest_writes_the_target(capsys, tmp_path):
+    real = tmp_path / "real"
+    real.write_text("stale\n")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    result = run(capsys, cluster=CLUSTER["name"], dest=str(link))
+    assert result["changed"] is True
+    assert link.is_symlink()
+    assert real.read_text() == GUIDE_CONFIG
+
+
+def test_return_content(capsys, tmp_path):
+    result = run(capsys, return_content=True, cluster=CLUSTER["name"], dest=str(tmp_path / "c"))
+    assert result["content"] == GUIDE_CONFIG
+
+
+def test_unknown_cluster(capsys, tmp_path):
+    result = run(capsys, cluster="nope", dest=str(tmp_path / "c"))
+    assert result["failed"] is True
+    assert result["msg"].startswith("cluster:") and "'nope'" in result["msg"]
+    assert not (tmp_path / "c").exists()
+
+
+def test_empty_kubeconfig_fails(capsys, tmp_path, fake_api):
+    fake_api.config = ""
+    result = run(capsys, cluster=CLUSTER["name"], dest=str(tmp_path / "c"))
+    assert result["failed"] is True
+    assert "no kubeconfig" in result["msg"]
+    assert not (tmp_path / "c").exists()
+
+
+def test_missing_directory_fails_before_the_api(capsys, tmp_path, fake_api):
+    result = run(capsys, cluster=CLUSTER["name"], dest=str(tmp_path / "missing" / "c"))
+    assert result["failed"] is True
+    assert result["msg"].startswith("dest:") and str(tmp_path / "missing") in result["msg"]
+    assert fake_api.calls == []
+
+
+def test_present_needs_cluster(capsys, tmp_path):
+    result = run(capsys, dest=str(tmp_path / "c"))
+    assert result["failed"] is True
+    assert "cluster" in result["msg"]
+
+
+def test_absent(capsys, tmp_path, fake_api):
+    dest = tmp_path / "config"
+    dest.write_text(GUIDE_CONFIG)
+
+    check = run(capsys, check_mode=True, state="absent", dest=str(dest))
+    assert check["changed"] is True and dest.exists()
+
+    result = run(capsys, diff=True, backup=True, state="absent", dest=str(dest))
+    assert result["changed"] is True and not dest.exists()
+    assert open(result["backup_file"]).read() == GUIDE_CONFIG
+    assert KEY not in json.dumps(result)
+
+    again = run(capsys, state="absent", dest=str(dest))
+    assert again["changed"] is False
+    assert fake_api.calls == []
