@@ -132,4 +132,8 @@ class NksModule(object):
             self.module.fail_json(msg=str(exc))
         except NksError as exc:
             self.module.fail_json(msg=str(exc), exception=traceback.format_exc())
+        except Exception as exc:  # pylint: disable=broad-except
+            self.module.fail_json(msg="%s failed unexpectedly: %s: %s (please report this)"
+                                      % (self.module._name, type(exc).__name__, exc),
+                                  exception=traceback.format_exc())
         self.module.exit_json(**result)

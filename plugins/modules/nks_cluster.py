@@ -20,7 +20,8 @@ description:
     warning while its autoscaler is on), a different O(autoscale) changes the autoscaler of
     C(default-worker), a different O(user_script) changes its user script, O(ncr_sgw)/O(obs_sgw)
     change the service gateways, and a O(kube_version) one minor version above the current one
-    upgrades the control plane. Any other difference is an error listing the fields: the module
+    upgrades the control plane, O(cni_driver=calico) changes the CNI of a flannel cluster, and
+    O(certificate_renewal) renews the certificate when it is about to expire. Any other difference is an error listing the fields: the module
     never deletes and re-creates a cluster by itself.
   - Options that are not set are left alone on an existing cluster.
 author:
@@ -131,7 +132,12 @@ options:
     description: UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(ncr_sgw).
     type: str
   cni_driver:
-    description: Container network interface of a new cluster.
+    description:
+      - Container network interface of a new cluster.
+      - On an existing cluster (one created with flannel), V(calico) changes the CNI to Calico-VXLAN; the new pod
+        network is O(pods_network_cidr) (required then; it must not overlap the current pod network, the service
+        network or the VPC subnet) with pod subnets of O(pods_network_subnet) (default 24). See also
+        O(num_buffer_nodes) and O(num_max_unavailable_nodes).
     type: str
     choices: [calico, calico-ebpf]
   autoscale:
@@ -200,6 +206,28 @@ options:
       volume_mount_path:
         description: Where the volume is mounted.
         type: str
+  num_buffer_nodes:
+    description:
+      - Buffer nodes NKS adds to each worker node group while it changes the CNI (O(cni_driver)); at least 0. NKS default 1.
+    type: int
+  num_max_unavailable_nodes:
+    description:
+      - Nodes that may be unavailable at once while NKS changes the CNI (O(cni_driver)); at least 1. NKS default 1.
+    type: int
+  certificate_renewal:
+    description:
+      - Renew the cluster certificate when it expires within O(certificate_renewal.renew_before_days) days.
+      - Idempotent by the expiry date: once renewed, the certificate no longer expires within the window.
+    type: dict
+    suboptions:
+      renew_before_days:
+        description: Renew when fewer than this many days are left before C(certificate_expiry).
+        type: int
+        required: true
+      term_of_validity:
+        description: Validity of the renewed certificate in years, 1 to 5.
+        type: int
+        default: 5
   labels:
     description:
       - Extra labels sent as they are when creating, for labels the guide adds later.
@@ -247,6 +275,22 @@ EXAMPLES = r"""
   nhncloud.nks.nks_cluster:
     name: test-k8s
     kube_version: v1.29.3
+
+- name: Change a flannel cluster's CNI to calico
+  nhncloud.nks.nks_cluster:
+    name: old-k8s
+    cni_driver: calico
+    pods_network_cidr: 10.200.0.0/16
+    pods_network_subnet: 24
+    num_buffer_nodes: 1
+    num_max_unavailable_nodes: 1
+
+- name: Renew the certificate for 5 years when less than 30 days are left
+  nhncloud.nks.nks_cluster:
+    name: test-k8s
+    certificate_renewal:
+      renew_before_days: 30
+      term_of_validity: 5
 
 - name: Delete the cluster
   nhncloud.nks.nks_cluster:
@@ -337,6 +381,7 @@ diff:
       type: dict
 """
 
+import datetime
 import json
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import (CONTROL_PLANE,
@@ -348,7 +393,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, check_autoscale, check_cluster_cidrs, check_name, check_range,
+    ValidationError, check_autoscale, check_cluster_cidrs, check_cni_pod_cidr, check_name,
+    check_pod_subnet, check_range,
     check_supported_version, check_upgrade_step, is_uuid, normalize_version, parse_version)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view
 
@@ -357,7 +403,9 @@ REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fix
                       "boot_volume_size")
 TOP_LEVEL = ("flavor_id", "keypair", "fixed_network", "fixed_subnet")
 # Options changed in place by a Change of their own (see NksClusterResource.plan).
-IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw")
+IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw",
+            "cni_driver")
+CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
 UNORDERED = ("external_subnet_ids", "additional_network_ids", "additional_subnet_ids")
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
 
@@ -464,12 +512,17 @@ class NksClusterResource(Resource):
             view[key] = self.params[key]
         return view
 
+    def delete(self, obj):
+        self.api.delete_cluster(obj["uuid"])
+
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
         current = cluster_view(obj)
-        self._refuse_immutable_changes(current, obj.get("labels") or {})
-        changes = []
+        cni_change = self._plan_cni(current)
+        self._refuse_immutable_changes(current, obj.get("labels") or {},
+                                       skip=CNI_CHANGE_OPTIONS if cni_change else ())
+        changes = [cni_change] if cni_change else []
         uuid = obj["uuid"]
         p = self.params
         worker = None
@@ -516,7 +569,53 @@ class NksClusterResource(Resource):
             change = self._plan_upgrade(uuid, current.get("kube_version"))
             if change is not None:
                 changes.append(change)
+        if p["certificate_renewal"] is not None:
+            change = self._plan_certificate(current)
+            if change is not None:
+                changes.append(change)
         return changes
+
+    def _plan_cni(self, current):
+        """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists)."""
+        p = self.params
+        have = current.get("cni_driver")
+        if p["cni_driver"] is None or not have or have == p["cni_driver"]:
+            return None
+        if p["cni_driver"] != "calico":
+            raise ValidationError("cni_driver", "NKS changes the CNI of an existing cluster only to calico;"
+                                                " the cluster uses %s" % have)
+        if not p["pods_network_cidr"]:
+            raise ValidationError("pods_network_cidr", "required to change the CNI to calico: the new pod"
+                                                       " network (the current one is %s)"
+                                  % current.get("pods_network_cidr"))
+        pod_cidr = check_cni_pod_cidr(p["pods_network_cidr"], current.get("service_cluster_ip_range"),
+                                      current.get("pods_network_cidr"), option="pods_network_cidr")
+        pod_subnet = check_pod_subnet(p["pods_network_subnet"] or 24, pod_cidr)
+        body = {"cni": "calico", "pod_cidr": str(pod_cidr), "pod_subnet": str(pod_subnet)}
+        for key in ("num_buffer_nodes", "num_max_unavailable_nodes"):
+            if p[key] is not None:
+                body[key] = p[key]
+        return Change("cni_driver", have, "calico",
+                      lambda o: self.api.update_cni(o["uuid"], body))
+
+    def _plan_certificate(self, current):
+        """Renew Cluster Certificate when it expires within ``renew_before_days``."""
+        renewal = self.params["certificate_renewal"]
+        expiry = current.get("certificate_expiry")
+        if expiry:
+            try:
+                expires = datetime.datetime.fromisoformat(expiry.replace("Z", "+00:00"))
+            except ValueError:
+                expires = None
+            if expires is not None:
+                if expires.tzinfo is None:
+                    expires = expires.replace(tzinfo=datetime.timezone.utc)
+                left = expires - datetime.datetime.now(datetime.timezone.utc)
+                if left > datetime.timedelta(days=renewal["renew_before_days"]):
+                    return None
+        years = renewal["term_of_validity"]
+        return Change("certificate_expiry", expiry, "renewed for %d years" % years,
+                      lambda o: self.api.renew_certificate(o["uuid"], years))
 
     def _plan_upgrade(self, uuid, have):
         want = normalize_version(self.params["kube_version"])
@@ -536,10 +635,10 @@ class NksClusterResource(Resource):
         return Change("kube_version", have, want,
                       lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))
 
-    def _refuse_immutable_changes(self, current, labels):
+    def _refuse_immutable_changes(self, current, labels, skip=()):
         diffs = []
         for option, value in self.typed_options().items():
-            if value is None or option in IN_PLACE or option in WRITE_ONLY:
+            if value is None or option in IN_PLACE or option in WRITE_ONLY or option in skip:
                 continue
             if option not in current or current[option] is None:
                 continue
@@ -601,6 +700,12 @@ class NksCluster(NksModule):
             volume_appkey=dict(type="str", no_log=True),
             volume_mount_path=dict(type="str"),
         )),
+        num_buffer_nodes=dict(type="int"),
+        num_max_unavailable_nodes=dict(type="int"),
+        certificate_renewal=dict(type="dict", options=dict(
+            renew_before_days=dict(type="int", required=True),
+            term_of_validity=dict(type="int", default=5),
+        )),
         labels=dict(type="dict"),
     )
 
@@ -621,6 +726,13 @@ class NksCluster(NksModule):
                             pods_network_subnet=p["pods_network_subnet"],
                             kube_version=p["kube_version"])
         check_autoscale(p["autoscale"], "autoscale")
+        check_range(p["num_buffer_nodes"], "num_buffer_nodes", 0)
+        check_range(p["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1)
+        if p["certificate_renewal"]:
+            check_range(p["certificate_renewal"]["term_of_validity"],
+                        "certificate_renewal.term_of_validity", 1, 5)
+            check_range(p["certificate_renewal"]["renew_before_days"],
+                        "certificate_renewal.renew_before_days", 0)
         typed_labels = set(row[1] for row in CLUSTER_LABELS + AUTOSCALE_LABELS) | set(FIXED_CLUSTER_LABELS)
         clash = sorted(set(p["labels"] or {}) & typed_labels)
         if clash:
