@@ -35,6 +35,8 @@ TEST_PYTHON ?= 3.11
 # Simulator speed for `make integration` (simulated seconds per real second
 # are 1/INTEGRATION_TIME_SCALE) and `make demo`.
 INTEGRATION_TIME_SCALE ?= 0.2
+# Limit `make integration` to some targets, e.g. INTEGRATION_TARGETS=nks_info
+INTEGRATION_TARGETS ?=
 # The demo: fast profile, real time (time scale 1), state kept in .sim/.
 DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
@@ -96,7 +98,8 @@ sim-test: venv
 	exit $$rc
 
 integration: venv
-	SIM_ARGS="--time-scale $(INTEGRATION_TIME_SCALE) $(SIM_ARGS)" scripts/with-simulator.sh scripts/run-integration.sh
+	SIM_ARGS="--time-scale $(INTEGRATION_TIME_SCALE) $(SIM_ARGS)" scripts/with-simulator.sh \
+	  scripts/run-integration.sh $(INTEGRATION_TARGETS)
 
 # --- demo and simulator ----------------------------------------------------
 

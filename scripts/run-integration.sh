@@ -5,7 +5,8 @@
 # ansible-test passes it to every target as extra vars), copies the collection
 # into the ansible_collections tree ansible-test needs, and runs
 # `ansible-test integration --local` (scripts/ansible-test.sh). Extra arguments go to ansible-test
-# (e.g. a target name).
+# (e.g. a target name). --continue-on-error: run every target and list all
+# failing ones at the end (the exit code is still non-zero).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,4 +25,5 @@ nks_sim_url: "$NKS_SIM_URL"
 YAML
 echo "run-integration: wrote $config"
 
-exec "$root/scripts/ansible-test.sh" integration --local --python 3.11 --color no "$@"
+exec "$root/scripts/ansible-test.sh" integration --local --python 3.11 --color no \
+  --continue-on-error "$@"
