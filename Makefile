@@ -114,7 +114,7 @@ sim: venv
 # --- housekeeping ----------------------------------------------------------
 
 clean:
-	rm -rf .build/ansible-test .build/*.log .sim tests/output .ansible .pytest_cache collections \
+	rm -rf .build/ansible-test .build/*.log .sim tests/output .ansible .pytest_cache .hypothesis collections \
 	  tests/integration/integration_config.yml nhncloud-nks-*.tar.gz
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
