@@ -7,12 +7,22 @@ import time
 import pytest
 import requests
 
-from conftest import cluster_body
+from conftest import cluster_body, start_sim
+
+
+@pytest.fixture(scope="module")
+def _fault_sim(tmp_path_factory):
+    instance = start_sim(tmp_path_factory.mktemp("faults"), "--seed", "7")
+    yield instance
+    instance.kill()
 
 
 @pytest.fixture
-def fsim(own_sim):
-    return own_sim("--seed", "7")
+def fsim(_fault_sim):
+    """A private simulator, reset to a fresh start (state, log, config) before each test."""
+    assert _fault_sim.admin("POST", "/reset").status_code == 200
+    _fault_sim.token = None
+    return _fault_sim
 
 
 def test_health_and_config(fsim):
