@@ -1,0 +1,837 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nks_nodegroup
+short_description: Create, update and delete worker node groups of NHN Kubernetes Service (NKS) clusters
+version_added: 0.1.0
+description:
+  - Creates a worker node group in an NKS cluster, changes what NKS can change in place, stops and
+    starts its nodes on request, and deletes it.
+  - The node group is found by O(name) (a name or a node group UUID) in the cluster O(cluster).
+  - On an existing node group, a different O(node_count) resizes it (ignored with a warning while its
+    autoscaler is on), a different O(flavor_id) changes the instance flavor of its nodes (a rolling
+    replacement), a different O(user_script) changes its user script, a different O(autoscale) changes
+    its autoscaler, and a O(kube_version) one minor version above the current one upgrades it (never above
+    the control plane). Any other difference (O(availability_zone), O(image_id), boot volume, additional
+    networks, extra security groups or volumes) is an error listing the fields; the module never deletes
+    and re-creates a node group by itself.
+  - Options that are not set are left alone on an existing node group.
+  - C(default-worker), created with the cluster, is managed like any other node group, except that it
+    cannot be deleted (it goes with the cluster). C(default-master), the control plane, cannot be managed
+    here; use M(nhncloud.nks.nks_cluster).
+  - Node group operations keep the cluster busy too (C(UPDATE_IN_PROGRESS)). Before it changes anything the
+    module waits for an operation already running on the node group or the cluster; with O(wait=true) it
+    returns when both the node group and the cluster have settled, so that the next task on the same cluster
+    can start at once.
+author:
+  - nhncloud.nks contributors
+extends_documentation_fragment:
+  - nhncloud.nks.auth
+  - nhncloud.nks.wait
+  - nhncloud.nks.attributes
+  - nhncloud.nks.attributes.ACTIONS
+options:
+  cluster:
+    description:
+      - Name or UUID of the cluster the node group belongs to. The cluster must exist, also for O(state=absent).
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the node group; or, to manage an existing node group, its UUID.
+      - Lowercase letters, digits and V(-); starts with a letter, ends with a letter or digit; at most 32 characters.
+      - V(default-master) (the control plane) is refused.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the node group or brings it to the options given; V(absent) deletes it and waits
+        until it is gone.
+      - V(absent) is refused for the default node groups C(default-worker) and C(default-master).
+    type: str
+    choices: [present, absent]
+    default: present
+  flavor_id:
+    description:
+      - UUID of the instance flavor of the nodes. Required to create.
+      - On an existing node group, a different value changes the flavor (NKS replaces the nodes one by one,
+        see O(num_buffer_nodes) and O(num_max_unavailable_nodes)).
+    type: str
+  image_id:
+    description: UUID of the base image of the nodes. Required to create; cannot change afterwards.
+    type: str
+  node_count:
+    description:
+      - Number of nodes. When creating and not set, V(1).
+      - On an existing node group, a different value resizes it, unless its autoscaler is on (then the value
+        is ignored with a warning, the autoscaler decides).
+      - At least 1; the upper bound (10 by default) is a quota NKS enforces.
+    type: int
+  nodes_to_remove:
+    description:
+      - Node instance UUIDs to remove when O(node_count) shrinks the node group. NKS picks the nodes at random
+        when not set.
+      - At most as many as the node group shrinks by. Ignored with a warning when the node group does not shrink.
+    type: list
+    elements: str
+  availability_zone:
+    description: Availability zone of the nodes, for example V(kr2-pub-b). Required to create; cannot change afterwards.
+    type: str
+  boot_volume_type:
+    description: Block storage type of the node boot volumes, for example V(General HDD). Required to create.
+    type: str
+  boot_volume_size:
+    description: Size of the node boot volumes in GB. Required to create.
+    type: int
+  boot_volume_key_id:
+    description: Symmetric key ID for an encrypted boot volume (create only).
+    type: str
+  boot_volume_appkey:
+    description: Appkey of the symmetric key for an encrypted boot volume (create only). Never returned.
+    type: str
+  autoscale:
+    description:
+      - Autoscaler of the node group. Keys not set are left to NKS (or to the current configuration).
+      - When creating and O(autoscale.enabled) is not set, the autoscaler is off.
+      - On an existing node group, a difference is applied through the autoscaler API.
+    type: dict
+    suboptions:
+      enabled:
+        description: Turn the autoscaler on or off.
+        type: bool
+      min_node_count:
+        description: Fewest nodes (1 to 10).
+        type: int
+      max_node_count:
+        description: Most nodes (1 to 10, at least O(autoscale.min_node_count)).
+        type: int
+      scale_down_enabled:
+        description: Allow the autoscaler to remove nodes.
+        type: bool
+      scale_down_unneeded_time:
+        description: Minutes a node must be unneeded before it is removed.
+        type: int
+      scale_down_util_thresh:
+        description: Utilisation (percent) under which a node counts as unneeded.
+        type: int
+      scale_down_delay_after_add:
+        description: Minutes after a scale-up before scale-down is considered again.
+        type: int
+  user_script:
+    description: User script run on the nodes. On an existing node group, a different script is applied.
+    type: str
+  kube_version:
+    description:
+      - Kubernetes version of the node group, for example V(v1.28.3).
+      - A new node group always gets the control plane's version; a different value is refused.
+      - On an existing node group, a version one minor above the current one upgrades it. It can never go
+        above the control plane (upgrade that first with M(nhncloud.nks.nks_cluster)), must be offered by NKS,
+        and larger steps and downgrades are refused.
+      - NKS refuses to upgrade a node group with stopped nodes.
+    type: str
+  num_buffer_nodes:
+    description:
+      - Buffer nodes NKS adds while it replaces nodes for a O(flavor_id) change or a O(kube_version) upgrade.
+      - At least 0; NKS uses 1 when not set. The upper bound is the node quota minus the current node count.
+    type: int
+  num_max_unavailable_nodes:
+    description:
+      - Nodes that may be unavailable at once during a O(flavor_id) change or a O(kube_version) upgrade.
+      - At least 1 and at most the number of nodes; NKS uses 1 when not set.
+    type: int
+  additional_network_ids:
+    description: UUIDs of additional VPC networks for the nodes (create only).
+    type: list
+    elements: str
+  additional_subnet_ids:
+    description: UUIDs of additional VPC subnets for the nodes (create only).
+    type: list
+    elements: str
+  extra_security_groups:
+    description: Additional security groups of the nodes, by subnet (create only).
+    type: list
+    elements: dict
+    suboptions:
+      target_subnet:
+        description: UUID of the subnet the security groups apply to.
+        type: str
+        required: true
+      security_group_ids:
+        description: UUIDs of the security groups.
+        type: list
+        elements: str
+        required: true
+  extra_volumes:
+    description: Additional block storage volumes of the nodes (create only).
+    type: list
+    elements: dict
+    suboptions:
+      volume_type:
+        description: Block storage type.
+        type: str
+        required: true
+      volume_size:
+        description: Size in GB.
+        type: int
+        required: true
+      volume_key_id:
+        description: Symmetric key ID for an encrypted volume.
+        type: str
+      volume_appkey:
+        description: Appkey of the symmetric key. Never returned.
+        type: str
+      volume_mount_path:
+        description: Where the volume is mounted.
+        type: str
+  node_action:
+    description:
+      - Stop or start the nodes listed in O(node_ids) (guide operations "Stop a Node Group" and "Start a Node").
+      - This is an action, not a state. It is sent every time the task runs and the task always reports
+        C(changed); in check mode nothing is sent and the task predicts C(changed).
+      - Runs after the node group has been created or brought to the other options. Not with O(state=absent).
+    type: str
+    choices: [stop, start]
+  node_ids:
+    description: Node instance UUIDs for O(node_action). Required with O(node_action).
+    type: list
+    elements: str
+notes:
+  - NKS has no API to read the node instance UUIDs that O(nodes_to_remove) and O(node_ids) take; find them in the
+    NHN Cloud console or the Compute API.
+seealso:
+  - module: nhncloud.nks.nks_cluster
+  - module: nhncloud.nks.nks_info
+"""
+
+EXAMPLES = r"""
+- name: Create a node group (the guide's example)
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    node_count: 1
+    flavor_id: 6ef27f21-c774-4c0e-84ff-7dd4a762571f
+    image_id: f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc
+    availability_zone: kr2-pub-b
+    boot_volume_type: General HDD
+    boot_volume_size: 20
+
+- name: Grow it to 3 nodes
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    node_count: 3
+
+- name: Shrink it to 1 node, choosing the nodes that go
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    node_count: 1
+    nodes_to_remove:
+      - 593e4aee-697f-4808-aa5b-d3c8703795ff
+      - ce2e2d2a-ddf5-41da-a338-72e7f5237088
+
+- name: Change the flavor, one node at a time with one buffer node
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    flavor_id: 1d0d6983-8e9d-44dc-810e-d7689afa372c
+    num_buffer_nodes: 1
+    num_max_unavailable_nodes: 1
+
+- name: Let the autoscaler decide between 1 and 5 nodes
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    autoscale:
+      enabled: true
+      min_node_count: 1
+      max_node_count: 5
+
+- name: Upgrade the control plane, then the node groups
+  block:
+    - name: Control plane first
+      nhncloud.nks.nks_cluster:
+        name: test-k8s
+        kube_version: v1.29.3
+    - name: Then each worker node group
+      nhncloud.nks.nks_nodegroup:
+        cluster: test-k8s
+        name: "{{ item }}"
+        kube_version: v1.29.3
+      loop: [default-worker, added-nodegroup]
+
+- name: Stop two nodes (runs every time)
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    node_action: stop
+    node_ids:
+      - bdaa560c-7a30-4249-9438-2df27fa1e9d3
+      - 68ff49ee-4111-4212-8e9e-88835cb0ebaa
+
+- name: Delete the node group
+  nhncloud.nks.nks_nodegroup:
+    cluster: test-k8s
+    name: added-nodegroup
+    state: absent
+"""
+
+RETURN = r"""
+nodegroup:
+  description:
+    - The node group after the task (the prediction in check mode), in the module's option names and types.
+    - For O(state=absent), the node group as it was before deletion (empty when it did not exist).
+  returned: always
+  type: dict
+  contains:
+    uuid:
+      description: Node group UUID (V(null) in check mode before creation).
+      type: str
+      sample: a3366f2f-a1f3-45ef-8390-10536e8060ff
+    name:
+      description: Node group name.
+      type: str
+      sample: added-nodegroup
+    cluster_id:
+      description: UUID of the cluster.
+      type: str
+      sample: 96742ac4-02e7-4b1d-a242-02876c0bd3f8
+    status:
+      description: Node group status, for example V(CREATE_COMPLETE) or V(UPDATE_COMPLETE).
+      type: str
+      sample: CREATE_COMPLETE
+    status_reason:
+      description: Why the node group has its status (may be V(null)).
+      type: str
+    role:
+      description: Node group role (V(worker)).
+      type: str
+      sample: worker
+    is_default:
+      description: Whether this is C(default-worker).
+      type: bool
+    flavor_id:
+      description: Flavor UUID of the nodes.
+      type: str
+    image_id:
+      description: Base image UUID of the nodes.
+      type: str
+    node_count:
+      description: Number of nodes.
+      type: int
+      sample: 1
+    min_node_count:
+      description: Smallest node count NKS allows for the node group.
+      type: int
+    max_node_count:
+      description: Largest node count NKS allows for the node group.
+      type: int
+    node_addresses:
+      description: IP addresses of the nodes.
+      type: list
+      elements: str
+    kube_version:
+      description: Kubernetes version of the node group.
+      type: str
+      sample: v1.28.3
+    kube_version_status:
+      description: V(LATEST), or V(NEED_UPGRADE) when NKS offers a newer version.
+      type: str
+    availability_zone:
+      description: Availability zone of the nodes.
+      type: str
+    boot_volume_type:
+      description: Block storage type of the boot volumes.
+      type: str
+    boot_volume_size:
+      description: Boot volume size in GB.
+      type: int
+    user_script:
+      description: User script of the nodes.
+      type: str
+    additional_network_ids:
+      description: Additional VPC network UUIDs.
+      type: list
+      elements: str
+    additional_subnet_ids:
+      description: Additional VPC subnet UUIDs.
+      type: list
+      elements: str
+    autoscale:
+      description: Autoscaler settings, in the keys of O(autoscale).
+      type: dict
+    labels:
+      description: The node group's labels as the API gives them (appkeys masked).
+      type: dict
+diff:
+  description: Before and after the task, when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The node group before (empty when it did not exist).
+      type: dict
+    after:
+      description: The node group after, or as predicted in check mode (empty when deleted).
+      type: dict
+"""
+
+import json
+
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import (CONTROL_PLANE,
+                                                                         DEFAULT_NODEGROUPS)
+from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
+    Change, NksOperationFailed, Resource, StateMachine, Waiter, diff_result, failed, in_progress,
+    status_of)
+from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
+    AUTOSCALE_LABELS, NODEGROUP_LABELS, autoscale_from_api, autoscale_to_api, to_int, to_labels)
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
+    autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    ValidationError, check_autoscale, check_name, check_range, check_supported_version,
+    check_upgrade_step, is_uuid, normalize_version, parse_version)
+from ansible_collections.nhncloud.nks.plugins.module_utils._views import nodegroup_view
+
+REQUIRED_TO_CREATE = ("flavor_id", "image_id", "availability_zone", "boot_volume_type",
+                      "boot_volume_size")
+# Create a Node Group: labels of the request. kube_tag is not an input: a new
+# node group gets the control plane's version.
+CREATE_LABELS = tuple(row for row in NODEGROUP_LABELS if row[0] != "kube_version")
+# Fields no API changes in place; a difference is refused (see _refuse_immutable_changes).
+IMMUTABLE = ("image_id", "availability_zone", "boot_volume_type", "boot_volume_size",
+             "additional_network_ids", "additional_subnet_ids", "extra_security_groups",
+             "extra_volumes")
+LIST_OPTIONS = ("additional_network_ids", "additional_subnet_ids", "extra_security_groups",
+                "extra_volumes")
+UNORDERED = ("additional_network_ids", "additional_subnet_ids")
+NODE_ACTIONS = {"stop": "stop_node", "start": "start_node"}
+# Keys of a node group object shown "in progress" while its cluster is busy (see _overlay).
+_OWN_STATUS = "_nodegroup_status"
+_OWN_REASON = "_nodegroup_status_reason"
+
+
+def _canonical(option, value):
+    """Comparable form of a typed value: unordered lists sorted, dict lists as sorted JSON."""
+    if value is None:
+        return [] if option in LIST_OPTIONS else None
+    if option in UNORDERED:
+        return sorted(value)
+    if option in ("extra_security_groups", "extra_volumes"):
+        items = []
+        for item in value:
+            item = dict((k, v) for k, v in item.items()
+                        if v not in (None, "") and k != "volume_appkey")
+            if "security_group_ids" in item:
+                item["security_group_ids"] = sorted(item["security_group_ids"])
+            items.append(json.dumps(item, sort_keys=True))
+        return sorted(items)
+    return value
+
+
+class NksNodegroupResource(Resource):
+    """A worker node group of an NKS cluster, found by name or UUID (guide: Node Group).
+
+    :param mod: the :class:`NksNodegroup` module.
+    :param waiter: the :class:`Waiter` of the run, also used to wait for the cluster.
+    """
+
+    kind = "node group"
+
+    def __init__(self, mod, waiter):
+        self.mod = mod
+        self.api = mod.api
+        self.params = mod.params
+        self.waiter = waiter
+        self._cluster = None
+
+    def describe(self):
+        return "node group %r of cluster %r" % (self.params["name"], self.params["cluster"])
+
+    # -- the cluster --------------------------------------------------------
+
+    @property
+    def cluster(self):
+        """The cluster (Get a Cluster), looked up once; a missing cluster is an error naming ``cluster``."""
+        if self._cluster is None:
+            found = self.api.find_cluster(self.params["cluster"])
+            if found is None:
+                raise ValidationError("cluster", "no cluster %r exists; give the name or UUID of an"
+                                                 " existing cluster" % self.params["cluster"])
+            self._cluster = found
+        return self._cluster
+
+    @property
+    def cluster_uuid(self):
+        return self.cluster["uuid"]
+
+    def _get_cluster(self):
+        return self.api.get_cluster(self.cluster_uuid)
+
+    def wait_cluster_idle(self):
+        """Attach to an operation running on the cluster before sending a request of ours.
+
+        A ``*_FAILED`` end of somebody else's operation does not stop us: NKS decides whether it
+        accepts the request.
+        """
+        cluster = self._get_cluster()
+        if cluster is not None and in_progress(cluster):
+            try:
+                cluster = self.waiter.until_settled(self._get_cluster,
+                                                    "cluster %r" % self.params["cluster"])
+            except NksOperationFailed:
+                cluster = None
+        if cluster is not None:
+            self._cluster = cluster
+
+    def wait_cluster_settled(self):
+        """Wait until the cluster has settled after an operation of ours (``*_FAILED`` raises)."""
+        self._cluster = self.waiter.until_settled(self._get_cluster,
+                                                  "cluster %r" % self.params["cluster"])
+
+    @staticmethod
+    def _overlay(ng, cluster):
+        """``ng`` shown as still in progress while ``cluster`` is busy.
+
+        Node group operations keep the cluster ``UPDATE_IN_PROGRESS`` too, and NKS refuses a new
+        operation while the cluster is busy: the engine then waits (attaches) on the node group
+        until the cluster has settled as well. :meth:`view` shows the node group's own status.
+        """
+        if ng is None or in_progress(ng) or failed(ng) or not in_progress(cluster):
+            return ng
+        shown = dict(ng, status=status_of(cluster),
+                     status_reason="waiting for its cluster (%s)" % status_of(cluster))
+        shown[_OWN_STATUS] = ng.get("status")
+        shown[_OWN_REASON] = ng.get("status_reason")
+        return shown
+
+    # -- the node group -------------------------------------------------------
+
+    def find(self):
+        cluster = self.cluster
+        ng = self.api.get_nodegroup(cluster["uuid"], self.params["name"])
+        if ng is not None and self.params["state"] == "absent" and ng.get("name") in DEFAULT_NODEGROUPS:
+            raise ValidationError("state", "absent is not possible for %s: a default node group goes"
+                                           " only with its cluster (delete the cluster with"
+                                           " nhncloud.nks.nks_cluster)" % ng.get("name"))
+        return self._overlay(ng, cluster)
+
+    def fetch(self, obj):
+        ng = self.api.get_nodegroup(self.cluster_uuid, obj.get("uuid") or self.params["name"])
+        if ng is None or in_progress(ng) or failed(ng):
+            return ng
+        return self._overlay(ng, self._get_cluster())
+
+    def view(self, obj):
+        if obj is not None and _OWN_STATUS in obj:
+            obj = dict(obj, status=obj[_OWN_STATUS], status_reason=obj[_OWN_REASON])
+        return nodegroup_view(obj)
+
+    def control_plane_version(self):
+        """Kubernetes version of the control plane (cluster ``labels.kube_tag``)."""
+        return (self.cluster.get("labels") or {}).get("kube_tag")
+
+    # -- create ---------------------------------------------------------------
+
+    def typed_options(self):
+        """The typed label options the user set (``None`` = not set)."""
+        return dict((row[0], self.params.get(row[0])) for row in CREATE_LABELS)
+
+    def validate_create(self):
+        p = self.params
+        if p["name"] in DEFAULT_NODEGROUPS:
+            raise ValidationError("name", "%s is created with the cluster and cannot be created on its"
+                                          " own" % p["name"])
+        if is_uuid(p["name"]):
+            raise ValidationError("name", "no node group with UUID %s in cluster %r; to create a node"
+                                          " group, give its name" % (p["name"], p["cluster"]))
+        check_name(p["name"], "name")
+        missing = [opt for opt in REQUIRED_TO_CREATE if p.get(opt) in (None, "")]
+        if missing:
+            raise ValidationError(missing[0], "required to create node group %r; missing: %s"
+                                  % (p["name"], ", ".join(missing)))
+        if p["kube_version"] is not None:
+            want, have = normalize_version(p["kube_version"]), self.control_plane_version()
+            if have and parse_version(want) != parse_version(have):
+                raise ValidationError("kube_version", "a new node group gets the control plane's"
+                                                      " version %s, not %s" % (have, want))
+
+    def create_body(self):
+        """Request body of Create a Node Group built from the options."""
+        p = self.params
+        labels = to_labels(CREATE_LABELS, self.typed_options())
+        autoscale = dict(p.get("autoscale") or {})
+        if autoscale.get("enabled") is None:
+            autoscale["enabled"] = False  # labels.ca_enable is required
+        labels.update(to_labels(AUTOSCALE_LABELS, autoscale))
+        return dict(name=p["name"], flavor_id=p["flavor_id"], image_id=p["image_id"],
+                    node_count=int(p["node_count"] or 1), labels=labels)
+
+    def create(self):
+        self.wait_cluster_idle()
+        return self.api.create_nodegroup(self.cluster_uuid, self.create_body())
+
+    def predict_create(self):
+        p = self.params
+        view = dict((key, value) for key, value in self.typed_options().items() if value is not None)
+        view.pop("boot_volume_appkey", None)
+        autoscale = dict((k, v) for k, v in (p.get("autoscale") or {}).items() if v is not None)
+        autoscale.setdefault("enabled", False)
+        view.update(uuid=None, name=p["name"], cluster_id=self.cluster_uuid, role="worker",
+                    is_default=False, flavor_id=p["flavor_id"], image_id=p["image_id"],
+                    node_count=p["node_count"] or 1, kube_version=self.control_plane_version(),
+                    status="CREATE_COMPLETE" if p["wait"] else "CREATE_IN_PROGRESS",
+                    autoscale=autoscale)
+        return view
+
+    # -- update ---------------------------------------------------------------
+
+    def plan(self, obj):
+        current = self.view(obj)
+        self._refuse_immutable_changes(current)
+        changes = []
+        autoscale_change, autoscale_on = self._plan_autoscale(obj, current)
+        if autoscale_change is not None:
+            changes.append(autoscale_change)
+        resize = self._plan_resize(current, autoscale_on)
+        if resize is not None:
+            changes.append(resize)
+        count_then = resize.after if resize is not None else current["node_count"]
+        for change in (self._plan_flavor(current, count_then), self._plan_user_script(current),
+                       self._plan_upgrade(current, count_then)):
+            if change is not None:
+                changes.append(change)
+        return changes
+
+    def _plan_autoscale(self, obj, current):
+        """The autoscaler Change (or ``None``) and whether the autoscaler will be on."""
+        p = self.params
+        if p["autoscale"] is None:
+            return None, current["autoscale"].get("enabled")
+        have = autoscale_from_api(self.api.get_autoscale(self.cluster_uuid, obj["uuid"]))
+        want = dict((k, v) for k, v in p["autoscale"].items() if v is not None)
+        merged = dict(have, **want)
+        lo, hi = merged.get("min_node_count"), merged.get("max_node_count")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            option = "min_node_count" if "min_node_count" in want else "max_node_count"
+            raise ValidationError("autoscale.%s" % option, "min_node_count must not exceed"
+                                                           " max_node_count (%s > %s with the current"
+                                                           " settings)" % (lo, hi))
+        if all(have.get(k) == v for k, v in want.items()):
+            return None, merged.get("enabled")
+        body = autoscale_to_api(want)
+        body.setdefault("ca_enable", "True" if merged.get("enabled") else "False")  # required
+        change = Change("autoscale", have, merged,
+                        lambda o: self.api.set_autoscale(self.cluster_uuid, o["uuid"], body))
+        return change, merged.get("enabled")
+
+    def _plan_resize(self, current, autoscale_on):
+        p = self.params
+        want, remove = p["node_count"], p["nodes_to_remove"]
+        have = current["node_count"] or 0
+        if want is None:
+            return None  # nodes_to_remove without node_count: warned in validate_input
+        if want == have:
+            if remove:
+                self.mod.warn("nodes_to_remove ignored: node_count does not shrink %s (it has %d"
+                              " nodes)" % (self.describe(), have))
+            return None
+        if autoscale_on:
+            self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the number"
+                          " of nodes (currently %d)" % (want, self.describe(), have))
+            return None
+        if want > have:
+            if remove:
+                self.mod.warn("nodes_to_remove ignored: node_count %d grows %s (it has %d nodes)"
+                              % (want, self.describe(), have))
+            remove = None
+        elif remove and len(set(remove)) > have - want:
+            raise ValidationError("nodes_to_remove", "lists %d nodes, but shrinking from %d to %d"
+                                                     " removes %d" % (len(set(remove)), have, want,
+                                                                      have - want))
+        return Change("node_count", have, want,
+                      lambda o: self.api.resize(self.cluster_uuid, o["uuid"], want, remove))
+
+    def _check_rolling(self, count):
+        """Bounds of num_max_unavailable_nodes that depend on the node count (guide)."""
+        limit = self.params["num_max_unavailable_nodes"]
+        if limit is not None and count and limit > count:
+            raise ValidationError("num_max_unavailable_nodes", "must be at most the number of nodes"
+                                                               " of the node group (%d), got %d"
+                                  % (count, limit))
+
+    def _plan_flavor(self, current, count):
+        p = self.params
+        if p["flavor_id"] is None or p["flavor_id"] == current.get("flavor_id"):
+            return None
+        self._check_rolling(count)
+        return Change("flavor_id", current.get("flavor_id"), p["flavor_id"],
+                      lambda o: self.api.change_flavor(self.cluster_uuid, o["uuid"], p["flavor_id"],
+                                                       p["num_buffer_nodes"],
+                                                       p["num_max_unavailable_nodes"]))
+
+    def _plan_user_script(self, current):
+        p = self.params
+        have = current.get("user_script") or ""
+        if p["user_script"] is None or p["user_script"] == have:
+            return None
+        return Change("user_script", have, p["user_script"],
+                      lambda o: self.api.set_userscript(self.cluster_uuid, o["uuid"], p["user_script"]))
+
+    def _plan_upgrade(self, current, count):
+        p = self.params
+        if p["kube_version"] is None:
+            return None
+        want, have = normalize_version(p["kube_version"]), current.get("kube_version")
+        if not have or parse_version(want) == parse_version(have):
+            return None
+        self._cluster = self._get_cluster() or self._cluster  # the control plane may just have moved
+        control_plane = self.control_plane_version()
+        if control_plane and parse_version(want) > parse_version(control_plane):
+            raise ValidationError("kube_version", "%s is above the control plane's version %s: a node"
+                                                  " group can never be newer than the control plane;"
+                                                  " upgrade the control plane first (nhncloud.nks."
+                                                  "nks_cluster kube_version)" % (want, control_plane))
+        check_upgrade_step(have, want, "kube_version")
+        check_supported_version(want, self.api.supported_versions(), "kube_version")
+        self._check_rolling(count)
+        return Change("kube_version", have, want,
+                      lambda o: self.api.upgrade(self.cluster_uuid, o["uuid"], want,
+                                                 p["num_buffer_nodes"], p["num_max_unavailable_nodes"]))
+
+    def _refuse_immutable_changes(self, current):
+        diffs = []
+        for option in IMMUTABLE:
+            want = self.params.get(option)
+            if want is None:
+                continue
+            have = current.get(option)
+            if option not in LIST_OPTIONS and have in (None, ""):
+                continue  # the API does not say: nothing to compare with
+            if _canonical(option, want) != _canonical(option, have):
+                diffs.append("%s (is %s, asked %s)" % (option, have if have is not None else [], want))
+        if diffs:
+            raise ValidationError(diffs[0].split(" ")[0], "cannot be changed on an existing node group"
+                                                          " (NKS has no API for it; create another node"
+                                                          " group and delete this one deliberately): "
+                                  + "; ".join(diffs))
+
+    # -- delete and node actions ----------------------------------------------
+
+    def delete(self, obj):
+        self.wait_cluster_idle()
+        self.api.delete_nodegroup(self.cluster_uuid, obj["uuid"])
+
+    def node_action(self, obj, wait):
+        """Stop or start the nodes ``node_ids`` (an action: sent every time).
+
+        Waits first for operations running on the node group or the cluster, then, with ``wait``,
+        until both have settled. :returns: the node group afterwards.
+        """
+        p = self.params
+        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+        self.api.node_action(self.cluster_uuid, obj["uuid"], NODE_ACTIONS[p["node_action"]],
+                             p["node_ids"])
+        if wait:
+            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+        return self.fetch(obj) or obj
+
+
+class NksNodegroup(NksModule):
+    """The ``nks_nodegroup`` module."""
+
+    argument_spec = dict(
+        cluster=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        flavor_id=dict(type="str"),
+        image_id=dict(type="str"),
+        node_count=dict(type="int"),
+        nodes_to_remove=dict(type="list", elements="str"),
+        availability_zone=dict(type="str"),
+        boot_volume_type=dict(type="str"),
+        boot_volume_size=dict(type="int"),
+        boot_volume_key_id=dict(type="str", no_log=False),
+        boot_volume_appkey=dict(type="str", no_log=True),
+        autoscale=dict(type="dict", options=autoscale_spec()),
+        user_script=dict(type="str"),
+        kube_version=dict(type="str"),
+        num_buffer_nodes=dict(type="int"),
+        num_max_unavailable_nodes=dict(type="int"),
+        additional_network_ids=dict(type="list", elements="str"),
+        additional_subnet_ids=dict(type="list", elements="str"),
+        extra_security_groups=dict(type="list", elements="dict", options=extra_security_groups_spec()),
+        extra_volumes=dict(type="list", elements="dict", options=extra_volumes_spec()),
+        node_action=dict(type="str", choices=["stop", "start"]),
+        node_ids=dict(type="list", elements="str"),
+    )
+    module_kwargs = dict(required_together=[("node_action", "node_ids")])
+
+    def validate_input(self):
+        """Static checks of the guide's rules, before any request."""
+        p = self.params
+        if p["name"] == CONTROL_PLANE:
+            raise ValidationError("name", "%s is the control plane and cannot be managed as a node"
+                                          " group; use nhncloud.nks.nks_cluster (for example its"
+                                          " kube_version)" % CONTROL_PLANE)
+        if p["state"] == "absent" and p["name"] in DEFAULT_NODEGROUPS:
+            raise ValidationError("state", "absent is not possible for %s: a default node group goes"
+                                           " only with its cluster (delete the cluster with"
+                                           " nhncloud.nks.nks_cluster)" % p["name"])
+        if p["state"] == "absent" and p["node_action"]:
+            raise ValidationError("node_action", "cannot be combined with state=absent")
+        if not is_uuid(p["name"]):
+            check_name(p["name"], "name")
+        if p["kube_version"] is not None:
+            normalize_version(p["kube_version"], "kube_version")
+        check_range(p["node_count"], "node_count", 1)
+        check_range(p["boot_volume_size"], "boot_volume_size", 1)
+        check_range(p["num_buffer_nodes"], "num_buffer_nodes", 0)
+        check_range(p["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1)
+        check_autoscale(p["autoscale"], "autoscale")
+        for option in ("nodes_to_remove", "node_ids"):
+            if p[option] is not None and any(not str(item).strip() for item in p[option]):
+                raise ValidationError(option, "must list node instance UUIDs, not empty strings")
+        if p["node_action"] and not p["node_ids"]:
+            raise ValidationError("node_ids", "must list at least one node instance UUID for"
+                                              " node_action=%s" % p["node_action"])
+        if p["nodes_to_remove"] and p["node_count"] is None:
+            self.warn("nodes_to_remove ignored: it applies only when node_count shrinks the node group")
+
+    def run(self):
+        p = self.params
+        self.validate_input()
+        waiter = Waiter(p["wait_timeout"])
+        resource = NksNodegroupResource(self, waiter)
+        machine = StateMachine(resource, self.check_mode, p["wait"], waiter)
+        if p["state"] == "absent":
+            changed, before = machine.absent()
+            if changed and p["wait"] and not self.check_mode:
+                resource.wait_cluster_settled()
+            result = dict(changed=changed, nodegroup=before or {})
+            after = None
+        else:
+            changed, obj, before, after = machine.present()
+            if p["node_action"]:
+                changed = True
+                if not self.check_mode:
+                    after = resource.view(resource.node_action(obj, p["wait"]))
+            result = dict(changed=changed, nodegroup=after)
+        if self.diff_mode:
+            result["diff"] = diff_result(before, after)
+        return result
+
+
+def main():
+    NksNodegroup()()
+
+
+if __name__ == "__main__":
+    main()
