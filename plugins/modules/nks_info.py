@@ -22,7 +22,7 @@ description:
   - Secrets never appear in what is returned (encrypted volume app keys are masked). Use
     M(nhncloud.nks.nks_kubeconfig) to get a cluster's kubeconfig.
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 options:
   cluster:
     description:

@@ -23,7 +23,7 @@ description:
     O(return_content=true); in diff mode the values of secret keys are replaced by C(VALUE_REDACTED).
   - Reading the kubeconfig changes nothing in NKS.
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 options:
   cluster:
     description:
@@ -198,7 +198,7 @@ class NksKubeconfig(NksModule):
     module_kwargs = dict(required_if=[("state", "present", ["cluster"])])
 
     def _dest(self):
-        dest = os.path.expanduser(self.params["dest"])
+        dest = self.params["dest"]  # type=path: ~ and $VARS already expanded
         if os.path.islink(dest):
             dest = os.path.realpath(dest)
         if os.path.isdir(dest):
