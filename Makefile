@@ -46,8 +46,19 @@ SIM_ARGS ?=
 
 .PHONY: test sanity units lint docs-lint sim-test integration demo sim venv get-pip clean distclean
 
-test: sanity units lint docs-lint sim-test integration
-	@echo "make test: all passed (sanity units lint docs-lint sim-test integration)"
+TEST_TARGETS := sanity units lint docs-lint sim-test integration
+
+# One after the other, stopping at the first failure, with the time of each.
+test: venv get-pip
+	@total=$$SECONDS; \
+	for t in $(TEST_TARGETS); do \
+	  start=$$SECONDS; echo "=== make $$t"; \
+	  if ! $(MAKE) --no-print-directory $$t; then \
+	    echo "=== make test: $$t FAILED after $$((SECONDS - start))s"; exit 1; \
+	  fi; \
+	  echo "=== make $$t: ok in $$((SECONDS - start))s"; \
+	done; \
+	echo "=== make test: all passed ($(TEST_TARGETS)) in $$((SECONDS - total))s"
 
 # --- environment -----------------------------------------------------------
 
