@@ -149,12 +149,21 @@ def _parse_error(response):
     return detail, request_id
 
 
+RETRY_AFTER_MAX = 30.0
+"""Longest ``Retry-After`` (seconds) honoured; a server asking for more is waited on this long."""
+
+
 class _JitterRetry(Retry):
-    """urllib3 ``Retry`` whose backoff is jittered ("full jitter") and capped."""
+    """urllib3 ``Retry`` whose backoff is jittered ("full jitter") and capped, and whose
+    ``Retry-After`` is capped at :data:`RETRY_AFTER_MAX`."""
 
     def get_backoff_time(self):
         base = super(_JitterRetry, self).get_backoff_time()
         return random.uniform(base / 2.0, base) if base > 0 else 0
+
+    def get_retry_after(self, response):
+        seconds = super(_JitterRetry, self).get_retry_after(response)
+        return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
 
 
 class NksClient(object):
