@@ -23,7 +23,7 @@ description:
   - O(min_node_count) must not exceed O(max_node_count); when only one of them is set, it is checked
     against the current value of the other before any change is sent.
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait

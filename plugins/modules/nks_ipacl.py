@@ -21,7 +21,7 @@ description:
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
     an operation in progress).
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait
