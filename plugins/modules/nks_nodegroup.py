@@ -31,7 +31,7 @@ description:
     returns when both the node group and the cluster have settled, so that the next task on the same cluster
     can start at once.
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait
