@@ -159,7 +159,7 @@ diff:
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result, failed, in_progress)
+    Change, Resource, StateMachine, Waiter, diff_result, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     AUTOSCALE_LABELS, autoscale_from_api, autoscale_to_api)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
@@ -173,8 +173,9 @@ class NksAutoscaleResource(Resource):
     """The autoscaler of one node group: a settings resource that always exists.
 
     The object passed around wraps what the engine needs: ``uuid`` (cluster),
-    ``status``/``status_reason`` of whichever of node group and cluster is busy
-    (or failed), so the engine attaches to and waits for both, and
+    ``nodegroup_uuid``, ``status``/``status_reason`` of whichever of node group
+    and cluster is busy (else the node group's), so the engine attaches to and
+    waits for both, and
     ``autoscale``, the answer of View Autoscaler Configuration of a Node Group.
     """
 
@@ -208,16 +209,10 @@ class NksAutoscaleResource(Resource):
         return self._wrap(cluster, nodegroup)
 
     def _wrap(self, cluster, nodegroup):
-        busy = nodegroup
-        for candidate in (nodegroup, cluster):
-            if in_progress(candidate):
-                busy = candidate
-                break
-        else:
-            for candidate in (nodegroup, cluster):
-                if failed(candidate):
-                    busy = candidate
-                    break
+        # Busy while either runs an operation; otherwise the node group's own status, so that
+        # a change ending in *_FAILED fails the task, while a cluster left *_FAILED by an
+        # earlier, unrelated operation does not.
+        busy = cluster if in_progress(cluster) and not in_progress(nodegroup) else nodegroup
         obj = dict(uuid=cluster["uuid"], nodegroup_uuid=nodegroup.get("uuid") or self.params["nodegroup"],
                    status=busy.get("status"), status_reason=busy.get("status_reason"))
         if not in_progress(obj):

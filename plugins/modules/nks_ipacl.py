@@ -19,7 +19,8 @@ description:
     entries with the same CIDR collapse into one (see O(targets)).
   - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
-    an operation in progress).
+    an operation in progress). A cluster left in a C(*_FAILED) status by an earlier operation does not
+    stop the change.
 author:
   - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
@@ -156,7 +157,7 @@ diff:
 import ipaddress
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result)
+    Change, Resource, StateMachine, Waiter, diff_result, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import to_bool
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
@@ -264,8 +265,12 @@ class NksIpAclResource(Resource):
         return self._wrap(cluster) if cluster is not None else None
 
     def _wrap(self, cluster):
-        return dict(uuid=cluster["uuid"], status=cluster.get("status"),
-                    status_reason=cluster.get("status_reason"),
+        # Only a running operation (to wait for) and a failed creation matter here: NKS sets
+        # an ACL at once, so a cluster left *_FAILED by an earlier operation does not fail it.
+        status = cluster.get("status")
+        if not (in_progress(cluster) or status == "CREATE_FAILED"):
+            status = None
+        return dict(uuid=cluster["uuid"], status=status, status_reason=cluster.get("status_reason"),
                     acl=self.api.get_ipacl(cluster["uuid"]))
 
     def view(self, obj):
