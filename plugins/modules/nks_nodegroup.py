@@ -385,13 +385,13 @@ diff:
 
 import json
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._api import (CONTROL_PLANE,
-                                                                         DEFAULT_NODEGROUPS)
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
+    CONTROL_PLANE, DEFAULT_NODEGROUPS)
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, NksOperationFailed, Resource, StateMachine, Waiter, diff_result, failed, in_progress,
     status_of)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, NODEGROUP_LABELS, autoscale_from_api, autoscale_to_api, to_int, to_labels)
+    AUTOSCALE_LABELS, NODEGROUP_LABELS, autoscale_from_api, autoscale_to_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
