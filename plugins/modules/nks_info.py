@@ -114,7 +114,7 @@ EXAMPLES = r"""
     gather: [supported_versions]
   register: nks_supports
 
-- name: Create a cluster with it
+- name: Show it
   ansible.builtin.debug:
     msg: "Newest version: {{ nks_supports.supported_versions.available | last }}"
 
@@ -520,6 +520,8 @@ class NksInfo(NksModule):
         if not name_or_id:
             if "clusters" in gather:
                 result["clusters"] = [cluster_view(c) for c in self.api.list_clusters()]
+            return result
+        if not any(kind in gather for kind in ("clusters",) + NEEDS_CLUSTER):
             return result
 
         cluster = self.api.find_cluster(name_or_id)
