@@ -21,11 +21,11 @@ description:
     C(default-worker), a different O(user_script) changes its user script, O(ncr_sgw)/O(obs_sgw)
     change the service gateways, and a O(kube_version) one minor version above the current one
     upgrades the control plane, O(cni_driver=calico) changes the CNI of a flannel cluster, and
-    O(certificate_renewal) renews the certificate when it is about to expire. Any other difference is an error listing the fields: the module
-    never deletes and re-creates a cluster by itself.
+    O(certificate_renewal) renews the certificate when it is about to expire.
+  - Any other difference is an error listing the fields. The module never deletes and re-creates a cluster by itself.
   - Options that are not set are left alone on an existing cluster.
 author:
-  - nhncloud.nks contributors
+  - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait
@@ -217,7 +217,7 @@ options:
   certificate_renewal:
     description:
       - Renew the cluster certificate when it expires within O(certificate_renewal.renew_before_days) days.
-      - Idempotent by the expiry date: once renewed, the certificate no longer expires within the window.
+      - Idempotent by the expiry date. Once renewed, the certificate no longer expires within the window.
     type: dict
     suboptions:
       renew_before_days:
@@ -384,14 +384,16 @@ diff:
 import datetime
 import json
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._api import (CONTROL_PLANE,
-                                                                         DEFAULT_WORKER)
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
+    CONTROL_PLANE, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, Resource, StateMachine, Waiter, diff_result)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, autoscale_to_api,
     to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
+    autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_cluster_cidrs, check_cni_pod_cidr, check_name,
     check_pod_subnet, check_range,
@@ -408,16 +410,6 @@ IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw",
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
 UNORDERED = ("external_subnet_ids", "additional_network_ids", "additional_subnet_ids")
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
-
-AUTOSCALE_SPEC = dict(
-    enabled=dict(type="bool"),
-    min_node_count=dict(type="int"),
-    max_node_count=dict(type="int"),
-    scale_down_enabled=dict(type="bool"),
-    scale_down_unneeded_time=dict(type="int"),
-    scale_down_util_thresh=dict(type="int"),
-    scale_down_delay_after_add=dict(type="int"),
-)
 
 
 def _canonical(option, value):
@@ -563,8 +555,7 @@ class NksClusterResource(Resource):
             if (want_ncr, want_obs) != (current.get("ncr_sgw"), current.get("obs_sgw")):
                 changes.append(Change("ncr_sgw", current.get("ncr_sgw"), want_ncr,
                                       lambda o: self.api.update_sgw(o["uuid"], want_ncr, want_obs)))
-                changes.append(Change("obs_sgw", current.get("obs_sgw"), want_obs,
-                                      lambda o: None, waits=False))
+                changes.append(Change("obs_sgw", current.get("obs_sgw"), want_obs, None))
         if p["kube_version"] is not None:
             change = self._plan_upgrade(uuid, current.get("kube_version"))
             if change is not None:
@@ -687,19 +678,10 @@ class NksCluster(NksModule):
         ncr_sgw=dict(type="str"),
         obs_sgw=dict(type="str"),
         cni_driver=dict(type="str", choices=["calico", "calico-ebpf"]),
-        autoscale=dict(type="dict", options=AUTOSCALE_SPEC),
+        autoscale=dict(type="dict", options=autoscale_spec()),
         user_script=dict(type="str"),
-        extra_security_groups=dict(type="list", elements="dict", options=dict(
-            target_subnet=dict(type="str", required=True),
-            security_group_ids=dict(type="list", elements="str", required=True),
-        )),
-        extra_volumes=dict(type="list", elements="dict", options=dict(
-            volume_type=dict(type="str", required=True),
-            volume_size=dict(type="int", required=True),
-            volume_key_id=dict(type="str", no_log=False),
-            volume_appkey=dict(type="str", no_log=True),
-            volume_mount_path=dict(type="str"),
-        )),
+        extra_security_groups=dict(type="list", elements="dict", options=extra_security_groups_spec()),
+        extra_volumes=dict(type="list", elements="dict", options=extra_volumes_spec()),
         num_buffer_nodes=dict(type="int"),
         num_max_unavailable_nodes=dict(type="int"),
         certificate_renewal=dict(type="dict", options=dict(
