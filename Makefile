@@ -95,7 +95,7 @@ units: venv get-pip
 	scripts/ansible-test.sh units --venv --python $(TEST_PYTHON) --color no
 
 lint: venv
-	$(BIN)/ansible-lint --profile production
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --profile production
 
 docs-lint: venv
 	scripts/sync-collection.sh >/dev/null
