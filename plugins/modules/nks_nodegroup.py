@@ -155,7 +155,10 @@ options:
     type: list
     elements: str
   extra_security_groups:
-    description: Additional security groups of the nodes, by subnet (create only).
+    description:
+      - Additional security groups of the nodes, by subnet (create only).
+      - A difference on an existing node group is refused only when NKS reports the node group's
+        security groups (Get a Node Group does not list them in the guide).
     type: list
     elements: dict
     suboptions:
@@ -169,7 +172,10 @@ options:
         elements: str
         required: true
   extra_volumes:
-    description: Additional block storage volumes of the nodes (create only).
+    description:
+      - Additional block storage volumes of the nodes (create only).
+      - A difference on an existing node group is refused only when NKS reports the node group's
+        volumes (Get a Node Group does not list them in the guide).
     type: list
     elements: dict
     suboptions:
@@ -713,10 +719,10 @@ class NksNodegroupResource(Resource):
             if want is None:
                 continue
             have = current.get(option)
-            if option not in LIST_OPTIONS and have in (None, ""):
-                continue  # the API does not say: nothing to compare with
+            if have is None or (have == "" and option not in LIST_OPTIONS):
+                continue  # the API does not report it (the guide does not list every label)
             if _canonical(option, want) != _canonical(option, have):
-                diffs.append("%s (is %s, asked %s)" % (option, have if have is not None else [], want))
+                diffs.append("%s (is %s, asked %s)" % (option, have, want))
         if diffs:
             raise ValidationError(diffs[0].split(" ")[0], "cannot be changed on an existing node group"
                                                           " (NKS has no API for it; create another node"
