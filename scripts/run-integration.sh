@@ -25,5 +25,13 @@ nks_sim_url: "$NKS_SIM_URL"
 YAML
 echo "run-integration: wrote $config"
 
-exec "$root/scripts/ansible-test.sh" integration --local --python 3.11 --color no \
-  --continue-on-error "$@"
+status=0
+"$root/scripts/ansible-test.sh" integration --local --python 3.11 --color no \
+  --continue-on-error "$@" || status=$?
+# With every target run (no target named), each of the guide's operations in
+# docs/operations.md must have been exercised: the simulator's log says.
+if [[ $# -eq 0 ]]; then
+  "$root/.venv/bin/python" "$root/scripts/check-api-coverage.py" "$NKS_SIM_URL" "$root/docs/operations.md" \
+    || status=$?
+fi
+exit "$status"
