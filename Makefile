@@ -48,6 +48,10 @@ SIM_ARGS ?=
 
 TEST_TARGETS := sanity units lint docs-lint sim-test integration
 
+# Each area of the project adds its own targets in mk/<area>.mk and appends the
+# ones `make test` must run to TEST_TARGETS there (TEST_TARGETS += molecule).
+-include $(sort $(wildcard mk/*.mk))
+
 # One after the other, stopping at the first failure, with the time of each.
 test: venv get-pip
 	@total=$$SECONDS; \
