@@ -41,6 +41,8 @@ INTEGRATION_TARGETS ?=
 DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
 DEMO_VARS ?= playbooks/vars/demo_cluster.yml
+# The demo's kubeconfig goes here, not to ~/.kube (the role's cluster_kubeconfig_dir).
+DEMO_KUBECONFIG_DIR ?= $(CURDIR)/.sim/kube
 SIM_PORT ?= 8787
 SIM_ARGS ?=
 
@@ -121,7 +123,7 @@ integration: venv
 demo: venv
 	SIM_ARGS="$(DEMO_SIM_ARGS)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
-	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS)
+	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR)
 
 sim: venv
 	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
