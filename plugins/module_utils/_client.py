@@ -71,7 +71,11 @@ class NksConnectionError(NksError):
 
     :ivar str method: HTTP method.
     :ivar str url: URL requested.
+    :ivar bool broken_answer: the server answered, but the answer broke off after
+        its headers (the request may have been carried out).
     """
+
+    broken_answer = False
 
     def __init__(self, message, method=None, url=None):
         super(NksConnectionError, self).__init__(message)
@@ -297,6 +301,21 @@ class NksClient(object):
         return self.request("GET", path)
 
     def _send(self, method, url, body, safe, auth):
+        """Send one request; a safe one is sent again (jittered, capped backoff, at most
+        ``retries`` more times) when its answer broke off after the headers: urllib3 retries
+        only up to the status line, and a lost answer arrives as a broken body."""
+        delays = backoff_delays(self.backoff or 0.1, 2.0, self.backoff_max)
+        attempt = 0
+        while True:
+            try:
+                return self._send_once(method, url, body, safe, auth)
+            except NksConnectionError as exc:
+                attempt += 1
+                if not (safe and exc.broken_answer) or attempt > self.retries:
+                    raise
+                sleep(next(delays))
+
+    def _send_once(self, method, url, body, safe, auth):
         # The token first: obtaining it sends a (safe) request that mounts its own adapter.
         headers = {"X-Auth-Token": self.token} if auth else {}
         adapter = self._safe if safe else self._reads_only
@@ -308,6 +327,10 @@ class NksClient(object):
         except requests.exceptions.RetryError as exc:
             raise NksConnectionError("%s %s: gave up after %d retries: %s"
                                      % (method, url, self.retries, exc), method, url)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            error = NksConnectionError("%s %s: the answer broke off: %s" % (method, url, exc), method, url)
+            error.broken_answer = True
+            raise error
         except requests.exceptions.RequestException as exc:
             raise NksConnectionError("%s %s: %s" % (method, url, exc), method, url)
         if response.status_code >= 400:
