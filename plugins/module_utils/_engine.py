@@ -18,9 +18,30 @@ __metaclass__ = type
 
 import time
 
-from ._client import NksApiError, NksConnectionError, backoff_delays, sleep
+from ._client import NksApiError, NksConflict, NksConnectionError, backoff_delays, sleep
 
 RETRYABLE_CREATE_STATUSES = (429, 500, 502, 503, 504)
+"""Statuses after which a request may or may not have been carried out, or was refused for now."""
+RETRYABLE_STATUSES = RETRYABLE_CREATE_STATUSES
+
+_BUSY_WORDS = ("wrong state", "in_progress", "in progress")
+
+
+def is_transient(exc):
+    """``True`` for an error after which the request may be tried again: no answer, an answer
+    lost after the request was carried out (:class:`NksConnectionError`), or HTTP 429/5xx."""
+    if isinstance(exc, NksConnectionError):
+        return True
+    return isinstance(exc, NksApiError) and exc.status in RETRYABLE_STATUSES
+
+
+def is_busy(exc):
+    """``True`` for NKS's HTTP 400 "... is in a wrong state (..._IN_PROGRESS)": an operation
+    runs on the resource (maybe the one whose answer was lost)."""
+    if not isinstance(exc, NksApiError) or exc.status != 400:
+        return False
+    detail = (exc.detail or "").lower()
+    return any(word in detail for word in _BUSY_WORDS)
 
 
 class NksWaitTimeout(Exception):
@@ -214,19 +235,46 @@ class StateMachine(object):
     :param int create_attempts: how often a create is tried when its answer
         was lost or refused with 429/5xx; before each new try the resource is
         looked up by name, so a create that did happen is never repeated.
+    :param int action_attempts: how often an in-place change or a delete is sent
+        when its answer was lost, refused with 429/5xx or refused because an
+        operation runs; before each new try the resource is re-read and the
+        change re-planned, so an action that took is never sent again.
     """
 
-    def __init__(self, resource, check_mode, wait, waiter, create_attempts=3, sleeper=sleep):
+    def __init__(self, resource, check_mode, wait, waiter, create_attempts=3, sleeper=sleep,
+                 action_attempts=4):
         self.resource = resource
         self.check_mode = check_mode
         self.wait = wait
         self.waiter = waiter
         self.create_attempts = create_attempts
+        self.action_attempts = action_attempts
         self.sleeper = sleeper
         self.changes = []
+        self.recoveries = []
+
+    def _fetch_tolerant(self, last):
+        """``fetch`` for waiting. ``last`` is a one-item list holding the last object seen.
+
+        A transient failure of one poll (:func:`is_transient`) does not end the wait: the poll
+        answers the last object, shown as still in progress (the waiter polls on until its
+        timeout), because what the API holds now is unknown.
+        """
+        try:
+            fresh = self.resource.fetch(last[0])
+        except (NksApiError, NksConnectionError) as exc:
+            if not is_transient(exc):
+                raise
+            self.recoveries.append("poll: %s" % exc)
+            seen = last[0]
+            return dict(seen, status=status_of(seen) if in_progress(seen) else "UNKNOWN_IN_PROGRESS")
+        if fresh is not None:
+            last[0] = fresh
+        return fresh
 
     def _settle(self, obj):
-        return self.waiter.until_settled(lambda: self.resource.fetch(obj), self.resource.describe())
+        last = [obj]
+        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe())
 
     def present(self):
         """Converge to ``present``.
@@ -264,8 +312,10 @@ class StateMachine(object):
             return True, obj, before, after
         requests = [change for change in self.changes if change.apply is not None]
         for index, change in enumerate(requests):
-            change.apply(obj)
             last = index == len(requests) - 1
+            obj, sent = self._apply(change, obj, last)
+            if not sent:
+                continue  # it took already (its answer was lost), and has settled
             if change.waits and (self.wait or not last):
                 obj = self._settle(obj)
             else:
@@ -292,7 +342,7 @@ class StateMachine(object):
             obj = self._settle_any(obj)
             if obj is None:
                 return False, before
-        res.delete(obj)
+        self._delete(obj)
         if self.wait:
             self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
         return True, before
@@ -304,19 +354,105 @@ class StateMachine(object):
         except NksOperationFailed:
             return self.resource.fetch(obj)
 
+    def _apply(self, change, obj, last):
+        """Send ``change`` and recover when its answer was lost or refused for now.
+
+        On no answer, a lost answer, 429/5xx or 400 "in a wrong state" the resource is
+        re-read: an operation running on it (ours, whose answer was lost, or somebody
+        else's) is waited for, then the plan is made again from the fresh object. When
+        the change is no longer needed it took; otherwise it is sent again (the fresh
+        plan's request), at most ``action_attempts`` times in all, with jittered backoff.
+
+        :returns: ``(obj, sent)``: ``sent`` is ``False`` when the change turned out to
+            have taken and ``obj`` is then the settled object.
+        :raises NksApiError, NksConnectionError: when the attempts run out, or on an
+            error that says the request was refused (other 4xx).
+        """
+        res = self.resource
+        delays = backoff_delays(1.0, 2.0, 8.0)
+        for attempt in range(1, self.action_attempts + 1):
+            try:
+                change.apply(obj)
+                return obj, True
+            except (NksApiError, NksConnectionError) as exc:
+                if not (is_transient(exc) or is_busy(exc)) or attempt == self.action_attempts:
+                    raise
+                self.recoveries.append("%s: %s" % (change.name, exc))
+                error = exc
+            self.sleeper(next(delays))
+            fresh = res.fetch(obj)
+            if fresh is None:
+                raise error
+            if in_progress(fresh):
+                if last and not self.wait:
+                    return fresh, False  # it runs (most likely ours): wait=false does not wait
+                fresh = self._settle_any(fresh)
+                if fresh is None:
+                    raise error
+            obj = fresh
+            again = [c for c in res.plan(obj) if c.name == change.name]
+            if not again:
+                return obj, False  # it took
+            if again[0].apply is not None:
+                change.apply = again[0].apply
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delete(self, obj):
+        """Send the delete, recovering like :meth:`_apply`: after a lost or refused answer the
+        resource is re-read; gone or ``DELETE_IN_PROGRESS`` means the delete took.
+
+        :returns: ``True``.
+        :raises NksApiError, NksConnectionError: when the attempts run out, or on a refusal.
+        """
+        res = self.resource
+        delays = backoff_delays(1.0, 2.0, 8.0)
+        for attempt in range(1, self.action_attempts + 1):
+            try:
+                res.delete(obj)
+                return True
+            except (NksApiError, NksConnectionError) as exc:
+                if not (is_transient(exc) or is_busy(exc)) or attempt == self.action_attempts:
+                    raise
+                self.recoveries.append("delete: %s" % exc)
+            self.sleeper(next(delays))
+            fresh = res.fetch(obj)
+            if fresh is None:
+                return True  # gone: the delete whose answer was lost went through
+            if status_of(fresh) == "DELETE_IN_PROGRESS":
+                return True
+            if in_progress(fresh):
+                fresh = self._settle_any(fresh)
+                if fresh is None:
+                    return True
+            obj = fresh
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _create(self):
-        """Create, recovering from a lost or refused answer without duplicates."""
+        """Create, recovering from a lost or refused answer without duplicates.
+
+        A 409 (another process created a resource of that name meanwhile) attaches to
+        the one found by name; a 400 "in a wrong state" (the parent is busy) is tried again.
+        """
         res = self.resource
         delays = backoff_delays(1.0, 2.0, 8.0)
         for attempt in range(1, self.create_attempts + 1):
             try:
                 answer = res.create()
-            except NksConnectionError:
+            except NksConflict:
+                found = res.find()
+                if found is not None:
+                    self.recoveries.append("create: 409, found by name")
+                    return found
+                raise
+            except NksConnectionError as exc:
                 if attempt == self.create_attempts:
                     raise
+                self.recoveries.append("create: %s" % exc)
             except NksApiError as exc:
-                if exc.status not in RETRYABLE_CREATE_STATUSES or attempt == self.create_attempts:
+                if not (exc.status in RETRYABLE_CREATE_STATUSES or is_busy(exc)) \
+                        or attempt == self.create_attempts:
                     raise
+                self.recoveries.append("create: %s" % exc)
             else:
                 return self._created(answer)
             # The request may or may not have been carried out: look before trying again.
