@@ -8,7 +8,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-dest=$("$root/scripts/sync-collection.sh")
+# AT_DEST: a private copy, for runs side by side with others in one checkout.
+dest=$("$root/scripts/sync-collection.sh" ${AT_DEST:+"$AT_DEST"})
 log=$root/.build/ansible-test-$1.log
 cd "$dest"
 echo "ansible-test.sh: (cd $dest && ansible-test $*)"
