@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The fleet test of `make fleet-test` (mk/roles.mk), run by scripts/with-simulator.sh:
+#   1. playbooks/fleet.yml with the example inventory (10 clusters) converges:
+#      every cluster is built, nothing fails;
+#   2. a second run reports changed=0 for every cluster and sends no mutating
+#      request to the API (the simulator's request log);
+#   3. playbooks/teardown.yml deletes them all: no cluster is left.
+# Needs NKS_SIM_URL and the NHN_CLOUD_* variables (with-simulator.sh sets them).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=$root/.venv/bin
+inventory=$root/playbooks/inventories/fleet
+work=${FLEET_WORK_DIR:-$root/.build/fleet-test}
+forks=${FLEET_FORKS:-10}
+expected_hosts=10
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/.build/collections}
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+rm -rf "$work"
+mkdir -p "$work"
+
+fail() { echo "fleet-test: FAILED: $*" >&2; exit 1; }
+
+# Total of the simulator's mutating requests (POST/PATCH/PUT/DELETE on /v1).
+mutations() {
+  "$bin/python" - "$NKS_SIM_URL/_sim/stats" <<'PY'
+import json, sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=10) as response:
+    print(json.load(response)["totals"]["mutate"])
+PY
+}
+
+# Runs a playbook on the fleet; the output goes to $work/<name>.log.
+play() {
+  local name=$1; shift
+  local start=$SECONDS
+  if ! "$bin/ansible-playbook" -i "$inventory" --forks "$forks" \
+      -e "cluster_kubeconfig_dir=$work/kube" "$@" >"$work/$name.log" 2>&1; then
+    tail -n 60 "$work/$name.log" >&2
+    fail "$name: ansible-playbook failed (log: $work/$name.log)"
+  fi
+  echo "fleet-test: $name: $((SECONDS - start))s"
+}
+
+# The PLAY RECAP lines of a log: "<host> : ok=N changed=N ...".
+recap() { sed -n '/^PLAY RECAP/,$p' "$1" | grep -E '^[a-z0-9-]+ +: ok=' || true; }
+
+# 1. converge
+play converge "$root/playbooks/fleet.yml"
+hosts=$(recap "$work/converge.log" | wc -l)
+[[ $hosts -eq $expected_hosts ]] || fail "converge: $hosts hosts in the recap, expected $expected_hosts"
+if recap "$work/converge.log" | grep -E 'changed=0 |failed=[1-9]|unreachable=[1-9]'; then
+  fail "converge: a cluster above was not built (changed=0) or failed"
+fi
+changed=$(recap "$work/converge.log" | sed -E 's/.*changed=([0-9]+).*/\1/' | awk '{ s += $1 } END { print s }')
+echo "fleet-test: converge: $hosts clusters, $changed changed tasks"
+for kubeconfig in "$work"/kube/*.kubeconfig; do
+  [[ $(stat -c %a "$kubeconfig") == 600 ]] || fail "$kubeconfig: mode $(stat -c %a "$kubeconfig"), expected 600"
+done
+count=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
+[[ $count -eq $expected_hosts ]] || fail "converge: $count kubeconfig files, expected $expected_hosts"
+
+# 2. idempotence
+before=$(mutations)
+play idempotence "$root/playbooks/fleet.yml"
+after=$(mutations)
+hosts=$(recap "$work/idempotence.log" | wc -l)
+[[ $hosts -eq $expected_hosts ]] || fail "idempotence: $hosts hosts in the recap, expected $expected_hosts"
+if recap "$work/idempotence.log" | grep -vE ' changed=0 .* failed=0 '; then
+  fail "idempotence: the second run changed something (above)"
+fi
+[[ $after -eq $before ]] || fail "idempotence: the second run sent $((after - before)) mutating requests"
+echo "fleet-test: idempotence: $hosts clusters, changed=0, 0 mutating requests"
+
+# 3. teardown
+play teardown "$root/playbooks/teardown.yml" -e cluster_hosts=nks_fleet
+if recap "$work/teardown.log" | grep -E 'failed=[1-9]|unreachable=[1-9]'; then
+  fail "teardown failed (above)"
+fi
+left=$("$bin/ansible" localhost -o -e "ansible_python_interpreter=$bin/python" \
+  -m nhncloud.nks.nks_info -a 'gather=clusters' 2>&1 | grep -o '"clusters": \[[^]]*\]' || true)
+[[ $left == '"clusters": []' ]] || fail "teardown: clusters left: ${left:-no answer}"
+remaining=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
+[[ $remaining -eq 0 ]] || fail "teardown: $remaining kubeconfig files left"
+echo "fleet-test: teardown: $expected_hosts clusters and kubeconfigs deleted"
+echo "fleet-test: ok"
