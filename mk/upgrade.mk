@@ -1,0 +1,14 @@
+# Upgrade role (roles/upgrade), playbooks/upgrade.yml and their tests.
+#
+#   make upgrade-test       acceptance test: tests/integration/targets/role_upgrade/runme.sh
+#                           against a fresh simulator (UPGRADE_TIME_SCALE), part of `make test`
+#   make upgrade-molecule   molecule test -s upgrade (extensions/molecule/upgrade), part of `make test`
+.PHONY: upgrade-test upgrade-molecule
+
+UPGRADE_TIME_SCALE ?= 0.05
+
+TEST_TARGETS += upgrade-test
+
+upgrade-test: venv
+	SIM_DIR=$(CURDIR)/.sim/upgrade-test SIM_ARGS="--time-scale $(UPGRADE_TIME_SCALE)" \
+	  scripts/with-simulator.sh tests/integration/targets/role_upgrade/runme.sh

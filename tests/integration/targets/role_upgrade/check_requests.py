@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Assertions of the upgrade acceptance test on the simulator's request log and state.
+
+Usage (NKS_SIM_URL and the NHN_CLOUD_* credentials in the environment, as
+scripts/with-simulator.sh sets them):
+
+    python check_requests.py mark
+        print the sequence number of the last logged request
+    python check_requests.py check SINCE EXPECT_JSON
+        check the requests logged after SINCE against EXPECT_JSON, a dict of:
+          "mutations": "none"        no mutating request at all
+          "upgrades": {cluster name: [node group names]}
+                                     the exact order of the Upgrade a Cluster
+                                     requests (POST .../nodegroups/{ng}/upgrade)
+                                     per cluster, each answered 202; a cluster
+                                     listed with [] got none
+          "only_upgrades": true      no mutating request but those upgrades
+          "final": {cluster name: version}
+                                     the control plane and every worker node
+                                     group of the cluster are on the version now
+
+The log does not hold request bodies; the versions of the steps follow from the
+order: the simulator refuses (400) anything but a one-minor step, a worker above
+the control plane, and a control plane step before every worker caught up, so
+N accepted control plane upgrades between the start and "final" versions are N
+one-minor steps. Exit code 1 with the differences on stderr when a check fails.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import sys
+import urllib.request
+
+
+def _call(method, path, token=None, body=None):
+    """One JSON request to the simulator; returns the decoded answer (None when empty)."""
+    url = os.environ["NKS_SIM_URL"] + path
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("X-Auth-Token", token)
+        request.add_header("OpenStack-API-Version", "container-infra latest")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+def _token():
+    """A token for the credentials in NHN_CLOUD_TENANT_ID/USERNAME/API_PASSWORD."""
+    body = {"auth": {"tenantId": os.environ["NHN_CLOUD_TENANT_ID"],
+                     "passwordCredentials": {"username": os.environ["NHN_CLOUD_USERNAME"],
+                                             "password": os.environ["NHN_CLOUD_API_PASSWORD"]}}}
+    return _call("POST", "/v2.0/tokens", body=body)["access"]["token"]["id"]
+
+
+def _log(since):
+    return _call("GET", "/_sim/requests?since=%d" % since)["requests"]
+
+
+def _names(token):
+    """{cluster uuid or name: (cluster name, {node group uuid or name: node group name})}."""
+    result = {}
+    for cluster in _call("GET", "/v1/clusters", token)["clusters"]:
+        groups = {"default-master": "default-master"}
+        for group in _call("GET", "/v1/clusters/%s/nodegroups" % cluster["uuid"], token)["nodegroups"]:
+            groups[group["uuid"]] = groups[group["name"]] = group["name"]
+        result[cluster["uuid"]] = result[cluster["name"]] = (cluster["name"], groups)
+    return result
+
+
+def check(since, expect):
+    """Return the list of failed expectations (empty when all hold)."""
+    errors = []
+    entries = _log(since)
+    mutations = [e for e in entries if e["kind"] == "mutate"]
+    if expect.get("mutations") == "none" and mutations:
+        errors.append("mutating requests: %s" % ["%s %s" % (e["method"], e["path"]) for e in mutations])
+    token = _token()
+    names = _names(token)
+    upgrades = {}
+    for entry in mutations:
+        parts = entry["path"].strip("/").split("/")
+        if len(parts) == 6 and parts[:2] == ["v1", "clusters"] and parts[3] == "nodegroups" and parts[5] == "upgrade":
+            cluster, groups = names.get(parts[2], (parts[2], {}))
+            upgrades.setdefault(cluster, []).append(groups.get(parts[4], parts[4]))
+            if entry["status"] != 202:
+                errors.append("%s %s answered %s" % (entry["method"], entry["path"], entry["status"]))
+        elif expect.get("only_upgrades"):
+            errors.append("unexpected mutating request %s %s" % (entry["method"], entry["path"]))
+    for cluster, order in sorted(expect.get("upgrades", {}).items()):
+        if upgrades.get(cluster, []) != order:
+            errors.append("upgrade requests of %s: %s, expected %s" % (cluster, upgrades.get(cluster, []), order))
+    for cluster, version in sorted(expect.get("final", {}).items()):
+        detail = _call("GET", "/v1/clusters/%s" % names[cluster][0], token)
+        found = {"default-master": detail["labels"]["kube_tag"]}
+        for group in _call("GET", "/v1/clusters/%s/nodegroups" % detail["uuid"], token)["nodegroups"]:
+            one = _call("GET", "/v1/clusters/%s/nodegroups/%s" % (detail["uuid"], group["uuid"]), token)
+            found[group["name"]] = one["labels"]["kube_tag"]
+        if set(found.values()) != {version}:
+            errors.append("%s is not all on %s: %s" % (cluster, version, found))
+    return errors
+
+
+def main(argv):
+    """Command line entry point; see the module docstring."""
+    if len(argv) == 2 and argv[1] == "mark":
+        print(max([e["seq"] for e in _log(0)] or [0]))
+        return 0
+    if len(argv) == 4 and argv[1] == "check":
+        errors = check(int(argv[2]), json.loads(argv[3]))
+        for error in errors:
+            print("check_requests: %s" % error, file=sys.stderr)
+        return 1 if errors else 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Acceptance test of the role nhncloud.nks.upgrade and playbooks/upgrade.yml,
+# run by `make upgrade-test` (mk/upgrade.mk) through scripts/with-simulator.sh,
+# which sets NKS_SIM_URL, NKS_API_URL, NHN_CLOUD_* for a fresh simulator.
+#
+#  1. prepare.yml creates upg-old (v1.27.3, + node group upg-extra), upg-mid
+#     (v1.28.3) and upg-new (v1.29.3, the newest) with the modules; the
+#     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade).
+#  2. --check: the plan is printed, no mutating request.
+#  3. upgrade.yml --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3:
+#     per cluster, the exact order of the upgrade requests (control plane, then
+#     the workers, per minor step), nothing for upg-new, all groups on v1.29.3.
+#  4. a second run on every cluster: changed=0, no mutating request.
+#  5. refused: a target below the control plane, a target NKS does not offer,
+#     a cluster that does not exist; each without a mutating request.
+#  6. resume: upg-resume upgraded half way by hand (interrupt.yml), then the
+#     playbook with a static inventory and no target (the newest) finishes it.
+#  7. inconsistent layouts (a worker above the control plane, a worker two
+#     minor versions behind), written into a simulator state file, are refused.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../../../.." && pwd)
+: "${NKS_SIM_URL:?run me through scripts/with-simulator.sh (make upgrade-test)}"
+bin=$root/.venv/bin
+playbook=$root/playbooks/upgrade.yml
+export ANSIBLE_COLLECTIONS_PATH=$root/.build/collections
+export ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true
+export ANSIBLE_NOCOLOR=true
+export ANSIBLE_DEPRECATION_WARNINGS=false
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$here"
+
+say() { echo "role_upgrade: $*"; }
+fail() { echo "role_upgrade: FAILED: $*" >&2; exit 1; }
+mark() { "$bin/python" check_requests.py mark; }
+expect() { "$bin/python" check_requests.py check "$1" "$2" || fail "$3"; }
+# recap FILE: "host changed failed" per host of the PLAY RECAP in FILE.
+recap() { sed -n 's/^\([^ ]*\) *: ok=[0-9]* *changed=\([0-9]*\) .*failed=\([0-9]*\) .*/\1 \2 \3/p' "$1" | sort; }
+run() { "$bin/ansible-playbook" "$@"; }
+refused() {  # refused MESSAGE ARGS...: the playbook fails with MESSAGE and changes nothing
+  local message=$1 seq rc=0 out
+  shift
+  out=$(mktemp)
+  seq=$(mark)
+  run "$@" >"$out" 2>&1 || rc=$?
+  cat "$out"
+  [[ $rc -ne 0 ]] || fail "not refused: $*"
+  grep -qF -- "$message" "$out" || fail "no '$message' in the output of: $*"
+  if grep -q Traceback "$out"; then fail "traceback: $*"; fi
+  rm -f "$out"
+  expect "$seq" '{"mutations": "none"}' "a refused run sent a mutating request"
+}
+
+# runme.sh --layouts: step 7, against the simulator that serves the edited state.
+if [[ ${1:-} == --layouts ]]; then
+  refused "worker node group upg-extra is on v1.28.3, above the control plane (v1.27.3)" \
+    -i upg-old, "$playbook" -e upgrade_kube_version=v1.29.3
+  refused "worker node group upg-third is on v1.25.4, neither the control plane version (v1.27.3) nor the minor version before it" \
+    -i upg-resume, "$playbook"
+  exit 0
+fi
+
+cat >"$tmp/upg.nks.yml" <<YAML
+plugin: nhncloud.nks.nks
+name_filter: ["upg-*"]
+YAML
+
+say "1. create the clusters"
+run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-old", "upg-mid", "upg-new"]}'
+"$bin/ansible-inventory" -i "$tmp/upg.nks.yml" --graph nks_need_upgrade | tee "$tmp/graph.txt"
+grep -q -- '--upg-old$' "$tmp/graph.txt" && grep -q -- '--upg-mid$' "$tmp/graph.txt" \
+  || fail "upg-old and upg-mid should need an upgrade"
+if grep -q -- 'upg-new' "$tmp/graph.txt"; then fail "upg-new is on the newest version"; fi
+
+say "2. check mode prints the plan and changes nothing"
+seq=$(mark)
+run -i "$tmp/upg.nks.yml" "$playbook" --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3 --check \
+  | tee "$tmp/check.txt"
+for line in \
+  '"step 1: control plane to v1.28.3, then worker node groups default-worker, upg-extra to v1.28.3"' \
+  '"step 2: control plane to v1.29.3, then worker node groups default-worker, upg-extra to v1.29.3"' \
+  '"step 1: control plane to v1.29.3, then worker node groups default-worker to v1.29.3"'; do
+  grep -qF -- "$line" "$tmp/check.txt" || fail "check mode did not print $line"
+done
+[[ $(recap "$tmp/check.txt") == $'upg-mid 1 0\nupg-old 1 0' ]] || fail "check mode recap: $(recap "$tmp/check.txt")"
+expect "$seq" '{"mutations": "none"}' "check mode sent a mutating request"
+
+say "3. upgrade every cluster that needs it to v1.29.3 (upg-extra first where it exists)"
+seq=$(mark)
+run -i "$tmp/upg.nks.yml" "$playbook" --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3 \
+  -e '{"upgrade_nodegroup_order": ["upg-extra"]}' | tee "$tmp/run1.txt"
+[[ $(recap "$tmp/run1.txt") == $'upg-mid 2 0\nupg-old 4 0' ]] || fail "first run recap: $(recap "$tmp/run1.txt")"
+expect "$seq" '{"only_upgrades": true,
+  "upgrades": {"upg-old": ["default-master", "upg-extra", "default-worker", "default-master", "upg-extra", "default-worker"],
+               "upg-mid": ["default-master", "default-worker"], "upg-new": []},
+  "final": {"upg-old": "v1.29.3", "upg-mid": "v1.29.3", "upg-new": "v1.29.3"}}' "the upgrade requests"
+
+say "4. a second run changes nothing"
+seq=$(mark)
+run -i "$tmp/upg.nks.yml" "$playbook" -e upgrade_kube_version=v1.29.3 | tee "$tmp/run2.txt"
+[[ $(recap "$tmp/run2.txt") == $'upg-mid 0 0\nupg-new 0 0\nupg-old 0 0' ]] || fail "second run recap: $(recap "$tmp/run2.txt")"
+expect "$seq" '{"mutations": "none"}' "the second run sent a mutating request"
+
+say "5. refusals"
+refused "the target v1.28.3 is below the control plane version v1.29.3" \
+  -i "$tmp/upg.nks.yml" "$playbook" --limit upg-old -e upgrade_kube_version=v1.28.3
+refused "the target v1.30.3 is not offered by NKS (offered: v1.26.3, v1.27.3, v1.28.3, v1.29.3)" \
+  -i "$tmp/upg.nks.yml" "$playbook" --limit upg-old -e upgrade_kube_version=v1.30.3
+refused "NKS has no cluster upg-nosuch" -i upg-nosuch, "$playbook"
+
+say "6. resume an interrupted upgrade (static inventory, no target = the newest)"
+run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-resume"]}'
+run -i localhost, interrupt.yml
+printf 'resume-host nks_name=upg-resume\n' >"$tmp/static.ini"
+seq=$(mark)
+run -i "$tmp/static.ini" "$playbook" | tee "$tmp/resume.txt"
+grep -qF '"step 1: worker node groups default-worker, upg-third to v1.28.3"' "$tmp/resume.txt" \
+  || fail "the resume step is not in the plan"
+expect "$seq" '{"only_upgrades": true,
+  "upgrades": {"upg-resume": ["default-worker", "upg-third", "default-master", "default-worker", "upg-second", "upg-third"]},
+  "final": {"upg-resume": "v1.29.3"}}' "the resumed upgrade"
+
+say "7. inconsistent layouts are refused"
+state=$tmp/state.json
+nested() { SIM_DIR=$tmp/sim SIM_ARGS="--time-scale 0.05 --state-file $state" "$root/scripts/with-simulator.sh" "$@"; }
+nested "$bin/ansible-playbook" -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-old", "upg-resume"]}'
+"$bin/python" - "$state" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as handle:
+    state = json.load(handle)
+assert not state.get("operations"), "operations still pending in the saved state"
+clusters = {c["name"]: c for c in state["clusters"].values()}
+def group(cluster, name):
+    return next(g for g in clusters[cluster]["nodegroups"].values() if g["name"] == name)
+group("upg-old", "upg-extra")["labels"]["kube_tag"] = "v1.28.3"      # above the control plane (v1.27.3)
+group("upg-resume", "upg-third")["labels"]["kube_tag"] = "v1.25.4"   # two minor versions behind
+with open(path, "w") as handle:
+    json.dump(state, handle)
+PY
+nested "$here/runme.sh" --layouts
+say "passed"
