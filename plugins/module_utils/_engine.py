@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import time
 
 from ._client import NksApiError, NksConflict, NksConnectionError, backoff_delays, sleep
@@ -90,25 +91,120 @@ def failed(obj):
     return status_of(obj).endswith("_FAILED")
 
 
+EXPECTED_SECONDS = {
+    ("cluster", "CREATE_IN_PROGRESS"): 600.0,
+    ("cluster", "DELETE_IN_PROGRESS"): 300.0,
+    ("node group", "CREATE_IN_PROGRESS"): 300.0,
+    ("node group", "DELETE_IN_PROGRESS"): 300.0,
+}
+"""Typical duration (s) of an operation on NHN Cloud, by (resource kind, status):
+cluster create ~10 min, delete ~5 min, node group create/delete ~5 min each
+(NKS_API_NOTES: Lifecycle). ``UPDATE_IN_PROGRESS`` is left out: it covers
+operations from about 1 minute (autoscaler) to 10 (upgrade), so no single
+figure helps."""
+
+
+def expected_seconds(resource, obj):
+    """The typical duration of the operation running on ``obj``, or ``None``.
+
+    :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``.
+    :param dict obj: the API object (its ``status`` says which operation runs).
+    :returns: seconds (float) from :data:`EXPECTED_SECONDS`, or ``None`` when unknown.
+    """
+    kind = "node group" if str(resource).startswith("node group") else "cluster"
+    return EXPECTED_SECONDS.get((kind, status_of(obj)))
+
+
+class PollSchedule(object):
+    """When to poll next: often at first, sparser later, often again near the expected end.
+
+    The delay after ``t`` seconds of waiting is interpolated linearly between
+    ``points`` (``(t, delay)`` pairs; the last delay holds afterwards): by default
+    1 s at the start, 2.5 s at 10 s, 3 s at one minute, 10 s from two minutes on.
+    Short operations (settings changes, the simulator's fast profile) are seen
+    within a second or two; a long one costs one poll per 10 s. When the
+    operation's typical duration ``E`` is known (:func:`expected_seconds`), the
+    delay is at most ``near`` between ``window[0] * E`` and ``window[1] * E``,
+    where NKS usually finishes. Over a 10-minute cluster create this is about 105
+    polls (one per 5.7 s); docs/performance.md has the measurements. Each delay
+    is jittered down by up to 10 % so that many waiters do not poll in step.
+
+    :param tuple points: ``((seconds waited, delay in seconds), ...)``, ascending.
+    :param float near: longest delay inside the expected-end window (s).
+    :param tuple window: the window, as fractions of ``E``.
+    """
+
+    def __init__(self, points=((0.0, 1.0), (10.0, 2.5), (60.0, 3.0), (120.0, 10.0)), near=3.0,
+                 window=(0.85, 1.5)):
+        self.points = tuple(points)
+        self.near = near
+        self.window = window
+
+    def base_delay(self, elapsed):
+        """The delay (s) after ``elapsed`` seconds, from :attr:`points` alone."""
+        points = self.points
+        if elapsed <= points[0][0]:
+            return points[0][1]
+        for (t0, d0), (t1, d1) in zip(points, points[1:]):
+            if elapsed <= t1:
+                return d0 + (d1 - d0) * (elapsed - t0) / (t1 - t0)
+        return points[-1][1]
+
+    def delay(self, elapsed, expected=None):
+        """Seconds to sleep after ``elapsed`` seconds of waiting (before jitter).
+
+        :param float elapsed: seconds since the wait began.
+        :param float expected: typical duration of the operation (s), or ``None``.
+        """
+        delay = self.base_delay(elapsed)
+        if expected:
+            start, end = self.window[0] * expected, self.window[1] * expected
+            if start <= elapsed <= end:
+                delay = min(delay, self.near)
+            elif elapsed < start < elapsed + delay:
+                # Do not sleep past the start of the window.
+                delay = max(self.points[0][1], start - elapsed)
+        return delay
+
+    def delays(self, clock, start, expected=None):
+        """Yield jittered delays forever, each computed from ``clock() - start``."""
+        while True:
+            yield self.delay(clock() - start, expected) * random.uniform(0.9, 1.0)
+
+
 class Waiter(object):
-    """Poll a resource until it settles, with capped, jittered backoff.
+    """Poll a resource until it settles.
+
+    By default the delays follow :class:`PollSchedule` (dense at first, capped
+    at 10 s, dense again near the operation's typical end). Passing ``initial``,
+    ``factor`` or ``maximum`` selects the plain capped exponential backoff
+    instead (``initial * factor ** n``, at most ``maximum``).
 
     :param float timeout: seconds before :class:`NksWaitTimeout`.
     :param float initial: first delay (s). :param float maximum: longest delay (s).
     :param float not_found_grace: seconds a freshly created resource may still
         answer 404 (NKS_API_NOTES: "right after a 202 create a GET can briefly 404").
+    :param PollSchedule schedule: the adaptive schedule (default ``PollSchedule()``).
+    :ivar int polls: sleeps so far (one per poll after the first read).
     """
 
-    def __init__(self, timeout, initial=1.0, factor=1.5, maximum=10.0, not_found_grace=30.0,
-                 clock=time.monotonic, sleeper=sleep):
+    def __init__(self, timeout, initial=None, factor=None, maximum=None, not_found_grace=30.0,
+                 clock=time.monotonic, sleeper=sleep, schedule=None):
         self.timeout = timeout
-        self.initial = initial
-        self.factor = factor
-        self.maximum = maximum
+        self.backoff = None
+        if initial is not None or factor is not None or maximum is not None:
+            self.backoff = (1.0 if initial is None else initial, 1.5 if factor is None else factor,
+                            10.0 if maximum is None else maximum)
+        self.schedule = schedule or PollSchedule()
         self.not_found_grace = not_found_grace
         self.clock = clock
         self.sleeper = sleeper
         self.polls = 0
+
+    def _delays(self, start, resource, obj):
+        if self.backoff:
+            return backoff_delays(*self.backoff)
+        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj))
 
     def until_settled(self, fetch, resource):
         """Wait until ``fetch()`` shows no operation in progress.
@@ -120,8 +216,8 @@ class Waiter(object):
         :raises NksWaitTimeout: when the timeout passes first.
         """
         start = self.clock()
-        delays = backoff_delays(self.initial, self.factor, self.maximum)
         obj = fetch()
+        delays = self._delays(start, resource, obj)
         while True:
             if obj is None:
                 if self.clock() - start > self.not_found_grace:
@@ -139,8 +235,8 @@ class Waiter(object):
         :raises NksOperationFailed: on ``DELETE_FAILED``. :raises NksWaitTimeout:
         """
         start = self.clock()
-        delays = backoff_delays(self.initial, self.factor, self.maximum)
         obj = fetch()
+        delays = self._delays(start, resource, obj)
         while obj is not None:
             if failed(obj):
                 raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
