@@ -142,6 +142,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Each example below is a separate inventory file; "# ---" marks where the next one starts.
 # demo.nks.yml: the clusters of the local simulator (make sim), with the demo credentials.
 plugin: nhncloud.nks.nks
 api_url: http://127.0.0.1:8787
@@ -153,7 +154,7 @@ api_password: demo
 # prod.nks.yml: NHN Cloud, two regions; credentials from NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME and
 # NHN_CLOUD_API_PASSWORD. Groups such as k8s_v1_28_3, status_create_complete and region_kr1, plus
 # nks and nks_need_upgrade.
----
+# ---
 plugin: nhncloud.nks.nks
 regions: [kr1, kr2]
 name_filter:
@@ -179,7 +180,7 @@ cache_connection: ~/.cache/nks-inventory
 cache_timeout: 600
 
 # Cheapest listing (two requests whatever the number of clusters): no per-cluster reads.
----
+# ---
 plugin: nhncloud.nks.nks
 cluster_details: false
 nodegroups: false
