@@ -14,8 +14,13 @@ ROLES_TIME_SCALE ?= 0.05
 # Each target's simulator keeps its port file and log in its own directory.
 ROLES_SIM_DIR := $(CURDIR)/.build/roles-sim
 
-TEST_TARGETS += fleet-test
+TEST_TARGETS += fleet-test molecule
 
 fleet-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/fleet SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/fleet/fleet-test.sh
+
+# molecule runs from the collection root (collection mode: extensions/molecule/).
+molecule: venv
+	SIM_DIR=$(ROLES_SIM_DIR)/molecule SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/molecule test -s cluster

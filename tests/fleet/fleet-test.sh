@@ -76,9 +76,9 @@ play teardown "$root/playbooks/teardown.yml" -e cluster_hosts=nks_fleet
 if recap "$work/teardown.log" | grep -E 'failed=[1-9]|unreachable=[1-9]'; then
   fail "teardown failed (above)"
 fi
-left=$("$bin/ansible" localhost -o -e "ansible_python_interpreter=$bin/python" \
-  -m nhncloud.nks.nks_info -a 'gather=clusters' 2>&1 | grep -o '"clusters": \[[^]]*\]' || true)
-[[ $left == '"clusters": []' ]] || fail "teardown: clusters left: ${left:-no answer}"
+left=$("$bin/ansible" localhost -e "ansible_python_interpreter=$bin/python" \
+  -m nhncloud.nks.nks_info -a 'gather=clusters' 2>&1) || fail "teardown: nks_info failed: $left"
+grep -q '"clusters": \[\]' <<<"$left" || fail "teardown: clusters left: $left"
 remaining=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
 [[ $remaining -eq 0 ]] || fail "teardown: $remaining kubeconfig files left"
 echo "fleet-test: teardown: $expected_hosts clusters and kubeconfigs deleted"
