@@ -14,7 +14,7 @@ ROLES_TIME_SCALE ?= 0.05
 # Each target's simulator keeps its port file and log in its own directory.
 ROLES_SIM_DIR := $(CURDIR)/.build/roles-sim
 
-TEST_TARGETS += fleet-test molecule
+TEST_TARGETS += fleet-test molecule runner-test
 
 fleet-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/fleet SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
@@ -24,3 +24,8 @@ fleet-test: venv
 molecule: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/molecule SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/molecule test -s cluster
+
+# tests/runner/ is the private data dir; run-test.sh writes env/envvars (credentials) there at run time.
+runner-test: venv
+	SIM_DIR=$(ROLES_SIM_DIR)/runner SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/runner/run-test.sh
