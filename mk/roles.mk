@@ -14,7 +14,7 @@ ROLES_TIME_SCALE ?= 0.05
 # Each target's simulator keeps its port file and log in its own directory.
 ROLES_SIM_DIR := $(CURDIR)/.build/roles-sim
 
-TEST_TARGETS += fleet-test molecule runner-test
+TEST_TARGETS += fleet-test molecule runner-test ee-check
 
 fleet-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/fleet SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
@@ -29,3 +29,22 @@ molecule: venv
 runner-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/runner SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/runner/run-test.sh
+
+# The execution environment: build the collection tarball, let ansible-builder
+# write the build context (no container engine needed), check the context, and
+# check that the tarball installs with the role and the modules in it.
+EE_DIR := $(CURDIR)/.build/ee
+ee-check: venv
+	rm -rf $(EE_DIR) && mkdir -p $(EE_DIR)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(EE_DIR) . >/dev/null
+	cp $(EE_DIR)/nhncloud-nks-*.tar.gz $(EE_DIR)/nhncloud-nks.tar.gz
+	$(BIN)/ansible-builder create --file execution-environment.yml --context $(EE_DIR)/context --output-filename Containerfile
+	test -s $(EE_DIR)/context/_build/collection/nhncloud-nks.tar.gz
+	grep -q 'ansible-galaxy collection install .*-r requirements.yml' $(EE_DIR)/context/Containerfile
+	grep -qx -- '- name: /build/collection/nhncloud-nks.tar.gz' $(EE_DIR)/context/_build/requirements.yml
+	grep -q '^requests' $(EE_DIR)/context/_build/requirements.txt
+	$(BIN)/ansible-galaxy collection install --offline --force -p $(EE_DIR)/installed $(EE_DIR)/nhncloud-nks.tar.gz >/dev/null
+	test -f $(EE_DIR)/installed/ansible_collections/nhncloud/nks/roles/cluster/meta/argument_specs.yml
+	ANSIBLE_COLLECTIONS_PATH=$(EE_DIR)/installed $(BIN)/ansible-doc -t role nhncloud.nks.cluster >/dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(EE_DIR)/installed $(BIN)/ansible-doc nhncloud.nks.nks_cluster >/dev/null
+	@echo "ee-check: ansible-builder create ok; the collection tarball installs with the role nhncloud.nks.cluster"
