@@ -18,15 +18,22 @@ import pytest
 from conftest import (FULL, HERE, ROOT, TokenRevoker, fault_counts, normalised_state, recap,
                       run_playbook, state_differences, write_figures)
 
-RUNS = 10 if FULL else 3
-FLEET = 10 if FULL else 3
+RUNS = 10 if FULL else 3           # site.yml
+FLEET = 10 if FULL else 3          # clusters of fleet.yml / upgrade.yml
 FLEET_RUNS = 10 if FULL else 2
 UPGRADE_RUNS = 10 if FULL else 1
+ACTION_FLEET = 10 if FULL else 2   # clusters of converge.yml
+ACTION_RUNS = 10 if FULL else 2
 ERROR_RATE = 0.15   # 429/500/502/503 before processing
 DROP_RATE = 0.05    # processed, then the answer is lost
 TIME_SCALE = 0.2
 CONVERGE = HERE / "playbooks" / "converge.yml"
-UPGRADE = HERE / "playbooks" / "upgrade.yml"
+FLEET_PLAYBOOK = ROOT / "playbooks" / "fleet.yml"
+UPGRADE_PLAYBOOK = ROOT / "playbooks" / "upgrade.yml"
+FLEET_INVENTORY = ROOT / "playbooks" / "inventories" / "fleet"
+# In the order of the inventory; the short variant takes the first FLEET.
+FLEET_HOSTS = ["web-prod-01", "web-prod-02", "api-prod-01", "api-prod-02", "web-stg-01", "api-stg-01",
+               "batch-stg-01", "web-dev-01", "api-dev-01", "sandbox-01"]
 SITE = ROOT / "playbooks" / "site.yml"
 SITE_VARS = ROOT / "playbooks" / "vars" / "demo_cluster.yml"
 
@@ -101,51 +108,55 @@ def test_site_converges_under_faults(make_simulator, tmp_path):
     write_figures("site%s" % ("-full" if FULL else ""), figures)
 
 
-def test_fleet_converges_under_faults(make_simulator, tmp_path):
-    hosts = ["rel-c%02d" % (i + 1) for i in range(FLEET)]
-    inv = inventory(tmp_path, hosts)
-    base = {"rel_kubeconfig_dir": str(tmp_path)}
-    phases = ["ab"[i % 2] for i in range(FLEET_RUNS)]
+def test_fleet_and_upgrade_converge_under_faults(make_simulator, tmp_path):
+    """playbooks/fleet.yml (the example inventory, FLEET clusters), then playbooks/upgrade.yml."""
+    if not (FLEET_PLAYBOOK.exists() and UPGRADE_PLAYBOOK.exists() and FLEET_INVENTORY.exists()):
+        pytest.skip("playbooks/fleet.yml, upgrade.yml or inventories/fleet is missing")
+    limit = ["--limit", ",".join(FLEET_HOSTS[:FLEET]), "--forks", "10"]
+    fleet = (FLEET_PLAYBOOK, {"cluster_kubeconfig_dir": str(tmp_path)}, FLEET_INVENTORY, limit)
+    upgrade = (UPGRADE_PLAYBOOK, {"upgrade_kube_version": "v1.29.3"}, FLEET_INVENTORY,
+               limit + ["-e", "upgrade_hosts=nks_fleet"])
 
     reference = make_simulator("reference", time_scale=TIME_SCALE)
-    for phase in ["a", phases[-1]] if phases[-1] == "b" else ["a"]:
+    for playbook, extra_vars, inv, args in (fleet, upgrade):
+        done = run_playbook(reference, playbook, extra_vars, inventory=inv, args=args)
+        assert done.returncode == 0, done.stdout[-4000:]
+
+    sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
+    figures = {"fleet": faulty_runs(sim, [fleet] * FLEET_RUNS, tmp_path, "fleet")}
+    since = sim.last_seq()
+    figures["upgrade"] = faulty_runs(sim, [upgrade] * UPGRADE_RUNS, tmp_path, "upgrade")
+    figures.update(check_no_duplicates(sim))
+    figures["fleet_size"] = FLEET
+    assert figures["clusters"] == FLEET
+    upgrades = [e for e in sim.requests_log(since) if e["route"].endswith("/upgrade") and e["status"] < 300]
+    assert upgrades, "upgrade.yml upgraded nothing"
+    assert state_differences(normalised_state(sim), normalised_state(reference)) == []
+    write_figures("fleet-upgrade%s" % ("-full" if FULL else ""), figures)
+
+
+def test_in_place_changes_converge_under_faults(make_simulator, tmp_path):
+    """converge.yml alternates two desired states: every run resizes, changes the user script,
+    the autoscaler and the IP ACL of every cluster (actions, not creates)."""
+    hosts = ["rel-c%02d" % (i + 1) for i in range(ACTION_FLEET)]
+    inv = inventory(tmp_path, hosts)
+    base = {"rel_kubeconfig_dir": str(tmp_path)}
+    phases = ["ab"[i % 2] for i in range(ACTION_RUNS)]
+
+    reference = make_simulator("reference", time_scale=TIME_SCALE)
+    for phase in ["a", "b"] if phases[-1] == "b" else ["a"]:
         done = run_playbook(reference, CONVERGE, dict(base, rel_phase=phase), inventory=inv,
                             args=["--forks", "10"])
         assert done.returncode == 0, done.stdout[-4000:]
 
     sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
     runs = [(CONVERGE, dict(base, rel_phase=phase), inv, ["--forks", "10"]) for phase in phases]
-    figures = faulty_runs(sim, runs, tmp_path, "fleet")
+    figures = faulty_runs(sim, runs, tmp_path, "actions")
     figures.update(check_no_duplicates(sim))
-    figures["fleet_size"] = FLEET
-    assert figures["clusters"] == FLEET
+    assert figures["clusters"] == ACTION_FLEET
+    actions = [e for e in sim.requests_log() if e["kind"] == "mutate" and "/actions/" in e["route"]
+               or e["route"].endswith(("/autoscale", "/userscript", "/api_ep_ipacl"))]
+    figures["action_requests"] = len(actions)
+    figures["action_faults"] = sum(1 for e in actions if e["fault"] in ("error", "drop"))
     assert state_differences(normalised_state(sim), normalised_state(reference)) == []
-    assert figures["faults_error"] + figures["faults_drop"] > 0
-    write_figures("fleet%s" % ("-full" if FULL else ""), figures)
-
-
-def test_upgrade_converges_under_faults(make_simulator, tmp_path):
-    base = {"rel_kubeconfig_dir": str(tmp_path)}
-    reference = make_simulator("reference", time_scale=TIME_SCALE)
-    ref_inv = inventory(tmp_path, ["rel-up01"], "reference.ini")
-    for playbook in (CONVERGE, UPGRADE):
-        done = run_playbook(reference, playbook, base, inventory=ref_inv)
-        assert done.returncode == 0, done.stdout[-4000:]
-    expected = normalised_state(reference)["rel-up01"]
-    expected.pop("name")
-
-    sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
-    runs = []
-    for index in range(UPGRADE_RUNS):
-        # Each run builds one more cluster and upgrades all of them (the earlier ones: no change).
-        inv = inventory(tmp_path, ["rel-up%02d" % (i + 1) for i in range(index + 1)], "up%d.ini" % index)
-        runs += [(CONVERGE, base, inv, ["--forks", "10"]), (UPGRADE, base, inv, ["--forks", "10"])]
-    figures = faulty_runs(sim, runs, tmp_path, "upgrade")
-    figures.update(check_no_duplicates(sim))
-    state = normalised_state(sim)
-    assert len(state) == UPGRADE_RUNS
-    for name, cluster in state.items():
-        cluster.pop("name")
-        assert cluster == expected, name
-        assert cluster["labels"]["kube_tag"] == "v1.29.3"
-    write_figures("upgrade%s" % ("-full" if FULL else ""), figures)
+    write_figures("actions%s" % ("-full" if FULL else ""), figures)
