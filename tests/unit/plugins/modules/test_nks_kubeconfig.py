@@ -16,7 +16,21 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19 has no ansible.module_utils.testing
+    import contextlib
+
+    from unittest import mock
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        """Expose ``args`` to AnsibleModule instances created in this context (as 2.19's helper does)."""
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
+            yield
 
 from ansible_collections.nhncloud.nks.plugins.module_utils import _api
 from ansible_collections.nhncloud.nks.plugins.modules import nks_kubeconfig
