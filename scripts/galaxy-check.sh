@@ -40,7 +40,7 @@ tarball=$(ls "$work"/dist/nhncloud-nks-*.tar.gz)
 step "file list of $(basename "$tarball")"
 tar -tzf "$tarball" | sort >"$work/files.txt"
 # Top-level entries a Galaxy artifact of this collection may hold.
-allowed='^(MANIFEST\.json|FILES\.json|README\.md|CHANGELOG\.rst|LICENSE|COPYING|requirements\.txt|bindep\.txt|meta|plugins|roles|playbooks|docs|changelogs|extensions|meta/execution-environment\.yml)(/|$)'
+allowed='^(MANIFEST\.json|FILES\.json|README\.md|CHANGELOG\.rst|LICENSE|COPYING|requirements\.txt|bindep\.txt|execution-environment\.yml|meta|plugins|roles|playbooks|docs|changelogs|extensions|meta/execution-environment\.yml)(/|$)'
 bad=$(grep -Ev "$allowed" "$work/files.txt" || true)
 # Development parts that must stay out even under allowed directories.
 bad+=$(grep -E '^(docs/docsite/sphinx|extensions/molecule)(/|$)|(^|/)(__pycache__|\.pytest_cache|tests)(/|$)|\.pyc$' "$work/files.txt" || true)
@@ -83,7 +83,10 @@ fi
 echo "galaxy-importer: 0 errors, 0 warnings"
 
 step "install the artifact"
-"$root/.venv/bin/ansible-galaxy" collection install --offline -p "$work/install" "$tarball"
+# Only the install directory is a collections path (a nhncloud.nks elsewhere,
+# e.g. in ~/.ansible/collections, would make the install a no-op).
+ANSIBLE_COLLECTIONS_PATH=$work/install "$root/.venv/bin/ansible-galaxy" collection install --offline --force \
+  -p "$work/install" "$tarball"
 installed=$work/install/ansible_collections/nhncloud/nks
 test -f "$installed/playbooks/site.yml"
 
