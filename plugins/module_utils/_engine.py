@@ -206,17 +206,20 @@ class Waiter(object):
             return backoff_delays(*self.backoff)
         return self.schedule.delays(self.clock, start, expected_seconds(resource, obj))
 
-    def until_settled(self, fetch, resource):
+    def until_settled(self, fetch, resource, current=None):
         """Wait until ``fetch()`` shows no operation in progress.
 
         :param fetch: callable returning the API object, or ``None`` on 404.
         :param str resource: name used in errors, e.g. ``cluster 'demo'``.
+        :param dict current: the object as just read, if the caller has it. When it
+            shows an operation in progress the first ``fetch()`` is skipped (one GET
+            less per wait); otherwise it may predate a change, and is read again.
         :returns: the settled object (``*_COMPLETE`` or another final status).
         :raises NksOperationFailed: on ``*_FAILED`` (with ``status_reason``).
         :raises NksWaitTimeout: when the timeout passes first.
         """
         start = self.clock()
-        obj = fetch()
+        obj = current if in_progress(current) else fetch()
         delays = self._delays(start, resource, obj)
         while True:
             if obj is None:
@@ -370,7 +373,7 @@ class StateMachine(object):
 
     def _settle(self, obj):
         last = [obj]
-        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe())
+        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(), current=obj)
 
     def present(self):
         """Converge to ``present``.
