@@ -100,3 +100,24 @@ def test_explicit_backoff_arguments_keep_the_exponential_backoff():
     assert max(clock.sleeps) <= 8.0
     assert clock.sleeps[0] <= 1.0
     assert clock.sleeps[2] >= 3.6
+
+
+def test_an_object_in_progress_at_hand_saves_the_first_read():
+    clock = Clock()
+    reads = []
+
+    def fetch():
+        reads.append(clock.now)
+        return {"status": "CREATE_COMPLETE" if clock.now >= 3 else "CREATE_IN_PROGRESS"}
+
+    Waiter(60, clock=clock, sleeper=clock.sleep).until_settled(fetch, "cluster 'x'",
+                                                               current={"status": "CREATE_IN_PROGRESS"})
+    assert reads and reads[0] > 0  # slept before the first read
+
+
+def test_a_settled_object_at_hand_is_read_again():
+    clock = Clock()
+    answers = iter([{"status": "UPDATE_IN_PROGRESS"}, {"status": "UPDATE_COMPLETE"}])
+    result = Waiter(60, clock=clock, sleeper=clock.sleep).until_settled(
+        lambda: next(answers), "cluster 'x'", current={"status": "CREATE_COMPLETE"})
+    assert result == {"status": "UPDATE_COMPLETE"}
