@@ -8,6 +8,8 @@ scripts/with-simulator.sh sets them):
 
     python check_requests.py mark
         print the sequence number of the last logged request
+    python check_requests.py fail-next OPERATION REASON
+        make the next operation of that event type fail (POST /_sim/faults/fail-next)
     python check_requests.py check SINCE EXPECT_JSON
         check the requests logged after SINCE against EXPECT_JSON, a dict of:
           "mutations": "none"        no mutating request at all
@@ -112,6 +114,9 @@ def main(argv):
     """Command line entry point; see the module docstring."""
     if len(argv) == 2 and argv[1] == "mark":
         print(max([e["seq"] for e in _log(0)] or [0]))
+        return 0
+    if len(argv) == 4 and argv[1] == "fail-next":
+        _call("POST", "/_sim/faults/fail-next", body={"operation": argv[2], "reason": argv[3], "count": 1})
         return 0
     if len(argv) == 4 and argv[1] == "check":
         errors = check(int(argv[2]), json.loads(argv[3]))

@@ -14,7 +14,9 @@
 #  5. refused: a target below the control plane, a target NKS does not offer,
 #     a cluster that does not exist; each without a mutating request.
 #  6. resume: upg-resume upgraded half way by hand (interrupt.yml), then the
-#     playbook with a static inventory and no target (the newest) finishes it.
+#     playbook with a static inventory and no target (the newest); its first
+#     node group upgrade fails in NKS (fail-next), so the run fails; the next
+#     run retries that group and finishes.
 #  7. inconsistent layouts (a worker above the control plane, a worker two
 #     minor versions behind), written into a simulator state file, are refused.
 set -euo pipefail
@@ -115,12 +117,23 @@ say "6. resume an interrupted upgrade (static inventory, no target = the newest)
 run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-resume"]}'
 run -i localhost, interrupt.yml
 printf 'resume-host nks_name=upg-resume\n' >"$tmp/static.ini"
+# The first worker node group upgrade of the resumed run fails in NKS: the run
+# fails, the next one retries that group and finishes.
+"$bin/python" check_requests.py fail-next NODEGROUP_UPGRADE "node drain timed out"
 seq=$(mark)
-run -i "$tmp/static.ini" "$playbook" | tee "$tmp/resume.txt"
-grep -qF '"step 1: worker node groups default-worker, upg-third to v1.28.3"' "$tmp/resume.txt" \
+rc=0
+run -i "$tmp/static.ini" "$playbook" >"$tmp/resume1.txt" 2>&1 || rc=$?
+cat "$tmp/resume1.txt"
+[[ $rc -ne 0 ]] || fail "the run with a failing node group upgrade did not fail"
+grep -qF 'node drain timed out' "$tmp/resume1.txt" || fail "the failure reason is not reported"
+grep -qF '"step 1: worker node groups default-worker, upg-third to v1.28.3"' "$tmp/resume1.txt" \
   || fail "the resume step is not in the plan"
+run -i "$tmp/static.ini" "$playbook" | tee "$tmp/resume2.txt"
+grep -qF '"step 1: worker node groups default-worker to v1.28.3"' "$tmp/resume2.txt" \
+  || fail "the failed node group is not retried first"
 expect "$seq" '{"only_upgrades": true,
-  "upgrades": {"upg-resume": ["default-worker", "upg-third", "default-master", "default-worker", "upg-second", "upg-third"]},
+  "upgrades": {"upg-resume": ["default-worker", "upg-third", "default-worker",
+                              "default-master", "default-worker", "upg-second", "upg-third"]},
   "final": {"upg-resume": "v1.29.3"}}' "the resumed upgrade"
 
 say "7. inconsistent layouts are refused"
