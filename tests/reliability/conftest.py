@@ -303,3 +303,28 @@ def state_differences(got, want, path=""):
                 out += state_differences(got[key], want[key], where)
         return out
     return [] if got == want else ["%s: %r != %r" % (path, got, want)]
+
+
+ANSIBLE = VENV_BIN / "ansible"
+
+
+def run_module(sim, module, args, extra=(), env=None, timeout=600):
+    """Run one module on localhost with ad-hoc ``ansible``; returns ``(rc, result dict, output)``."""
+    cmd = [str(ANSIBLE), "localhost", "-i", "localhost,", "-c", "local", "-m", module,
+           "-a", json.dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable] + list(extra)
+    done = subprocess.run(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+    out = done.stdout
+    start = out.find("=> {")
+    result = json.loads(out[start + 3:]) if start >= 0 else {}
+    return done.returncode, result, out + done.stderr
+
+
+CLUSTER_ARGS = dict(kube_version="v1.28.3", node_count=1, flavor_id="6ef27f21-c774-4c0e-84ff-7dd4a762571f",
+                    keypair="rel-keypair", fixed_network="eb212079-b6ec-430c-ba57-14280a457bcb",
+                    fixed_subnet="4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90", availability_zone="kr2-pub-b",
+                    node_image="f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc", boot_volume_type="General HDD",
+                    boot_volume_size=20)
+NODEGROUP_ARGS = dict(flavor_id="6ef27f21-c774-4c0e-84ff-7dd4a762571f",
+                      image_id="f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc", availability_zone="kr2-pub-b",
+                      boot_volume_type="General HDD", boot_volume_size=20)
