@@ -10,6 +10,8 @@ scripts/with-simulator.sh sets them):
         print the sequence number of the last logged request
     python check_requests.py fail-next OPERATION REASON
         make the next operation of that event type fail (POST /_sim/faults/fail-next)
+    python check_requests.py config JSON
+        change the simulator's runtime configuration (PATCH /_sim/config)
     python check_requests.py check SINCE EXPECT_JSON
         check the requests logged after SINCE against EXPECT_JSON, a dict of:
           "mutations": "none"        no mutating request at all
@@ -117,6 +119,9 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[1] == "fail-next":
         _call("POST", "/_sim/faults/fail-next", body={"operation": argv[2], "reason": argv[3], "count": 1})
+        return 0
+    if len(argv) == 3 and argv[1] == "config":
+        _call("PATCH", "/_sim/config", body=json.loads(argv[2]))
         return 0
     if len(argv) == 4 and argv[1] == "check":
         errors = check(int(argv[2]), json.loads(argv[3]))

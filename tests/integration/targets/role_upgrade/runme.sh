@@ -12,7 +12,8 @@
 #     the workers, per minor step), nothing for upg-new, all groups on v1.29.3.
 #  4. a second run on every cluster: changed=0, no mutating request.
 #  5. refused: a target below the control plane, a target NKS does not offer,
-#     a cluster that does not exist; each without a mutating request.
+#     a cluster that does not exist, a cluster busy with a resize; each
+#     without a mutating request.
 #  6. resume: upg-resume upgraded half way by hand (interrupt.yml), then the
 #     playbook with a static inventory and no target (the newest); its first
 #     node group upgrade fails in NKS (fail-next), so the run fails; the next
@@ -112,6 +113,13 @@ refused "the target v1.28.3 is below the control plane version v1.29.3" \
 refused "the target v1.30.3 is not offered by NKS (offered: v1.26.3, v1.27.3, v1.28.3, v1.29.3)" \
   -i "$tmp/upg.nks.yml" "$playbook" --limit upg-old -e upgrade_kube_version=v1.30.3
 refused "NKS has no cluster upg-nosuch" -i upg-nosuch, "$playbook"
+# A resize of upg-mid that runs for 10 s (not waited for): the role refuses to start.
+"$bin/python" check_requests.py config '{"durations": {"CLUSTER_RESIZE": 200}}'
+"$bin/ansible" localhost -i localhost, -c local -e ansible_python_interpreter="$bin/python" \
+  -m nhncloud.nks.nks_cluster -a 'name=upg-mid node_count=2 wait=false'
+refused "the cluster is UPDATE_IN_PROGRESS: an operation is running; run the role again when it has ended." \
+  -i "$tmp/upg.nks.yml" "$playbook" --limit upg-mid
+"$bin/python" check_requests.py config '{"durations": {"CLUSTER_RESIZE": 2}}'
 
 say "6. resume an interrupted upgrade (static inventory, no target = the newest)"
 run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-resume"]}'
