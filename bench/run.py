@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -263,7 +262,7 @@ def section_api(work, reps, uri_delay=10):
     try:
         plays = (("site", os.path.join(ROOT, "playbooks", "site.yml")),
                  ("uri", os.path.join(BENCH, "uri_site.yml")))
-        walls = {(name, phase): [] for name, _ in plays for phase in ("first", "rerun")}
+        walls = {(name, phase): [] for name, _path in plays for phase in ("first", "rerun")}
         last = {}
         for rep in range(reps):
             for name, playbook in plays:  # interleaved, so that drift hits both alike
@@ -277,7 +276,7 @@ def section_api(work, reps, uri_delay=10):
                     run = run_playbook(playbook, sim, args, workdir=work)
                     walls[(name, phase)].append(run.wall)
                     last[(name, phase)] = (kinds(sim.requests_since(seq)), recap_changed(run.output))
-        for name, _ in plays:
+        for name, _path in plays:
             out[name] = {}
             for phase in ("first", "rerun"):
                 requests, changed = last[(name, phase)]
@@ -620,7 +619,7 @@ def write_report(path, block):
 
 def main(argv=None):
     """Parse the options, run the sections, print and write the report; returns the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--sections", default="api,latency,fleet,overhead")
     parser.add_argument("--quick", action="store_true", help="smoke run: one repetition, small fleets")
     parser.add_argument("--reps", type=int, default=2, help="repetitions of the api section")
@@ -628,8 +627,8 @@ def main(argv=None):
     parser.add_argument("--fleet-sizes", default="1,10,50,100")
     parser.add_argument("--fleet-duration", type=int, default=60, help="seconds a cluster create takes")
     parser.add_argument("--overhead-reps", type=int, default=30)
-    parser.add_argument("--out", default=None, help="markdown file to update (default docs/performance.md,"
-                                                     " none with --quick)")
+    parser.add_argument("--out", default=None,
+                        help="markdown file to update (default docs/performance.md, none with --quick)")
     parser.add_argument("--json", default=None, help="also write the raw figures here")
     opts = parser.parse_args(argv)
     sections = opts.sections.split(",")

@@ -1,4 +1,6 @@
-#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Replay the collection's Waiter against a modelled operation on a virtual clock.
 
 The same ``Waiter`` code the modules run, with a clock that moves only when the
@@ -62,7 +64,7 @@ def model(duration, resource="cluster 'bench'", status="CREATE_IN_PROGRESS", run
     random.seed(seed)
     nominal = duration
     latencies, polls, per_poll = [], [], []
-    for _ in range(runs):
+    for _run in range(runs):
         duration = nominal * random.uniform(1 - spread, 1 + spread)
         clock = _Clock()
 
