@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # The fleet test of `make fleet-test` (mk/roles.mk), run by scripts/with-simulator.sh:
+#   0. bad input (a misspelt key in a cluster_definition) fails the role's argument
+#      validation before any request; check mode predicts a change for every cluster
+#      and sends no mutating request;
 #   1. playbooks/fleet.yml with the example inventory (10 clusters) converges:
 #      every cluster is built, nothing fails;
 #   2. a second run reports changed=0 for every cluster and sends no mutating
@@ -43,6 +46,22 @@ play() {
 
 # The PLAY RECAP lines of a log: "<host> : ok=N changed=N ...".
 recap() { sed -n '/^PLAY RECAP/,$p' "$1" | grep -E '^[a-z0-9-]+ +: ok=' || true; }
+
+# 0. bad input, check mode
+before=$(mutations)
+if "$bin/ansible-playbook" -i "$inventory" --limit sandbox-01 "$root/playbooks/fleet.yml" \
+    -e '{"cluster_definition": {"name": "sandbox-01", "node_cout": 2}}' >"$work/bad-input.log" 2>&1; then
+  fail "bad input: fleet.yml accepted cluster_definition.node_cout"
+fi
+grep -q 'cluster_definition.node_cout' "$work/bad-input.log" || fail "bad input: no argument error naming node_cout ($work/bad-input.log)"
+play check "$root/playbooks/fleet.yml" --check
+if recap "$work/check.log" | grep -E 'changed=0 |failed=[1-9]|unreachable=[1-9]'; then
+  fail "check mode: a cluster above was not predicted as created, or failed"
+fi
+[[ $(recap "$work/check.log" | wc -l) -eq $expected_hosts ]] || fail "check mode: expected $expected_hosts hosts in the recap"
+after=$(mutations)
+[[ $after -eq $before ]] || fail "bad input / check mode sent $((after - before)) mutating requests"
+echo "fleet-test: bad input refused, check mode predicted $expected_hosts clusters, 0 mutating requests"
 
 # 1. converge
 play converge "$root/playbooks/fleet.yml"
