@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Check that every operation in docs/operations.md was exercised against the simulator.
 
 Usage: scripts/check-api-coverage.py SIMULATOR_URL [docs/operations.md]
