@@ -113,9 +113,9 @@ class Simulator(object):
     # -- NKS API (fault-free: call with faults off) ----------------------------
 
     def token(self):
-        body = {"auth": {"tenantId": TENANT, "passwordCredentials": {"username": USERNAME,
-                                                                    "password": PASSWORD}}}
-        for _ in range(20):
+        body = {"auth": {"tenantId": TENANT,
+                         "passwordCredentials": {"username": USERNAME, "password": PASSWORD}}}
+        for dummy in range(20):
             response = requests.post(self.url + "/v2.0/tokens", json=body, timeout=30)
             if response.ok:
                 return response.json()["access"]["token"]["id"]
@@ -178,7 +178,7 @@ def run_playbook(sim, playbook, extra_vars=None, inventory=None, args=(), env=No
         cmd += ["-e", json.dumps(extra_vars)]
     cmd += list(args)
     done = subprocess.run(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
     if log is not None:
         with open(log, "a") as handle:
             handle.write("$ %s\n%s\nrc=%d\n" % (" ".join(cmd), done.stdout, done.returncode))
