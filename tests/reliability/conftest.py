@@ -313,7 +313,7 @@ def run_module(sim, module, args, extra=(), env=None, timeout=600):
     cmd = [str(ANSIBLE), "localhost", "-i", "localhost,", "-c", "local", "-m", module,
            "-a", json.dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable] + list(extra)
     done = subprocess.run(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+                          stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
     out = done.stdout
     start = out.find("=> {")
     result = json.loads(out[start + 3:]) if start >= 0 else {}
