@@ -142,7 +142,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-# Each example below is a separate inventory file; "# ---" marks where the next one starts.
+# Each example is a separate inventory file; the second and third are shown as comments.
 # demo.nks.yml: the clusters of the local simulator (make sim), with the demo credentials.
 plugin: nhncloud.nks.nks
 api_url: http://127.0.0.1:8787
@@ -155,36 +155,36 @@ api_password: demo
 # NHN_CLOUD_API_PASSWORD. Groups such as k8s_v1_28_3, status_create_complete and region_kr1, plus
 # nks and nks_need_upgrade.
 # ---
-plugin: nhncloud.nks.nks
-regions: [kr1, kr2]
-name_filter:
-  - "prod-*"
-keyed_groups:
-  - key: nks_kube_version
-    prefix: k8s
-  - key: nks_status
-    prefix: status
-  - key: nks_region
-    prefix: region
-groups:
-  # Clusters whose certificate expires within 30 days.
-  cert_expiring: >-
-    nks_certificate_expiry is not none and
-    (nks_certificate_expiry | to_datetime('%Y-%m-%dT%H:%M:%S+00:00') - now(utc=true).replace(tzinfo=None)).days < 30
-compose:
-  # Modules targeting a cluster can read its UUID from here.
-  cluster_uuid: nks_uuid
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/nks-inventory
-cache_timeout: 600
-
+#   plugin: nhncloud.nks.nks
+#   regions: [kr1, kr2]
+#   name_filter:
+#     - "prod-*"
+#   keyed_groups:
+#     - key: nks_kube_version
+#       prefix: k8s
+#     - key: nks_status
+#       prefix: status
+#     - key: nks_region
+#       prefix: region
+#   groups:
+#     # Clusters whose certificate expires within 30 days.
+#     cert_expiring: >-
+#       nks_certificate_expiry is not none and
+#       (nks_certificate_expiry | to_datetime('%Y-%m-%dT%H:%M:%S+00:00') - now(utc=true).replace(tzinfo=None)).days < 30
+#   compose:
+#     # Modules targeting a cluster can read its UUID from here.
+#     cluster_uuid: nks_uuid
+#   cache: true
+#   cache_plugin: ansible.builtin.jsonfile
+#   cache_connection: ~/.cache/nks-inventory
+#   cache_timeout: 600
+#
 # Cheapest listing (two requests whatever the number of clusters): no per-cluster reads.
 # ---
-plugin: nhncloud.nks.nks
-cluster_details: false
-nodegroups: false
-
+#   plugin: nhncloud.nks.nks
+#   cluster_details: false
+#   nodegroups: false
+#
 # A playbook then targets the clusters as hosts, e.g. upgrade every cluster that needs it:
 #   - hosts: nks_need_upgrade
 #     gather_facts: false
