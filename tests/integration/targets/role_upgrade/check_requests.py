@@ -21,6 +21,7 @@ scripts/with-simulator.sh sets them):
                                      per cluster, each answered 202; a cluster
                                      listed with [] got none
           "only_upgrades": true      no mutating request but those upgrades
+          "identity": N              exactly N token requests (POST /v2.0/tokens)
           "final": {cluster name: version}
                                      the control plane and every worker node
                                      group of the cluster are on the version now
@@ -86,6 +87,9 @@ def check(since, expect):
     mutations = [e for e in entries if e["kind"] == "mutate"]
     if expect.get("mutations") == "none" and mutations:
         errors.append("mutating requests: %s" % ["%s %s" % (e["method"], e["path"]) for e in mutations])
+    identity = [e for e in entries if e["kind"] == "identity"]
+    if "identity" in expect and len(identity) != expect["identity"]:
+        errors.append("%d token requests, expected %d" % (len(identity), expect["identity"]))
     token = _token()
     names = _names(token)
     upgrades = {}

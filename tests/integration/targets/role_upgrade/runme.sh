@@ -96,7 +96,8 @@ seq=$(mark)
 run -i "$tmp/upg.nks.yml" "$playbook" --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3 \
   -e '{"upgrade_nodegroup_order": ["upg-extra"]}' | tee "$tmp/run1.txt"
 [[ $(recap "$tmp/run1.txt") == $'upg-mid 2 0\nupg-old 4 0' ]] || fail "first run recap: $(recap "$tmp/run1.txt")"
-expect "$seq" '{"only_upgrades": true,
+# Token requests: one for the inventory plugin, one for the play (nks_auth).
+expect "$seq" '{"only_upgrades": true, "identity": 2,
   "upgrades": {"upg-old": ["default-master", "upg-extra", "default-worker", "default-master", "upg-extra", "default-worker"],
                "upg-mid": ["default-master", "default-worker"], "upg-new": []},
   "final": {"upg-old": "v1.29.3", "upg-mid": "v1.29.3", "upg-new": "v1.29.3"}}' "the upgrade requests"
@@ -124,19 +125,20 @@ refused "the cluster is UPDATE_IN_PROGRESS: an operation is running; run the rol
 say "6. resume an interrupted upgrade (static inventory, no target = the newest)"
 run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-resume"]}'
 run -i localhost, interrupt.yml
-printf 'resume-host nks_name=upg-resume\n' >"$tmp/static.ini"
+# A static inventory in the fleet's form (playbooks/inventories/fleet).
+printf 'all:\n  hosts:\n    resume-host:\n      cluster_definition: {name: upg-resume}\n' >"$tmp/static.yml"
 # The first worker node group upgrade of the resumed run fails in NKS: the run
 # fails, the next one retries that group and finishes.
 "$bin/python" check_requests.py fail-next NODEGROUP_UPGRADE "node drain timed out"
 seq=$(mark)
 rc=0
-run -i "$tmp/static.ini" "$playbook" >"$tmp/resume1.txt" 2>&1 || rc=$?
+run -i "$tmp/static.yml" "$playbook" >"$tmp/resume1.txt" 2>&1 || rc=$?
 cat "$tmp/resume1.txt"
 [[ $rc -ne 0 ]] || fail "the run with a failing node group upgrade did not fail"
 grep -qF 'node drain timed out' "$tmp/resume1.txt" || fail "the failure reason is not reported"
 grep -qF '"step 1: worker node groups default-worker, upg-third to v1.28.3"' "$tmp/resume1.txt" \
   || fail "the resume step is not in the plan"
-run -i "$tmp/static.ini" "$playbook" | tee "$tmp/resume2.txt"
+run -i "$tmp/static.yml" "$playbook" | tee "$tmp/resume2.txt"
 grep -qF '"step 1: worker node groups default-worker to v1.28.3"' "$tmp/resume2.txt" \
   || fail "the failed node group is not retried first"
 expect "$seq" '{"only_upgrades": true,
