@@ -17,7 +17,7 @@ def converge_twice_at_once(sim, inv, extra_vars):
     cmd = [str(ANSIBLE_PLAYBOOK), str(HERE / "playbooks" / "converge.yml"), "-i", str(inv),
            "-e", json.dumps(extra_vars)]
     procs = [subprocess.Popen(cmd, env=playbook_env(sim), cwd=str(ROOT), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+                              stderr=subprocess.STDOUT, text=True) for dummy in range(2)]
     return [(p.wait(600), p.stdout.read()) for p in procs]
 
 

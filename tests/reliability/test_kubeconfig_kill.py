@@ -7,6 +7,7 @@ hook holds ``os.replace``), and at random moments of whole runs."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -29,7 +30,7 @@ def kubeconfig_of(sim, name):
 def start_module(sim, cluster, dest, env=None):
     args = {"cluster": cluster, "dest": str(dest), "mode": "0600"}
     cmd = [str(ANSIBLE), "localhost", "-i", "localhost,", "-c", "local", "-m", "nhncloud.nks.nks_kubeconfig",
-           "-a", __import__("json").dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable]
+           "-a", json.dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable]
     return subprocess.Popen(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -43,7 +43,7 @@ def private_key_secrets(sim):
 
 def runner(pdd, ident, env):
     done = subprocess.run([str(RUNNER), "run", str(pdd), "-p", "converge.yml", "--ident", ident],
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
     return done
 
 
