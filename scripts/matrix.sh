@@ -9,7 +9,7 @@
 # (scripts/sync-collection.sh), then `ansible-test sanity --venv` (every test,
 # no ignore file) and `ansible-test units --venv` on Python $TEST_PYTHON
 # (default 3.11); MATRIX_TESTS="units" (default "sanity units") runs only
-# some of the two. Runs every version even when one fails, prints the time of
+# some of the two; MATRIX_JOBS=N runs N versions at once (default 1). Runs every version even when one fails, prints the time of
 # each step, and exits non-zero when any step failed, when ansible-test ran
 # nothing, or when a sanity test was skipped for a missing program.
 # Logs: .build/matrix/VERSION/{sanity,units}.log
@@ -29,18 +29,16 @@ if [[ -x $root/.venv/bin/shellcheck ]]; then
   ln -sfn "$root/.venv/bin/shellcheck" "$tools/shellcheck"
 fi
 
-failures=()
-summary=()
-total=$SECONDS
-for v in "${versions[@]}"; do
+# One version: venv, get-pip stand-in, copy, then each step. Writes one line
+# per step to .build/matrix/VERSION/summary.txt; returns non-zero on failure.
+run_version() {
+  local v=$1 reqs venv work dest start step log rc took failed=0 steps
   reqs=$root/tests/matrix/requirements-$v.txt
   venv=$root/.build/venv-core-$v
   work=$root/.build/matrix/$v
-  if [[ ! -f $reqs ]]; then
-    echo "matrix: no $reqs" >&2
-    exit 2
-  fi
   start=$SECONDS
+  mkdir -p "$work"
+  : >"$work/summary.txt"
   # Rebuild the venv when the pins change.
   if ! cmp -s "$reqs" "$venv/.requirements.txt" 2>/dev/null; then
     echo "=== matrix $v: venv $venv"
@@ -50,9 +48,8 @@ for v in "${versions[@]}"; do
     cp "$reqs" "$venv/.requirements.txt"
   fi
   "$venv/bin/python" "$root/scripts/install-get-pip-standin.py"
-  mkdir -p "$work"
   dest=$("$root/scripts/sync-collection.sh" "$work/ansible_collections/nhncloud/nks")
-  echo "=== matrix $v: $("$venv/bin/ansible" --version | head -1) (setup $((SECONDS - start))s)"
+  echo "=== matrix $v: $("$venv/bin/ansible" --version | sed -n 1p) (setup $((SECONDS - start))s)"
   read -r -a steps <<<"${MATRIX_TESTS:-sanity units}"
   for step in "${steps[@]}"; do
     start=$SECONDS
@@ -70,19 +67,59 @@ for v in "${versions[@]}"; do
     fi
     took=$((SECONDS - start))
     if [[ $rc -eq 0 ]]; then
-      summary+=("$v $step: ok in ${took}s")
+      echo "$v $step: ok in ${took}s" >>"$work/summary.txt"
       echo "=== matrix $v $step: ok in ${took}s"
     else
-      summary+=("$v $step: FAILED (exit $rc) in ${took}s, log $log")
-      failures+=("$v $step")
+      echo "$v $step: FAILED (exit $rc) in ${took}s, log $log" >>"$work/summary.txt"
       echo "=== matrix $v $step: FAILED (exit $rc) in ${took}s; end of $log:"
-      tail -40 "$log"
+      grep -E "^(ERROR|FATAL|FAILED)" "$log" | tail -40 || true
+      tail -15 "$log"
+      failed=1
     fi
   done
+  return "$failed"
+}
+
+for v in "${versions[@]}"; do
+  if [[ ! -f $root/tests/matrix/requirements-$v.txt ]]; then
+    echo "matrix: no $root/tests/matrix/requirements-$v.txt" >&2
+    exit 2
+  fi
 done
-echo "=== matrix summary ($((SECONDS - total))s in all):"
-printf '  %s\n' "${summary[@]}"
-if [[ ${#failures[@]} -gt 0 ]]; then
-  echo "matrix: FAILED: ${failures[*]}" >&2
+
+# MATRIX_JOBS versions at once (default 1). Each ansible-test run is mostly
+# single-threaded, so 2 on a 2-core machine saves wall time.
+jobs=${MATRIX_JOBS:-1}
+total=$SECONDS
+status=0
+if [[ $jobs -le 1 ]]; then
+  for v in "${versions[@]}"; do
+    run_version "$v" || status=1
+  done
+else
+  pids=()
+  for v in "${versions[@]}"; do
+    while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do
+      wait -n || true
+    done
+    mkdir -p "$root/.build/matrix/$v"
+    run_version "$v" >"$root/.build/matrix/$v/output.txt" 2>&1 &
+    pids+=("$!")
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || status=1
+    cat "$root/.build/matrix/${versions[$i]}/output.txt"
+  done
+fi
+echo "=== matrix summary ($((SECONDS - total))s in all, $jobs at a time):"
+for v in "${versions[@]}"; do
+  summary=$root/.build/matrix/$v/summary.txt
+  if [[ ! -s $summary ]] || grep -q FAILED "$summary"; then
+    status=1
+  fi
+  sed 's/^/  /' "$summary" 2>/dev/null || echo "  $v: no result"
+done
+if [[ $status -ne 0 ]]; then
+  echo "matrix: FAILED (see the summary above)" >&2
   exit 1
 fi
