@@ -512,6 +512,29 @@ def machine():
             "ansible-core": core, "os": platform.platform(), "load": "%.1f" % os.getloadavg()[0]}
 
 
+def check(results):
+    """The targets that hold on any machine, as a list of problems (empty when all hold).
+
+    site.yml's re-run sends no mutating request and reports changed=0; each site.yml
+    run sends at most one identity request; the latency figures exist and are finite.
+    """
+    problems = []
+    api = results.get("api")
+    if api:
+        rerun = api["site"]["rerun"]
+        if rerun["requests"]["mutate"] or rerun["changed"]:
+            problems.append("site.yml re-run: %d mutating requests, changed=%d"
+                            % (rerun["requests"]["mutate"], rerun["changed"]))
+        for phase in ("first", "rerun"):
+            if api["site"][phase]["requests"]["identity"] > 1:
+                problems.append("site.yml %s run: %d identity requests"
+                                % (phase, api["site"][phase]["requests"]["identity"]))
+    for row in results.get("latency", []):
+        if row["how"] == "measured" and not 0 <= row["max"] < 30:
+            problems.append("latency of a %d s create: max %.1f s" % (row["duration"], row["max"]))
+    return problems
+
+
 def _ok(flag):
     return "met" if flag else "**not met**"
 
@@ -643,6 +666,8 @@ def main(argv=None):
     parser.add_argument("--out", default=None,
                         help="markdown file to update (default docs/performance.md, none with --quick)")
     parser.add_argument("--json", default=None, help="also write the raw figures here")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 unless the figures that do not depend on the machine are right (see check())")
     opts = parser.parse_args(argv)
     sections = opts.sections.split(",")
     if opts.quick:
@@ -682,13 +707,16 @@ def main(argv=None):
         shutil.rmtree(work, ignore_errors=True)
     block = render(results, command, started, time.time() - t0)
     print(block)
+    problems = check(results) if opts.check else []
+    for problem in problems:
+        print("bench: CHECK FAILED: %s" % problem, file=sys.stderr)
     if opts.json:
         with open(opts.json, "w") as handle:
             json.dump(results, handle, indent=1, default=str)
     if out:
         write_report(out, block)
         print("bench: wrote %s" % out)
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

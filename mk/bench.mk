@@ -11,4 +11,4 @@ bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-smoke: venv
-	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --quick --check $(BENCH_ARGS)
