@@ -72,6 +72,7 @@ def faulty_runs(sim, runs, tmp_path, name):
     faults on and one token revocation each; every run must succeed."""
     log = Path(tmp_path) / ("%s.log" % name)
     revocations = 0
+    first = sim.last_seq()
     for index, (playbook, extra_vars, inv, args) in enumerate(runs):
         sim.faults(error_rate=ERROR_RATE, drop_rate=DROP_RATE)
         revoker = TokenRevoker(sim, sim.last_seq())
@@ -85,7 +86,7 @@ def faulty_runs(sim, runs, tmp_path, name):
         assert "Traceback" not in done.stdout
         assert all(r["failed"] == 0 for r in recap(done.stdout).values())
         revocations += 1 if revoker.expired is not None else 0
-    entries = sim.requests_log()
+    entries = sim.requests_log(first)
     counts = fault_counts(entries)
     return {"runs": len(runs), "requests": len(entries), "faults_error": counts["error"],
             "faults_drop": counts["drop"], "token_revocations": revocations}
