@@ -11,6 +11,7 @@ final state is compared with that of a fault-free run of the same playbooks.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -115,8 +116,9 @@ def test_fleet_and_upgrade_converge_under_faults(make_simulator, tmp_path):
         pytest.skip("playbooks/fleet.yml, upgrade.yml or inventories/fleet is missing")
     limit = ["--limit", ",".join(FLEET_HOSTS[:FLEET]), "--forks", "10"]
     fleet = (FLEET_PLAYBOOK, {"cluster_kubeconfig_dir": str(tmp_path)}, FLEET_INVENTORY, limit)
+    # RELIABILITY_UPGRADE_ARGS: extra upgrade.yml arguments, e.g. "-e upgrade_serial=1".
     upgrade = (UPGRADE_PLAYBOOK, {"upgrade_kube_version": "v1.29.3"}, FLEET_INVENTORY,
-               limit + ["-e", "upgrade_hosts=nks_fleet"])
+               limit + ["-e", "upgrade_hosts=nks_fleet"] + os.environ.get("RELIABILITY_UPGRADE_ARGS", "").split())
 
     reference = make_simulator("reference", time_scale=TIME_SCALE)
     for playbook, extra_vars, inv, args in (fleet, upgrade):
