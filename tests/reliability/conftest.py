@@ -28,7 +28,8 @@ HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 SIMULATOR = VENV_BIN / "nks-simulator"
 ANSIBLE_PLAYBOOK = VENV_BIN / "ansible-playbook"
-COLLECTIONS = ROOT / ".build" / "collections"
+# RELIABILITY_COLLECTIONS: run against another copy of the collection (e.g. a broken one, to see a test fail).
+COLLECTIONS = Path(os.environ.get("RELIABILITY_COLLECTIONS") or ROOT / ".build" / "collections")
 FULL = os.environ.get("RELIABILITY_FULL") == "1"
 
 TENANT = "rel-tenant"
