@@ -119,8 +119,9 @@ refused "the target v1.28.3 is below the control plane version v1.29.3" \
 refused "the target v1.30.3 is not offered by NKS (offered: v1.26.3, v1.27.3, v1.28.3, v1.29.3)" \
   -i "$tmp/upg.nks.yml" "$playbook" --limit upg-old -e upgrade_kube_version=v1.30.3
 refused "NKS has no cluster upg-nosuch" -i upg-nosuch, "$playbook"
-# A resize of upg-mid that runs for 10 s (not waited for): the role refuses to start.
-"$bin/python" check_requests.py config '{"durations": {"CLUSTER_RESIZE": 200}}'
+# A resize of upg-mid that runs for 5 minutes at time scale 0.05 (not waited
+# for; upg-mid is not used afterwards): the role refuses to start.
+"$bin/python" check_requests.py config '{"durations": {"CLUSTER_RESIZE": 6000}}'
 "$bin/ansible" localhost -i localhost, -c local -e ansible_python_interpreter="$bin/python" \
   -m nhncloud.nks.nks_cluster -a 'name=upg-mid node_count=2 wait=false'
 refused "the cluster is UPDATE_IN_PROGRESS: an operation is running; run the role again when it has ended." \
