@@ -19,7 +19,7 @@
 DOCS_DIR := $(CURDIR)/.build/docs
 MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19
 
-TEST_TARGETS += docs galaxy
+TEST_TARGETS += docs galaxy matrix-older
 
 # Sphinx warnings that only say "this points into docs.ansible.com": labels
 # outside this collection's own (ansible_collections.nhncloud.nks.*) and
