@@ -485,9 +485,9 @@ class StateMachine(object):
             if in_progress(fresh):
                 if last and not self.wait:
                     return fresh, False  # it runs (most likely ours): wait=false does not wait
-                fresh = self._settle_any(fresh)
-                if fresh is None:
-                    raise error
+                # Most likely ours: its *_FAILED end fails the task (NksOperationFailed), as
+                # it would have had the answer arrived; it is not sent again.
+                fresh = self._settle(fresh)
             obj = fresh
             again = [c for c in res.plan(obj) if c.name == change.name]
             if not again:
