@@ -286,3 +286,22 @@ def test_create_conflict_with_nothing_found_raises():
     res.find = lambda: None
     with pytest.raises(NksConflict):
         machine(res).present()
+
+
+def test_lost_answer_of_an_operation_that_then_fails_is_reported_not_resent():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._engine import NksOperationFailed
+
+    res = Counter([LOST], progress_polls=1)
+    original = res.fetch
+
+    def fetch(obj):
+        got = original(obj)
+        if got["status"] == "UPDATE_COMPLETE":
+            res.obj.update(status="UPDATE_FAILED", node_count=1, status_reason="quota exceeded")
+            return dict(res.obj)
+        return got
+    res.fetch = fetch
+    with pytest.raises(NksOperationFailed) as err:
+        machine(res).present()
+    assert "quota exceeded" in str(err.value)
+    assert res.sent == 1
