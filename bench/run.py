@@ -552,8 +552,8 @@ def render(results, command, started, elapsed):
     api = results.get("api")
     if api:
         s1, u1, s2, u2 = api["site"]["first"], api["uri"]["first"], api["site"]["rerun"], api["uri"]["rerun"]
-        lines += ["### 1-2. API efficiency and the hand-written alternative (fast profile, median of %d)"
-                  % len(s1["walls"]), "",
+        lines += ["### 1-2. API efficiency and the hand-written alternative (fast profile, median of %d,"
+                  " uri_site.yml polling with delay %s s)" % (len(s1["walls"]), results.get("uri_delay", 10)), "",
                   "| playbook | run | wall (s) | identity | GET | mutating | all requests | changed |",
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for name, label in (("site", "playbooks/site.yml"), ("uri", "bench/uri_site.yml")):
@@ -611,10 +611,11 @@ def render(results, command, started, elapsed):
             lines.append("| %s | %d | %d | %.1f | %s | %.1f | %.0f | %d | %d | %d |"
                          % (r["variant"], r["n"], r["forks"], r["wall"], "-" if r["x"] is None else "%.2f" % r["x"],
                             r["cpu"], r["rss_mib"], q["identity"], q["read"], q["mutate"]))
+        lines.append("")
         at50 = [r for r in fleet if r["n"] == 50 and r["x"] is not None]
         if at50:
             best = min(at50, key=lambda r: r["x"])
-            lines += ["", "| target | figure | |", "| --- | --- | --- |",
+            lines += ["| target | figure | |", "| --- | --- | --- |",
                       "| 50 clusters <= 1.5x one cluster | %.2fx (%s) | %s |" % (best["x"], best["variant"],
                                                                                  _ok(best["x"] <= 1.5)), ""]
     ovh = results.get("overhead")
@@ -683,6 +684,7 @@ def main(argv=None):
         if "api" in sections:
             print("bench: api (site.yml vs uri_site.yml, %d repetition(s))" % opts.reps, flush=True)
             results["api"] = section_api(work, opts.reps, opts.uri_delay)
+            results["uri_delay"] = opts.uri_delay
         if "latency" in sections:
             print("bench: latency", flush=True)
             results["latency"] = section_latency(work, opts.quick)
