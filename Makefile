@@ -40,7 +40,7 @@ INTEGRATION_TARGETS ?=
 # The demo: fast profile, real time (time scale 1), state kept in .sim/.
 DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
-DEMO_VARS ?= playbooks/vars/demo_cluster.yml
+DEMO_VARS ?= playbooks/vars/guide_example.yml
 # The demo's kubeconfig goes here, not to ~/.kube (the role's cluster_kubeconfig_dir).
 DEMO_KUBECONFIG_DIR ?= $(CURDIR)/.sim/kube
 SIM_PORT ?= 8787
