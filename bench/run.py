@@ -122,8 +122,8 @@ class Simulator(object):
     def env(self):
         """Environment variables that point the modules (and uri_site.yml) at this simulator."""
         return {"NKS_API_URL": self.url, "NHN_CLOUD_IDENTITY_URL": self.url, "NKS_SIM_URL": self.url,
-                "NHN_CLOUD_TENANT_ID": "demo", "NHN_CLOUD_USERNAME": "demo@nks.local",
-                "NHN_CLOUD_API_PASSWORD": "demo"}
+                "NHN_CLOUD_TENANT_ID": "nks-sim-tenant", "NHN_CLOUD_USERNAME": "operator@nks-sim.local",
+                "NHN_CLOUD_API_PASSWORD": "nks-sim-password"}
 
     def stop(self):
         """Terminate the simulator (this process's child, by its pid)."""

@@ -3,14 +3,14 @@
 #
 # Starts the NKS API simulator in the background on an ephemeral port, waits
 # until GET /_sim/health answers {"status": "ok"}, runs the command with the
-# simulator's address and the demo credentials in the environment, and always
+# simulator's address and the simulator's credentials in the environment, and always
 # stops the simulator afterwards (also on failure or Ctrl-C). Exits with the
 # command's exit code.
 #
 # Environment given to the command:
 #   NKS_SIM_URL, NKS_API_URL, NHN_CLOUD_IDENTITY_URL   http://127.0.0.1:<port>
-#   NHN_CLOUD_TENANT_ID=demo NHN_CLOUD_USERNAME=demo@nks.local
-#   NHN_CLOUD_API_PASSWORD=demo
+#   NHN_CLOUD_TENANT_ID=nks-sim-tenant NHN_CLOUD_USERNAME=operator@nks-sim.local
+#   NHN_CLOUD_API_PASSWORD=nks-sim-password
 #
 # Knobs (environment): SIMULATOR (default .venv/bin/nks-simulator),
 # SIM_ARGS (extra simulator options), SIM_DIR (default .sim; port file and simulator.log go there),
@@ -89,9 +89,9 @@ echo "with-simulator: simulator healthy at $url"
 export NKS_SIM_URL=$url
 export NKS_API_URL=$url
 export NHN_CLOUD_IDENTITY_URL=$url
-export NHN_CLOUD_TENANT_ID=demo
-export NHN_CLOUD_USERNAME=demo@nks.local
-export NHN_CLOUD_API_PASSWORD=demo
+export NHN_CLOUD_TENANT_ID=nks-sim-tenant
+export NHN_CLOUD_USERNAME=operator@nks-sim.local
+export NHN_CLOUD_API_PASSWORD=nks-sim-password
 
 set +e
 "$@"

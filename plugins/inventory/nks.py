@@ -147,9 +147,9 @@ EXAMPLES = r"""
 plugin: nhncloud.nks.nks
 api_url: http://127.0.0.1:8787
 identity_url: http://127.0.0.1:8787
-tenant_id: demo
-username: demo@nks.local
-api_password: demo
+tenant_id: nks-sim-tenant
+username: operator@nks-sim.local
+api_password: nks-sim-password
 
 # prod.nks.yml: NHN Cloud, two regions; credentials from NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME and
 # NHN_CLOUD_API_PASSWORD. Groups such as k8s_v1_28_3, status_create_complete and region_kr1, plus

@@ -97,7 +97,7 @@ class Sim:
         self.token: Optional[str] = None
 
     # -------- identity
-    def login(self, tenant="demo", username="demo@nks.local", password="demo") -> requests.Response:
+    def login(self, tenant="nks-sim-tenant", username="operator@nks-sim.local", password="nks-sim-password") -> requests.Response:
         return requests.post(f"{self.base}/v2.0/tokens", json={
             "auth": {"tenantId": tenant, "passwordCredentials": {"username": username, "password": password}}},
             timeout=10)

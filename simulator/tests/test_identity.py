@@ -13,15 +13,15 @@ def test_token_shape(sim):
     assert response.status_code == 200
     access = response.json()["access"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", access["token"]["expires"])
-    assert access["token"]["tenant"]["id"] == "demo"
-    assert access["user"]["name"] == "demo@nks.local"
+    assert access["token"]["tenant"]["id"] == "nks-sim-tenant"
+    assert access["user"]["name"] == "operator@nks-sim.local"
     kube = [s for s in access["serviceCatalog"] if s["type"] == "kubernetes"][0]
     assert kube["endpoints"][0]["publicURL"] == sim.base and kube["endpoints"][0]["region"]
 
 
 def test_wrong_credentials_401(sim):
-    for args in (("demo", "demo@nks.local", "wrong"), ("other", "demo@nks.local", "demo"),
-                 ("demo", "x@nks.local", "demo")):
+    for args in (("nks-sim-tenant", "operator@nks-sim.local", "wrong"), ("other", "operator@nks-sim.local", "nks-sim-password"),
+                 ("nks-sim-tenant", "x@nks.local", "nks-sim-password")):
         response = sim.login(*args)
         assert response.status_code == 401
         assert response.json()["error"]["code"] == 401 and response.json()["error"]["title"] == "Unauthorized"

@@ -45,9 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("--time-scale", type=float, metavar="F", help="multiply every duration by F (e.g. 0.1 = 10x faster)")
     add("--duration", action="append", metavar="EVENT_TYPE=SECONDS", default=[],
         help="override one operation's duration (repeatable), e.g. CLUSTER_CREATE=5")
-    add("--tenant-id", help="accepted tenant (project) id (default demo)")
-    add("--username", help="accepted user name (default demo@nks.local)")
-    add("--api-password", help="accepted API password (default demo)")
+    add("--tenant-id", help="accepted tenant (project) id (default nks-sim-tenant)")
+    add("--username", help="accepted user name (default operator@nks-sim.local)")
+    add("--api-password", help="accepted API password (default nks-sim-tenant)")
     add("--region", help="region name in the service catalog (default KR1)")
     add("--token-ttl", type=float, metavar="SECONDS", help="token lifetime (default 43200 = 12 h)")
     add("--max-nodes-per-nodegroup", type=int, metavar="N", help="node count quota per node group (default 10)")

@@ -117,9 +117,9 @@ class SimConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    tenant_id: str = "demo"
-    username: str = "demo@nks.local"
-    api_password: str = "demo"
+    tenant_id: str = "nks-sim-tenant"
+    username: str = "operator@nks-sim.local"
+    api_password: str = "nks-sim-password"
     region: str = "KR1"
     token_ttl: float = Field(43200.0, gt=0, description="token lifetime in seconds")
     profile: str = Field("fast", pattern="^(fast|realistic)$")

@@ -136,7 +136,7 @@ def fake_api(monkeypatch):
 
 
 def run(capsys, check_mode=False, diff=False, **params):
-    args = dict(tenant_id="demo", username="demo@nks.local", api_password="demo",
+    args = dict(tenant_id="nks-sim-tenant", username="operator@nks-sim.local", api_password="nks-sim-password",
                 api_url="http://127.0.0.1:1", _ansible_check_mode=check_mode, _ansible_diff=diff)
     args.update(params)
     with patch_module_args(args):
