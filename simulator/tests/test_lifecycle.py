@@ -51,9 +51,9 @@ def test_nodegroup_lifecycle_with_failure(sim, cluster):
     events = sim.get(f"{path}/events").json()["events"]
     assert [(e["type"], e["state"], e["resource_type"]) for e in events[-2:]] == [
         ("NODEGROUP_CREATE", "SUCCESS", "nodegroup"), ("CLUSTER_RESIZE", "FAIL", "nodegroup")]
-    # a FAILED resource accepts a new operation
-    assert sim.post(f"{path}/actions/resize", {"nodegroup": "pool-a", "node_count": 2}).status_code == 202
-    assert sim.wait_status(f"{path}/nodegroups/pool-a", "UPDATE_COMPLETE")["node_count"] == 2
+    # a FAILED resource accepts only delete (see test_fidelity.py); deleting it heals the cluster
+    refused = sim.post(f"{path}/actions/resize", {"nodegroup": "pool-a", "node_count": 2})
+    assert refused.status_code == 400 and "only delete" in refused.json()["errors"][0]["detail"]
     assert sim.delete(f"{path}/nodegroups/pool-a").status_code == 204
     sim.wait_gone(f"{path}/nodegroups/pool-a")
     assert sim.wait_status(path, "UPDATE_COMPLETE")["node_count"] == 1

@@ -137,6 +137,8 @@ class SimConfig(BaseModel):
     drop_rate: float = Field(0.0, ge=0, le=1)
     seed: Optional[int] = None
     fail_next: List[FailRule] = Field(default_factory=list)
+    label_drift: bool = Field(True, description="store labels as NKS does: boolean strings re-cased "
+                                                "(True/False), *_id_list colon lists reordered")
 
     @field_validator("durations")
     @classmethod

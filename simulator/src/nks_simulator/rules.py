@@ -30,6 +30,30 @@ def to_label(value: Any) -> str:
     return str(value)
 
 
+def stored_label(key: str, value: Any, drift: bool) -> Any:
+    """A label value as NKS stores it. Lists and dicts (``extra_volumes``) are kept;
+    other values become strings (:func:`to_label`). With ``drift`` (nhn-field-behaviour.md
+    N6, N7): boolean strings come back as ``True``/``False`` whatever the case sent, and
+    ``*_id_list`` colon lists come back rotated by one (always another order when they
+    hold two different ids)."""
+    if isinstance(value, (list, dict)):
+        return value
+    text = to_label(value)
+    if not drift:
+        return text
+    if text.strip().lower() in ("true", "false"):
+        return "True" if text.strip().lower() == "true" else "False"
+    if key.endswith("_id_list") and ":" in text:
+        items = text.split(":")
+        return ":".join(items[1:] + items[:1])
+    return text
+
+
+def stored_labels(labels: Dict[str, Any], drift: bool) -> Dict[str, Any]:
+    """:func:`stored_label` over a whole label dict."""
+    return {key: stored_label(key, value, drift) for key, value in labels.items()}
+
+
 def is_uuid(text: str) -> bool:
     """True when ``text`` parses as a UUID."""
     try:

@@ -335,11 +335,16 @@ class Store:
         return next(ng for ng in cluster["nodegroups"].values() if ng["role"] == "master")
 
     @staticmethod
-    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None) -> None:
+    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None, deleting: bool = False) -> None:
+        """400 while an operation runs; 400 on a ``*_FAILED`` resource unless ``deleting``
+        (NKS_API_NOTES.md: a failed state is terminal; only delete is accepted)."""
         for what, res in (("Cluster", cluster), ("Nodegroup", nodegroup)):
             if res is not None and in_progress(res["status"]):
                 raise bad_request(f"{what} {res['uuid']} is in a wrong state ({res['status']}): "
                                   "another operation is in progress.")
+            if res is not None and not deleting and str(res["status"]).endswith("_FAILED"):
+                raise bad_request(f"{what} {res['uuid']} is in a failed state ({res['status']}): only delete "
+                                  f"is accepted; delete the {what.lower()} and create it again.")
 
     def _worker(self, cluster: dict, ident: str) -> dict:
         ng = self._nodegroup(cluster, ident)
@@ -394,9 +399,9 @@ class Store:
         rules.parse_version(kube_tag)
         rules.check_supported(kube_tag, cfg.supported_versions)
         node_count = rules.parse_int(body.get("node_count"), "node_count", 1, cfg.max_nodes_per_nodegroup)
-        autoscale = rules.check_autoscale(labels_in, cfg.max_nodes_per_nodegroup)
+        rules.check_autoscale(labels_in, cfg.max_nodes_per_nodegroup)
         if "strict_sg_rules" in labels_in:
-            labels_in["strict_sg_rules"] = rules.parse_bool(labels_in["strict_sg_rules"], "labels.strict_sg_rules")
+            rules.parse_bool(labels_in["strict_sg_rules"], "labels.strict_sg_rules")
         cni = str(labels_in.get("cni_driver") or "calico")
         if cni not in CNI_DRIVERS:
             raise bad_request(f"labels.cni_driver '{cni}' is not supported (calico, calico-ebpf).")
@@ -412,12 +417,10 @@ class Store:
             now = self.clock()
             cid = str(uuid.uuid4())
             labels = dict(CLUSTER_LABEL_DEFAULTS)
-            labels.update({k: (v if isinstance(v, (list, dict)) else rules.to_label(v)) for k, v in labels_in.items()})
+            labels.update(rules.stored_labels(labels_in, cfg.label_drift))
             labels.update(networks)
-            labels.update(autoscale)
             labels.update(
                 cni_driver=cni,
-                master_lb_floating_ip_enabled="True" if floating else "False",
                 term_of_validity=str(cfg.certificate_validity_years),
                 certificate_expiry=_years_later(now, cfg.certificate_validity_years),
                 server_group_meta=f"k8s_{cid}",
@@ -492,7 +495,7 @@ class Store:
         """Delete a Cluster: ``DELETE_IN_PROGRESS``, then gone (404)."""
         def run():
             cluster = self._cluster(ident, project_id)
-            self._check_idle(cluster)
+            self._check_idle(cluster, deleting=True)
             self._start(cluster, "CLUSTER_DELETE", cluster_phase="DELETE", nodegroup_phase="DELETE",
                         all_nodegroups=True)
         self.mutate(run)
@@ -610,7 +613,7 @@ class Store:
             rules.check_name(body.get("name"), "Nodegroup")
             count = rules.parse_int(body.get("node_count", 1), "node_count", 1, quota)
             labels_in = dict(body.get("labels") or {})
-            autoscale = rules.check_autoscale(labels_in, quota)
+            rules.check_autoscale(labels_in, quota)
             rules.parse_bool(labels_in.get("ca_enable"), "labels.ca_enable")
             rules.parse_int(labels_in.get("boot_volume_size"), "labels.boot_volume_size", 1, None)
             if any(ng["name"] == body["name"] for ng in cluster["nodegroups"].values()):
@@ -622,8 +625,7 @@ class Store:
                                             "user_script_v2", "additional_network_id_list",
                                             "additional_subnet_id_list")})
             labels.update(AUTOSCALE_DEFAULTS)
-            labels.update({k: (v if isinstance(v, (list, dict)) else rules.to_label(v)) for k, v in labels_in.items()})
-            labels.update(autoscale)
+            labels.update(rules.stored_labels(labels_in, self.config.label_drift))
             labels["node_image"] = str(body.get("image_id"))
             ng = self._add_nodegroup(cluster, body["name"], "worker", body.get("flavor_id"), body.get("image_id"),
                                      labels, count)
@@ -633,13 +635,16 @@ class Store:
         return self.mutate(run)
 
     def delete_nodegroup(self, ident: str, ng_ident: str, project_id: str) -> None:
-        """Delete a Node Group (default node groups are refused with 400)."""
+        """Delete a Node Group. 400 for ``default-master`` and for the last worker node group
+        ("Deleting the last nodegroup is not supported.", as NKS answers)."""
         def run():
             cluster = self._cluster(ident, project_id)
             ng = self._nodegroup(cluster, ng_ident)
-            if ng["is_default"]:
-                raise bad_request(f"Deleting a default node group ({ng['name']}) is not allowed.")
-            self._check_idle(cluster, ng)
+            if ng["role"] == "master":
+                raise bad_request(f"Deleting the control plane node group ({ng['name']}) is not allowed.")
+            if [g for g in cluster["nodegroups"].values() if g["role"] == "worker"] == [ng]:
+                raise bad_request("Deleting the last nodegroup is not supported.")
+            self._check_idle(cluster, ng, deleting=True)
             self._start(cluster, "NODEGROUP_DELETE", nodegroup=ng, nodegroup_phase="DELETE")
         self.mutate(run)
 
@@ -671,6 +676,8 @@ class Store:
             ng = self._worker(cluster, ng_ident)
             self._check_idle(cluster, ng)
             changes = rules.check_autoscale(body, quota)
+            if not self.config.label_drift:
+                changes = {key: rules.to_label(body[key]) for key in changes}
             merged = {**ng["labels"], **changes}
             low, high = int(merged.get("ca_min_node_count") or 1), int(merged.get("ca_max_node_count") or quota)
             if low > high:
