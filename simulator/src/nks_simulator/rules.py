@@ -63,6 +63,43 @@ def is_uuid(text: str) -> bool:
     return True
 
 
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_dashed_uuid(text: Any) -> bool:
+    """True for the guide's UUID form ``8-4-4-4-12`` hex digits (what NKS returns)."""
+    return isinstance(text, str) and bool(UUID_RE.fullmatch(text))
+
+
+def check_uuid(value: Any, field: str, optional: bool = False) -> None:
+    """A field the guide types "UUID". ``optional``: ``""``/absent is allowed. Raises 400."""
+    if optional and value in (None, ""):
+        return
+    if not is_dashed_uuid(value):
+        raise bad_request(f"Invalid input for field {field}: '{value}' is not a valid UUID.")
+
+
+def check_uuid_list(value: Any, field: str) -> None:
+    """A colon-separated UUID list label (``external_subnet_id_list``...); ``""`` is allowed."""
+    if value in (None, ""):
+        return
+    for item in str(value).split(":"):
+        check_uuid(item, field)
+
+
+def check_ids(body: Dict[str, Any], required: Iterable[str], label_ids: Iterable[str] = (),
+              label_lists: Iterable[str] = ()) -> None:
+    """UUID checks of a request: required top-level fields, optional UUID labels and
+    optional colon-list labels ("Create a Cluster", "Create a Node Group"). Raises 400."""
+    labels = body.get("labels") or {}
+    for field in required:
+        check_uuid(body.get(field), field)
+    for key in label_ids:
+        check_uuid(labels.get(key), f"labels.{key}", optional=True)
+    for key in label_lists:
+        check_uuid_list(labels.get(key), f"labels.{key}")
+
+
 def check_name(name: str, what: str = "Cluster") -> None:
     """Names: lowercase letters, digits and ``-``; start with a letter; end with a
     letter or digit; at most 32 characters; not UUID-shaped (Korean guide, notes)."""
