@@ -339,6 +339,10 @@ def test_openapi_documents_real_errors(sim):
     assert {"type": "integer"} in node_count and not any(t.get("type") in ("boolean", "number") for t in node_count)
     assert "/v1/clusters/{cluster_uuid}/events" in schema["paths"]
     assert set(schema["paths"]["/_sim/reset"]["post"]["responses"]) == {"200"}
+    token_errors = schema["paths"]["/v2.0/tokens"]["post"]["responses"]
+    assert set(token_errors) == {"200", "400", "401"}
+    assert token_errors["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/KeystoneError")
+    assert schema["components"]["schemas"]["CniUpdateRequest"]["required"] == ["cni", "pod_cidr"]
 
 
 # ---------------------------------------------------------------- is_default as in the examples (D11)
