@@ -87,3 +87,20 @@ def test_version_documents(sim):
     assert root["versions"][0]["id"] == "v1"
     v1 = sim.session.get(f"{sim.base}/v1", timeout=10).json()
     assert (v1["min_version"], v1["max_version"], v1["status"]) == ("1.1", "1.10", "CURRENT")
+
+
+def test_clients_find_nks_in_the_service_catalog(sim, cluster):
+    """keystoneauth1's v2 password plugin against the simulator's identity endpoint; both
+    clients find NKS as ``container-infra`` in the token's service catalog (N21)."""
+    from keystoneauth1.identity import v2
+    from nks_simulator.config import SimConfig
+
+    defaults = SimConfig()  # the simulator's default credentials
+    auth = v2.Password(auth_url=f"{sim.base}/v2.0", username=defaults.username,
+                       password=defaults.api_password, tenant_id=defaults.tenant_id)
+    session = ksa_session.Session(auth=auth)
+    client = magnumclient.Client(session=session, api_version="latest", region_name=defaults.region)
+    assert cluster["uuid"] in {c.uuid for c in client.clusters.list()}
+    openstack = pytest.importorskip("openstack")
+    conn = openstack.connection.Connection(session=session, region_name=defaults.region)
+    assert cluster["uuid"] in {c.id for c in conn.container_infrastructure_management.clusters()}

@@ -161,6 +161,8 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
             "serviceCatalog": [
                 {"type": "kubernetes", "name": "kubernetes", "endpoints_links": [],
                  "endpoints": [{"region": cfg.region, "publicURL": base}]},
+                {"type": "container-infra", "name": "magnum", "endpoints_links": [],
+                 "endpoints": [{"region": cfg.region, "publicURL": f"{base}/v1"}]},
                 {"type": "identity", "name": "keystone", "endpoints_links": [],
                  "endpoints": [{"region": cfg.region, "publicURL": f"{base}/v2.0"}]},
             ],
