@@ -131,9 +131,11 @@ class KubeHandler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str, raw: bytes, cluster: dict, operations: list, config, now: float) -> Response:
         if acl_refuses(cluster.get("acl", {}), self.client_address[0]):
-            return 403, objects.status(
-                403, "Forbidden", f"address {self.client_address[0]} is not allowed by the IP access control list "
-                                  "of the cluster's API endpoint (check the IP access list: nks_ipacl)"), {}
+            message = (f"address {self.client_address[0]} is not allowed by the IP access control list of the "
+                       "cluster's API endpoint (check the IP access list: nks_ipacl)")
+            # kubectl prints "Error from server (Forbidden): unknown" for a refused discovery call, but it
+            # prints every Warning header: the message reaches the user either way.
+            return 403, objects.status(403, "Forbidden", message), {"Warning": f'299 - "{message}"'}
         cert = self.connection.getpeercert(binary_form=True)
         if not cert or pki.issued_by(cert, cluster["kube"]["pki"]["ca_cert"], now) is None:
             return 401, objects.status(401, "Unauthorized", "Unauthorized"), {}
