@@ -99,6 +99,10 @@ def test_python_client_namespaces(kube):
         with pytest.raises(ApiException) as caught:
             call()
         assert caught.value.status == code
+    patched = v1.patch_namespace(name, {"metadata": {"labels": {"team": None, "tier": "web"}}})
+    assert patched.metadata.labels == {"tier": "web", "kubernetes.io/metadata.name": name}
+    same = v1.patch_namespace(name, {"metadata": {"labels": {"tier": "web"}}})
+    assert same.metadata.resource_version == patched.metadata.resource_version
     v1.delete_namespace(name)
     assert name not in [n.metadata.name for n in v1.list_namespace().items]
 
@@ -152,7 +156,7 @@ def test_discovery_documents(kube):
     assert api.json()["kind"] == "APIVersions" and api.json()["versions"] == ["v1"]
     resources = {r["name"]: r for r in kube.get("/api/v1").json()["resources"]}
     assert resources["nodes"]["kind"] == "Node" and not resources["nodes"]["namespaced"]
-    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list"}
+    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list", "patch"}
     assert kube.get("/apis").json() == {"kind": "APIGroupList", "apiVersion": "v1", "groups": []}
     _status(kube.get("/api/v1/pods"), 404, "NotFound")
     _status(kube.get("/api/v1/nodes/missing"), 404, "NotFound")
