@@ -29,9 +29,8 @@ from . import objects, pki
 LOG = logging.getLogger("nks_simulator.kube")
 #: Seconds between sweeps that close the listeners of deleted clusters.
 SWEEP_SECONDS = 1.0
-#: Seconds a TLS handshake may take, and an idle keep-alive connection may stay open.
+#: Seconds a TLS handshake may take (the idle keep-alive timeout is ``KubeHandler.timeout``).
 HANDSHAKE_TIMEOUT = 10.0
-IDLE_TIMEOUT = 30.0
 
 
 class Listener:
@@ -256,6 +255,8 @@ class KubeAPI:
             KubeHandler(tls, address, _Server(self, listener))
         except (OSError, ssl.SSLError) as exc:
             LOG.debug("connection from %s ended: %s", address, exc)
+        except Exception:  # a malformed request must not leave a traceback per thread
+            LOG.warning("connection from %s failed", address, exc_info=True)
         finally:
             self._forget(tls)
             try:
