@@ -261,13 +261,13 @@ def test_deleted_cluster_closes_its_endpoint(sim, kube):
         except OSError:
             return True
         return False
-    wait_for(refused, timeout=10)
+    wait_for(refused, timeout=30)  # the accept thread sweeps every second
 
 
 def test_readyz_waits_after_create_complete(own_sim, tmp_path):
-    # --kube-ready-delay 200 x --time-scale 0.05 = 10 s: the first /readyz and /api/v1/nodes
-    # come well within 10 s of CREATE_COMPLETE unless the machine stalls for 10 s.
-    sim = own_sim("--kube-ready-delay", "200")
+    # --kube-ready-delay 20000 x --time-scale 0.05 = 1000 s: the checks below run long before the
+    # API would turn ready by itself (no timing dependency), then PATCH /_sim/config makes it ready.
+    sim = own_sim("--kube-ready-delay", "20000")
     cluster = sim.create_cluster()
     kube = Kube(sim, cluster["uuid"], tmp_path / "kube")
     starting = kube.get("/readyz")
