@@ -154,10 +154,11 @@ def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: flo
 
 
 def nodes(cluster: dict, operations: List[dict], now: float) -> List[dict]:
-    """Every worker node of every node group, ordered by name."""
+    """Every worker node of every node group, ordered by name; the nodes of a node group
+    join once it is created (not while ``CREATE_IN_PROGRESS``, never if ``CREATE_FAILED``)."""
     found = []
     for ng in cluster["nodegroups"].values():
-        if ng["role"] != "worker":
+        if ng["role"] != "worker" or ng.get("status") in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
             continue
         replacing = _replacing(ng, operations, now)
         found.extend(node(cluster, ng, i, replacing, now) for i in range(len(ng["nodes"])))
