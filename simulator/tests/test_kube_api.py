@@ -116,6 +116,42 @@ def test_dynamic_client_discovery(kube):
     assert len(nodes.get().items) == 2
 
 
+def test_python_client_watch(kube):
+    from kubernetes import client, watch
+
+    v1 = client.CoreV1Api(kube.client())
+    stream = watch.Watch().stream(v1.list_namespace, timeout_seconds=20)
+    initial = [next(stream) for _ in range(4)]
+    assert {(e["type"], e["object"].metadata.name) for e in initial} == {
+        ("ADDED", n) for n in ("default", "kube-system", "kube-public", "kube-node-lease")}
+    name = unique("ns")
+    v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
+    added = next(stream)
+    v1.patch_namespace(name, {"metadata": {"labels": {"a": "b"}}})
+    modified = next(stream)
+    v1.delete_namespace(name)
+    deleted = next(stream)
+    stream.close()
+    assert [(e["type"], e["object"].metadata.name) for e in (added, modified, deleted)] == [
+        ("ADDED", name), ("MODIFIED", name), ("DELETED", name)]
+    assert modified["object"].metadata.labels["a"] == "b"
+
+
+def test_kubectl_wait_for_ready_nodes(sim, kube):
+    uid = kube.cluster["uuid"]
+    instance = sim.nodes(uid, "default-worker")[0]["uuid"]
+    assert sim.post(f"/v1/clusters/{uid}/nodegroups/default-worker/stop_node",
+                    {"node_list": instance}).status_code in (200, 202)
+    sim.wait_status(f"/v1/clusters/{uid}/nodegroups/default-worker", "UPDATE_COMPLETE")
+    stopped = kube.kubectl("wait", "--for=condition=Ready", "nodes", "--all", "--timeout=1s")
+    assert stopped.returncode != 0 and "timed out" in stopped.stderr
+    assert sim.post(f"/v1/clusters/{uid}/nodegroups/default-worker/start_node",
+                    {"node_list": instance}).status_code in (200, 202)
+    started = kube.kubectl("wait", "--for=condition=Ready", "nodes", "--all", "--timeout=60s")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.count("condition met") == 2
+
+
 # ------------------------------------------------------------------ authentication
 def test_no_client_certificate_is_401(kube):
     for path in ("/api/v1/nodes", "/version", "/readyz"):
@@ -156,11 +192,10 @@ def test_discovery_documents(kube):
     assert api.json()["kind"] == "APIVersions" and api.json()["versions"] == ["v1"]
     resources = {r["name"]: r for r in kube.get("/api/v1").json()["resources"]}
     assert resources["nodes"]["kind"] == "Node" and not resources["nodes"]["namespaced"]
-    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list", "patch"}
+    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list", "patch", "watch"}
     assert kube.get("/apis").json() == {"kind": "APIGroupList", "apiVersion": "v1", "groups": []}
     _status(kube.get("/api/v1/pods"), 404, "NotFound")
     _status(kube.get("/api/v1/nodes/missing"), 404, "NotFound")
-    _status(kube.get("/api/v1/nodes?watch=true"), 405, "MethodNotAllowed")
     _status(kube.request("DELETE", "/api/v1/nodes/x"), 405, "MethodNotAllowed")
 
 

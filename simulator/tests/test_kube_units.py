@@ -136,3 +136,19 @@ def test_store_close_leaves_no_thread_or_port():
     assert not _kube_threads()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_watch_events_follow_changes():
+    from nks_simulator.kube import watch
+
+    def ns(name, rv, phase="Active"):
+        return {"metadata": {"name": name, "resourceVersion": str(rv)}, "status": {"phase": phase}}
+    known = {}
+    assert [e["type"] for e in watch.events(known, [ns("a", 5), ns("b", 9)], since=7)] == ["ADDED"]  # b only
+    assert watch.events(known, [ns("a", 5), ns("b", 9)], since=None) == []
+    changed = watch.events(known, [ns("a", 6, "Terminating"), ns("c", 10)], since=None)
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in changed] == [
+        ("MODIFIED", "a"), ("ADDED", "c"), ("DELETED", "b")]
+    end = watch.initial_events_end("nodes", "12")
+    assert end["type"] == "BOOKMARK" and end["object"]["metadata"]["annotations"] == {
+        "k8s.io/initial-events-end": "true"}

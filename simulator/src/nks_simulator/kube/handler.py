@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Dict, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from . import objects, pki
+from . import objects, pki, watch
 
 LOG = logging.getLogger("nks_simulator.kube")
 #: Ready delay (seconds, before ``time_scale``) per profile when ``kube_ready_delay`` is unset.
@@ -91,7 +91,7 @@ class KubeHandler(BaseHTTPRequestHandler):
         api, uid = self.server.api, self.server.listener.cluster_uuid
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        snapshot = api.store.read(lambda s: self._snapshot(s, uid))
+        snapshot = api.store.read(lambda s: self.snapshot(s, uid))
         if snapshot is None:  # the cluster is gone: like a deleted load balancer, no answer
             self.close_connection = True
             return
@@ -102,10 +102,14 @@ class KubeHandler(BaseHTTPRequestHandler):
         except Exception:  # a bug must not kill the connection thread silently
             LOG.exception("kube API handler failed")
             code, body, headers = 500, objects.status(500, "InternalError", "internal error"), {}
+        if isinstance(body, watch.Watch):
+            watch.stream(self, body)
+            return
         self._send(code, body, headers)
 
     @staticmethod
-    def _snapshot(state: dict, uid: str):
+    def snapshot(state: dict, uid: str):
+        """``(cluster, its pending operations)`` from the store's state, or ``None`` if gone."""
         cluster = state["clusters"].get(uid)
         if cluster is None:
             return None

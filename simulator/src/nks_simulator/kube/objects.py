@@ -23,9 +23,9 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 RESOURCES = {
     "nodes": {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node",
-              "verbs": ["get", "list"], "shortNames": ["no"]},
+              "verbs": ["get", "list", "watch"], "shortNames": ["no"]},
     "namespaces": {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
-                   "verbs": ["create", "delete", "get", "list", "patch"], "shortNames": ["ns"]},
+                   "verbs": ["create", "delete", "get", "list", "patch", "watch"], "shortNames": ["ns"]},
 }
 
 

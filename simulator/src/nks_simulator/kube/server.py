@@ -184,6 +184,11 @@ class KubeAPI:
                 listener.context = _context(listener.material, self._roots)
             return listener.context
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (watch streams end then)."""
+        return self._closed
+
     def port(self, cluster_uuid: str) -> Optional[int]:
         """The port a cluster's API listens on, or ``None``."""
         with self._lock:
