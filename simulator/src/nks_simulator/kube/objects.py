@@ -54,6 +54,7 @@ def status(code: int, reason: str, message: str, details: Optional[dict] = None)
 
 
 def not_found(resource: str, name: str) -> dict:
+    """The 404 ``Status`` of a missing object, e.g. ``nodes "x" not found``."""
     return status(404, "NotFound", f'{resource} "{name}" not found', {"name": name, "kind": resource})
 
 
