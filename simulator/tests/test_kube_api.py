@@ -1,6 +1,12 @@
 """The Kubernetes API of simulated clusters, through real clients: kubectl, the
 ``kubernetes`` Python client and plain HTTPS with and without client certificates
-(issue 13.1, docs/simulator-kubernetes.md)."""
+(issue 13.1, docs/simulator-kubernetes.md).
+
+Timing: the shared simulator runs at --time-scale 0.05, so operations take 0.05-0.15 s and the
+API is ready 0.15 s after CREATE_COMPLETE; every wait allows at least 10 s (60x the longest
+duration), so a test fails by chance only if the machine stalls for ~10 s inside one wait.
+Nothing is random; the readiness test does not race the delay (1000 s, then PATCHed to 0).
+"""
 
 from __future__ import annotations
 
