@@ -152,3 +152,36 @@ def test_watch_events_follow_changes():
     end = watch.initial_events_end("nodes", "12")
     assert end["type"] == "BOOKMARK" and end["object"]["metadata"]["annotations"] == {
         "k8s.io/initial-events-end": "true"}
+
+
+def _port(store: Store, uid: str) -> int:
+    return int(store.get_cluster(uid)["api_address"].rsplit(":", 1)[1])
+
+
+def test_restart_rebinds_or_moves_the_port_and_provisions_old_state(tmp_path):
+    # Race: another process may take a freed port between close() and the rebind (a few ms).
+    # At ~100 connect()s per second over ~28,000 ephemeral ports: 100 x 0.005 / 28,000 = 2e-5
+    # per port, three ports: 6e-5 per run.
+    state = str(tmp_path / "state.json")
+    first = Store(SimConfig(), state)
+    kept, moved, old = (first.create_cluster(cluster_body(), {"tenant_id": "t", "user_id": "u"})["uuid"]
+                        for _ in range(3))
+    first.mutate(lambda: first.state["clusters"][old].pop("kube"))  # as written before kube/ existed
+    ports = {uid: _port(first, uid) for uid in (kept, moved)}
+    first.close()
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", ports[moved]))
+    blocker.listen(1)
+    try:
+        second = Store(SimConfig(), state)
+        try:
+            assert _port(second, kept) == ports[kept] and second.kube.port(kept) == ports[kept]
+            assert _port(second, moved) != ports[moved] and second.kube.port(moved) == _port(second, moved)
+            assert second.get_cluster(old)["kube"]["pki"]["client_cert"] and second.kube.port(old)
+        finally:
+            second.close()
+        third = Store(SimConfig(), state)  # the moves were saved
+        assert _port(third, moved) == _port(second, moved)
+        third.close()
+    finally:
+        blocker.close()
