@@ -185,3 +185,15 @@ def test_restart_rebinds_or_moves_the_port_and_provisions_old_state(tmp_path):
         third.close()
     finally:
         blocker.close()
+
+
+def test_ready_delay_flag_and_config_key(tmp_path):
+    from nks_simulator import cli
+
+    config_file = tmp_path / "sim.yml"
+    config_file.write_text("kube_ready_delay: 7\n")
+    parser = cli.build_parser()
+    assert cli.make_config(parser.parse_args(["--config", str(config_file)]))[0].kube_ready_delay == 7
+    flagged = parser.parse_args(["--config", str(config_file), "--kube-ready-delay", "0.5"])
+    assert cli.make_config(flagged)[0].kube_ready_delay == 0.5
+    assert cli.make_config(parser.parse_args([]))[0].kube_ready_delay is None
