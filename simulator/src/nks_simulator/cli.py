@@ -30,6 +30,7 @@ CONFIG_FLAGS = {
     "require_api_version": "require_api_version",
     "keypair_missing_creates": "keypair_missing_creates",
     "keypair_missing_seconds": "keypair_missing_seconds",
+    "kube_ready_delay": "kube_ready_delay",
 }
 
 
@@ -53,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="override one operation's duration (repeatable), e.g. CLUSTER_CREATE=5")
     add("--tenant-id", help="accepted tenant (project) id (default nks-sim-tenant)")
     add("--username", help="accepted user name (default operator@nks-sim.local)")
-    add("--api-password", help="accepted API password (default nks-sim-tenant)")
+    add("--api-password", help="accepted API password (default nks-sim-password)")
     add("--region", help="region name in the service catalog (default KR1)")
+    add("--kube-ready-delay", type=float, metavar="SECONDS",
+        help="seconds from CREATE_COMPLETE until a cluster's Kubernetes API /readyz is ok, scaled by "
+             "--time-scale (default 3 with --profile fast, 60 with realistic)")
     add("--token-ttl", type=float, metavar="SECONDS", help="token lifetime (default 43200 = 12 h)")
     add("--max-nodes-per-nodegroup", type=int, metavar="N", help="node count quota per node group (default 10)")
     add("--supported-versions", metavar="LIST",
@@ -155,7 +159,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                 _write_port_file(server["port_file"], port)
         await task
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    finally:
+        app.state.runtime.store.close()  # the clusters' Kubernetes API listeners
     return 0
 
 
