@@ -37,16 +37,19 @@ TEST_PYTHON ?= 3.11
 INTEGRATION_TIME_SCALE ?= 0.2
 # Limit `make integration` to some targets, e.g. INTEGRATION_TARGETS=nks_info
 INTEGRATION_TARGETS ?=
-# The demo: fast profile, real time (time scale 1), state kept in .sim/.
-DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
+# The demo: fast profile, real time (time scale 1), state kept in .sim/, region
+# kr2 (the guide's example, and so the demo vars files, use zone kr2-pub-b).
+DEMO_SIM_ARGS ?= --profile fast --region KR2 --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
 DEMO_VARS ?= playbooks/vars/guide_example.yml
+# Extra ansible-playbook arguments, e.g. DEMO_ARGS="--check --diff".
+DEMO_ARGS ?=
 # The demo's kubeconfig goes here, not to ~/.kube (the role's cluster_kubeconfig_dir).
 DEMO_KUBECONFIG_DIR ?= $(CURDIR)/.sim/kube
 SIM_PORT ?= 8787
 SIM_ARGS ?=
 
-.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv get-pip clean distclean
+.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv demo-venv get-pip clean distclean
 
 TEST_TARGETS := sanity units lint docs-lint sim-test integration
 
@@ -67,15 +70,29 @@ test: venv get-pip
 	echo "=== make test: all passed ($(TEST_TARGETS)) in $$((SECONDS - total))s"
 
 # --- environment -----------------------------------------------------------
+# One .venv, two stamps, in either order: .demo-installed holds what `make demo`
+# and `make sim` need (requirements-demo.txt: ansible-core, requests, the
+# simulator's dependencies); .installed holds everything else `make test` runs
+# (requirements-dev.txt, which restates the demo pins: pip fails when they
+# disagree), and stamps the demo as installed too.
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+demo-venv: $(VENV)/.demo-installed $(COLL_LINK)
+
+$(VENV)/.demo-installed: requirements-demo.txt simulator/pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-demo.txt
+	$(BIN)/pip install -q --no-deps -e ./simulator
+	touch $@
 
 venv: $(VENV)/.installed $(VENV)/.tools $(COLL_LINK)
 
-$(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt -r requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements.txt requirements-demo.txt simulator/pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-dev.txt -r requirements.txt -r requirements-demo.txt
 	$(BIN)/pip install -q --no-deps -e ./simulator
-	touch $@
+	touch $@ $(VENV)/.demo-installed
 
 # Test-only tools (shellcheck for ansible-test sanity).
 $(VENV)/.tools: scripts/requirements-tools.txt $(VENV)/.installed
@@ -120,12 +137,13 @@ integration: venv
 
 # --- demo and simulator ----------------------------------------------------
 
-demo: venv
+demo: demo-venv
 	SIM_ARGS="$(DEMO_SIM_ARGS)" scripts/with-simulator.sh \
-	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
-	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR)
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) NHN_CLOUD_REGION=kr2 \
+	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR) \
+	  $(DEMO_ARGS)
 
-sim: venv
+sim: demo-venv
 	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
 
 # --- housekeeping ----------------------------------------------------------
