@@ -144,7 +144,7 @@ demo: demo-venv
 	  $(DEMO_ARGS)
 
 sim: demo-venv
-	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
+	@$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
 
 # --- housekeeping ----------------------------------------------------------
 
