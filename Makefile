@@ -1,19 +1,22 @@
 # nhncloud.nks developer entry points. `make demo` and `make test` are the two
-# commands README.md opens with; both work on a fresh machine.
+# commands README.md opens with; both work on a fresh machine, in either order.
 #
-#   make test         everything CI runs (.ci/run), in this order, stopping at
-#                     the first failure: sanity units lint docs-lint sim-test
-#                     integration
-#   make sanity       ansible-test sanity --venv (all tests, no ignore files)
-#   make units        ansible-test units --venv over tests/unit/
-#   make lint         ansible-lint --profile production
-#   make docs-lint    antsibull-docs lint-collection-docs + antsibull-changelog lint
-#   make sim-test     pytest simulator/tests
-#   make integration  ansible-test integration --local against a simulator
-#   make demo         playbooks/site.yml against a simulator (credentials in
-#                     NKS_API_URL, NHN_CLOUD_* environment variables)
-#   make sim          the simulator in the foreground
+#   make demo         playbooks/site.yml against a simulator; installs only
+#                     requirements-demo.txt (DEMO_VARS=..., DEMO_ARGS="--check --diff")
+#   make sim          the simulator in the foreground (SIM_PORT=8787, SIM_ARGS=...)
+#   make test         everything CI runs (.ci/run): the TEST_TARGETS below, in
+#                     their order, stopping at the first failure, with the time
+#                     of each
+#   make venv         .venv with everything make test needs
 #   make clean        remove generated files (keeps .venv; distclean removes it)
+#
+# The targets of this file: sanity (ansible-test sanity --venv, all tests, no
+# ignore file), units (ansible-test units over tests/unit/), lint (ansible-lint
+# --profile production), docs-lint (antsibull-docs lint-collection-docs +
+# antsibull-changelog lint), sim-test (pytest simulator/tests), integration
+# (ansible-test integration against a simulator). Each area keeps its other
+# targets in mk/<area>.mk, with a header listing them (mk/README.md); README.md,
+# "Development", describes every target.
 #
 # ansible-test needs the collection under .../ansible_collections/nhncloud/nks/:
 # scripts/sync-collection.sh copies the git-known files there
@@ -51,11 +54,21 @@ SIM_ARGS ?=
 
 .PHONY: test sanity units lint docs-lint sim-test integration demo sim venv demo-venv get-pip clean distclean
 
-TEST_TARGETS := sanity units lint docs-lint sim-test integration
-
-# Each area of the project adds its own targets in mk/<area>.mk and appends the
-# ones `make test` must run to TEST_TARGETS there (TEST_TARGETS += molecule).
+# Each area of the project keeps its targets in mk/<area>.mk.
 -include $(sort $(wildcard mk/*.mk))
+
+# What `make test` (and so CI) runs, listed here only, in an order chosen on
+# purpose: the checks that need no simulator first, quickest first (lint and
+# docs-lint take seconds and catch the most common mistakes; sanity and docs take
+# minutes), then the tests against simulators (one module per target first,
+# then roles and playbooks, then the artifact), and last the slowest: the
+# reliability suite and the ansible-core matrix. A failure stops the run, so
+# the cheap checks fail fast. (Defined after the fragments, so it is the whole
+# list: a fragment that still appends to TEST_TARGETS changes nothing.)
+TEST_TARGETS := \
+  lint docs-lint ee-check units sim-test sanity docs \
+  integration upgrade-test fleet-test molecule upgrade-molecule runner-test galaxy \
+  bench-smoke reliability-short matrix-older
 
 # One after the other, stopping at the first failure, with the time of each.
 test: venv get-pip
