@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Run the commands of a guide (.rst) in the order it gives them, and fail on any error.
 
-Usage: scripts/run-guide.py [GUIDE.rst]   (default docs/docsite/rst/getting_started.rst; make getting-started)
+Usage: .venv/bin/python scripts/run-guide.py [GUIDE.rst]   (default docs/docsite/rst/getting_started.rst; make getting-started)
 
 A code block takes part when an RST comment (which Sphinx does not render) stands right before it:
 
