@@ -58,9 +58,10 @@ SIM_ARGS ?=
 -include $(sort $(wildcard mk/*.mk))
 
 # What `make test` (and so CI) runs, listed here only, in an order chosen on
-# purpose: the checks that need no simulator first, quickest first (lint and
-# docs-lint take seconds and catch the most common mistakes; sanity and docs take
-# minutes), then the tests against simulators (one module per target first,
+# purpose: the checks that need no simulator first, quickest first (lint,
+# docs-lint and ee-check need well under a minute of CPU and catch the most
+# common mistakes; sanity and docs take minutes), then the tests against
+# simulators (one module per target first,
 # then roles and playbooks, then the artifact), and last the slowest: the
 # reliability suite and the ansible-core matrix. A failure stops the run, so
 # the cheap checks fail fast. (Defined after the fragments, so it is the whole
