@@ -13,7 +13,7 @@ A code block takes part when an RST comment (which Sphinx does not render) stand
 Every command runs in one bash session at the root of the checkout (``set -euo pipefail``: exports carry over,
 the first failing command stops the run), with the NHN_CLOUD_*, NKS_* and ANSIBLE_* variables of the caller
 removed, so only what the guide says counts. The guide's simulator port 8787 becomes a free port (SIM_PORT).
-Exits non-zero when a command fails, or when the output shows an Ansible ``[WARNING]``, a masked value
+Exits non-zero when a command fails, or when the output shows an Ansible ``[WARNING]`` or ``[ERROR]``, a masked value
 (VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) or a Python traceback.
 """
 
@@ -30,7 +30,7 @@ GUIDE_PORT = "8787"
 MARKER = re.compile(r"^\.\. guide-test: (?P<action>run|background|save)\b(?P<rest>.*)$")
 BLOCK = re.compile(r"^\.\. code-block::")
 # Output that fails the run although every command succeeded.
-BAD_OUTPUT = re.compile(r"^\[WARNING\]|VALUE_SPECIFIED_IN_NO_LOG_PARAMETER|^Traceback ")
+BAD_OUTPUT = re.compile(r"^\[(WARNING|ERROR)\]|VALUE_SPECIFIED_IN_NO_LOG_PARAMETER|^Traceback ")
 CLEAN_ENV = re.compile(r"^(NHN_CLOUD_|NKS_|ANSIBLE_)")
 
 
