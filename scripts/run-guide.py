@@ -1,6 +1,7 @@
 """Run the commands of a guide (.rst) in the order it gives them, and fail on any error.
 
-Usage: .venv/bin/python scripts/run-guide.py [GUIDE.rst]   (default docs/docsite/rst/getting_started.rst; make getting-started)
+Usage: .venv/bin/python scripts/run-guide.py [GUIDE.rst]   (make getting-started)
+       GUIDE.rst defaults to docs/docsite/rst/getting_started.rst.
 
 A code block takes part when an RST comment (which Sphinx does not render) stands right before it:
 
