@@ -1,19 +1,22 @@
 # nhncloud.nks developer entry points. `make demo` and `make test` are the two
-# commands README.md opens with; both work on a fresh machine.
+# commands README.md opens with; both work on a fresh machine, in either order.
 #
-#   make test         everything CI runs (.ci/run), in this order, stopping at
-#                     the first failure: sanity units lint docs-lint sim-test
-#                     integration
-#   make sanity       ansible-test sanity --venv (all tests, no ignore files)
-#   make units        ansible-test units --venv over tests/unit/
-#   make lint         ansible-lint --profile production
-#   make docs-lint    antsibull-docs lint-collection-docs + antsibull-changelog lint
-#   make sim-test     pytest simulator/tests
-#   make integration  ansible-test integration --local against a simulator
-#   make demo         playbooks/site.yml against a simulator (credentials in
-#                     NKS_API_URL, NHN_CLOUD_* environment variables)
-#   make sim          the simulator in the foreground
+#   make demo         playbooks/site.yml against a simulator; installs only
+#                     requirements-demo.txt (DEMO_VARS=..., DEMO_ARGS="--check --diff")
+#   make sim          the simulator in the foreground (SIM_PORT=8787, SIM_ARGS=...)
+#   make test         everything CI runs (.ci/run): the TEST_TARGETS below, in
+#                     their order, stopping at the first failure, with the time
+#                     of each
+#   make venv         .venv with everything make test needs
 #   make clean        remove generated files (keeps .venv; distclean removes it)
+#
+# The targets of this file: sanity (ansible-test sanity --venv, all tests, no
+# ignore file), units (ansible-test units over tests/unit/), lint (ansible-lint
+# --profile production), docs-lint (antsibull-docs lint-collection-docs +
+# antsibull-changelog lint), sim-test (pytest simulator/tests), integration
+# (ansible-test integration against a simulator). Each area keeps its other
+# targets in mk/<area>.mk, with a header listing them (mk/README.md); README.md,
+# "Development", describes every target.
 #
 # ansible-test needs the collection under .../ansible_collections/nhncloud/nks/:
 # scripts/sync-collection.sh copies the git-known files there
@@ -37,22 +40,36 @@ TEST_PYTHON ?= 3.11
 INTEGRATION_TIME_SCALE ?= 0.2
 # Limit `make integration` to some targets, e.g. INTEGRATION_TARGETS=nks_info
 INTEGRATION_TARGETS ?=
-# The demo: fast profile, real time (time scale 1), state kept in .sim/.
-DEMO_SIM_ARGS ?= --profile fast --state-file $(CURDIR)/.sim/demo-state.json
+# The demo: fast profile, real time (time scale 1), state kept in .sim/, region
+# kr2 (the guide's example, and so the demo vars files, use zone kr2-pub-b).
+DEMO_SIM_ARGS ?= --profile fast --region KR2 --state-file $(CURDIR)/.sim/demo-state.json
 DEMO_PLAYBOOK ?= playbooks/site.yml
 DEMO_VARS ?= playbooks/vars/guide_example.yml
+# Extra ansible-playbook arguments, e.g. DEMO_ARGS="--check --diff".
+DEMO_ARGS ?=
 # The demo's kubeconfig goes here, not to ~/.kube (the role's cluster_kubeconfig_dir).
 DEMO_KUBECONFIG_DIR ?= $(CURDIR)/.sim/kube
 SIM_PORT ?= 8787
 SIM_ARGS ?=
 
-.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv get-pip clean distclean
+.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv demo-venv get-pip clean distclean
 
-TEST_TARGETS := sanity units lint docs-lint sim-test integration
-
-# Each area of the project adds its own targets in mk/<area>.mk and appends the
-# ones `make test` must run to TEST_TARGETS there (TEST_TARGETS += molecule).
+# Each area of the project keeps its targets in mk/<area>.mk.
 -include $(sort $(wildcard mk/*.mk))
+
+# What `make test` (and so CI) runs, listed here only, in an order chosen on
+# purpose: the checks that need no simulator first, quickest first (lint,
+# docs-lint and ee-check need well under a minute of CPU and catch the most
+# common mistakes; sanity and docs take minutes), then the tests against
+# simulators (one module per target first,
+# then roles and playbooks, then the artifact), and last the slowest: the
+# reliability suite and the ansible-core matrix. A failure stops the run, so
+# the cheap checks fail fast. (Defined after the fragments, so it is the whole
+# list: a fragment that still appends to TEST_TARGETS changes nothing.)
+TEST_TARGETS := \
+  lint docs-lint ee-check units sim-test sanity docs \
+  integration upgrade-test fleet-test molecule upgrade-molecule runner-test galaxy \
+  bench-smoke reliability-short matrix-older
 
 # One after the other, stopping at the first failure, with the time of each.
 test: venv get-pip
@@ -67,15 +84,29 @@ test: venv get-pip
 	echo "=== make test: all passed ($(TEST_TARGETS)) in $$((SECONDS - total))s"
 
 # --- environment -----------------------------------------------------------
+# One .venv, two stamps, in either order: .demo-installed holds what `make demo`
+# and `make sim` need (requirements-demo.txt: ansible-core, requests, the
+# simulator's dependencies); .installed holds everything else `make test` runs
+# (requirements-dev.txt, which restates the demo pins: pip fails when they
+# disagree), and stamps the demo as installed too.
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+demo-venv: $(VENV)/.demo-installed $(COLL_LINK)
+
+$(VENV)/.demo-installed: requirements-demo.txt simulator/pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-demo.txt
+	$(BIN)/pip install -q --no-deps -e ./simulator
+	touch $@
 
 venv: $(VENV)/.installed $(VENV)/.tools $(COLL_LINK)
 
-$(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt -r requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements.txt requirements-demo.txt simulator/pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-dev.txt -r requirements.txt -r requirements-demo.txt
 	$(BIN)/pip install -q --no-deps -e ./simulator
-	touch $@
+	touch $@ $(VENV)/.demo-installed
 
 # Test-only tools (shellcheck for ansible-test sanity).
 $(VENV)/.tools: scripts/requirements-tools.txt $(VENV)/.installed
@@ -120,13 +151,14 @@ integration: venv
 
 # --- demo and simulator ----------------------------------------------------
 
-demo: venv
+demo: demo-venv
 	SIM_ARGS="$(DEMO_SIM_ARGS)" scripts/with-simulator.sh \
-	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) \
-	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR)
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) NHN_CLOUD_REGION=kr2 \
+	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR) \
+	  $(DEMO_ARGS)
 
-sim: venv
-	$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
+sim: demo-venv
+	@$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)
 
 # --- housekeeping ----------------------------------------------------------
 

@@ -13,13 +13,16 @@
 #   make matrix-older  the same on 2.16, 2.17 and 2.18 only: what make test
 #                    runs, since make sanity and make units already cover the
 #                    ansible-core of .venv (2.19)
+#   make getting-started  the commands of docs/docsite/rst/getting_started.rst,
+#                    in the guide's order, against the simulator
+#                    (scripts/run-guide.py): fails on any error or warning
+#
+# make test runs docs, galaxy and matrix-older (the list is in the Makefile).
 
-.PHONY: docs changelog galaxy matrix matrix-older
+.PHONY: docs changelog galaxy matrix matrix-older getting-started
 
 DOCS_DIR := $(CURDIR)/.build/docs
 MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19
-
-TEST_TARGETS += docs galaxy matrix-older
 
 # Sphinx warnings that only say "this points into docs.ansible.com": labels
 # outside this collection's own (ansible_collections.nhncloud.nks.*) and
@@ -53,3 +56,6 @@ matrix: venv
 
 matrix-older: venv
 	scripts/matrix.sh 2.16 2.17 2.18
+
+getting-started: venv
+	$(BIN)/python scripts/run-guide.py docs/docsite/rst/getting_started.rst

@@ -1,8 +1,10 @@
 # Upgrade role (roles/upgrade), playbooks/upgrade.yml and their tests.
 #
 #   make upgrade-test       acceptance test: tests/integration/targets/role_upgrade/runme.sh
-#                           against a fresh simulator (UPGRADE_TIME_SCALE), part of `make test`
-#   make upgrade-molecule   molecule test -s upgrade (extensions/molecule/upgrade), part of `make test`
+#                           against a fresh simulator (UPGRADE_TIME_SCALE)
+#   make upgrade-molecule   molecule test -s upgrade (extensions/molecule/upgrade)
+#
+# make test runs both (TEST_TARGETS, in the Makefile).
 .PHONY: upgrade-test upgrade-molecule
 
 UPGRADE_TIME_SCALE ?= 0.05

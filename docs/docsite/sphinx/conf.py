@@ -29,6 +29,8 @@ pygments_style = 'ansible'
 highlight_language = 'YAML+Jinja'
 
 html_theme = 'sphinx_ansible_theme'
+# _templates/extrabody.html: the logo links to index.html by a relative path.
+templates_path = ['_templates']
 html_show_sphinx = False
 
 display_version = False

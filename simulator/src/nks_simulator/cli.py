@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
 import sys
 import tempfile
 from typing import List, Optional
@@ -129,6 +130,12 @@ def _write_port_file(path: str, port: int) -> None:
     os.replace(tmp, path)
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: a free one); raises OSError (e.g. EADDRINUSE)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family, backlog=2048)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of ``nks-simulator``."""
     args = build_parser().parse_args(argv)
@@ -137,6 +144,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Exception as exc:  # invalid flags or config file
         print(f"nks-simulator: error: {exc}", file=sys.stderr)
         return 2
+
+    try:
+        sock = _listen(server["host"], server["port"])
+    except OSError as exc:  # one line, not uvicorn's traceback
+        print(f"nks-simulator: cannot listen on {server['host']}:{server['port']}: {os.strerror(exc.errno) if exc.errno else exc}; "
+              f"choose another port with --port N (make sim SIM_PORT=N), or --port 0 for a free one",
+              file=sys.stderr)
+        return 1
 
     import uvicorn
 
@@ -148,7 +163,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     uv_server = uvicorn.Server(uv_config)
 
     async def serve() -> None:
-        task = asyncio.create_task(uv_server.serve())
+        task = asyncio.create_task(uv_server.serve(sockets=[sock]))
         while not uv_server.started and not task.done():
             await asyncio.sleep(0.01)
         if uv_server.started:
