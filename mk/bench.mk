@@ -7,7 +7,6 @@
 # busy cores).
 .PHONY: bench bench-smoke
 
-TEST_TARGETS += bench-smoke
 
 BENCH_ARGS ?=
 

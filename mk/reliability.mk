@@ -13,4 +13,3 @@ reliability-short: venv
 reliability: venv
 	RELIABILITY_FULL=1 $(RELIABILITY_PYTEST)
 
-TEST_TARGETS += reliability-short

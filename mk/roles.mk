@@ -14,7 +14,6 @@ ROLES_TIME_SCALE ?= 0.05
 # Each target's simulator keeps its port file and log in its own directory.
 ROLES_SIM_DIR := $(CURDIR)/.build/roles-sim
 
-TEST_TARGETS += fleet-test molecule runner-test ee-check
 
 fleet-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/fleet SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \

@@ -9,13 +9,11 @@
 
 UPGRADE_TIME_SCALE ?= 0.05
 
-TEST_TARGETS += upgrade-test
 
 upgrade-test: venv
 	SIM_DIR=$(CURDIR)/.sim/upgrade-test SIM_ARGS="--time-scale $(UPGRADE_TIME_SCALE)" \
 	  scripts/with-simulator.sh tests/integration/targets/role_upgrade/runme.sh
 
-TEST_TARGETS += upgrade-molecule
 
 upgrade-molecule: venv
 	SIM_DIR=$(CURDIR)/.sim/upgrade-molecule SIM_ARGS="--time-scale $(UPGRADE_TIME_SCALE)" \
