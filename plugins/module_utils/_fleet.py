@@ -70,6 +70,11 @@ def match(wanted, listing):
     return dict((key, [by_uuid[key]] if key in by_uuid else by_name.get(key, [])) for key in wanted)
 
 
+def _describe(key, obj):
+    """``cluster 'name'`` for messages (the name when known, else ``key``)."""
+    return "cluster %r" % ((obj or {}).get("name") or key)
+
+
 def _entry(key, outcome, obj, waited, msg=None):
     """One cluster's result: ``key``, ``outcome``, ``failed``, ``msg``, ``status``, ``status_reason``,
     ``uuid``, ``name``, ``waited`` (s) and ``cluster`` (typed view, ``None`` when not found)."""
@@ -136,7 +141,7 @@ class FleetWait(object):
 
     def _judge(self, key, found, waited):
         """The entry ending ``key``'s wait, or ``None`` while it goes on."""
-        what = "cluster %r" % key
+        what = _describe(key, found[0] if len(found) == 1 else self.last.get(key))
         if len(found) > 1:
             return _entry(key, FAILED, None, waited, "%d clusters are named %r (%s); give the UUID instead"
                           % (len(found), key, ", ".join(sorted(c.get("uuid") or "?" for c in found))))
@@ -189,7 +194,7 @@ class FleetWait(object):
     @staticmethod
     def _timeout(key, last, waited):
         return _entry(key, TIMED_OUT, last, waited,
-                      str(NksWaitTimeout("cluster %r" % key, status_of(last) or "UNKNOWN", waited)))
+                      str(NksWaitTimeout(_describe(key, last), status_of(last) or "UNKNOWN", waited)))
 
     def run(self, list_clusters, progress=None, interval=30.0):
         """Poll until no cluster is pending.
@@ -223,7 +228,8 @@ def wait_fleet(list_clusters, clusters, timeout, check_mode=False, progress=None
     :param list clusters: names or UUIDs. :param float timeout: ``wait_timeout`` (s).
     :param kwargs: passed to :class:`FleetWait` (``clock``, ``sleeper``, ``schedule``, ...).
     :returns: ``dict`` with ``changed`` (always ``False``), ``clusters`` (``{key: entry}``),
-        ``settled`` and ``failed`` (lists of keys), ``polls``, ``waited`` (s), ``poll_errors``.
+        ``settled_clusters`` and ``failed_clusters`` (lists of keys; not ``failed``, which
+        Ansible would read as the task's own failure), ``polls``, ``waited`` (s), ``poll_errors``.
     :raises NksApiError, NksConnectionError: when the list cannot be read (not transient).
     """
     fleet = FleetWait(clusters, timeout, **kwargs)
@@ -235,8 +241,8 @@ def wait_fleet(list_clusters, clusters, timeout, check_mode=False, progress=None
     else:
         results = fleet.run(list_clusters, progress, interval)
     return dict(changed=False, clusters=results,
-                settled=sorted(k for k, e in results.items() if e["outcome"] == SETTLED),
-                failed=sorted(k for k, e in results.items() if e["failed"]),
+                settled_clusters=sorted(k for k, e in results.items() if e["outcome"] == SETTLED),
+                failed_clusters=sorted(k for k, e in results.items() if e["failed"]),
                 polls=fleet.polls, waited=round(fleet.clock() - fleet.start, 1),
                 poll_errors=fleet.errors)
 
@@ -254,10 +260,10 @@ def _check(fleet, listing):
 
 def progress_line(fleet, ended):
     """One progress line (str) for :meth:`FleetWait.run`'s ``progress``, then a line per
-    cluster that failed or timed out in ``ended``: ``<key>: <message>``."""
+    cluster that failed or timed out in ``ended`` (its message)."""
     counts = fleet.counts()
     lines = ["nks_wait: %d/%d clusters settled, %d failed, %d running (%.0f s, %d polls)"
              % (counts["settled"], counts["settled"] + counts["failed"] + counts["running"],
                 counts["failed"], counts["running"], fleet.clock() - fleet.start, fleet.polls)]
-    lines.extend("nks_wait: %s: %s" % (e["key"], e["msg"]) for e in ended if e["failed"])
+    lines.extend("nks_wait: %s" % e["msg"] for e in ended if e["failed"])
     return "\n".join(lines)

@@ -25,13 +25,13 @@ description:
     at the shortest delay any cluster still running asks for, so a cluster is seen settling as soon as a single
     module would see it.
   - A cluster that ends in C(*_FAILED), disappears or is still running after O(wait_timeout) does not fail the
-    task (the task runs once for the fleet and a failure would fail every host): it is listed in RV(failed), and
+    task (the task runs once for the fleet and a failure would fail every host): it is listed in RV(failed_clusters), and
     RV(clusters) holds its message (RV(clusters.msg)); fail its own host with it (see the examples).
   - 'While it waits, the action plugin of this module prints the fleet''s progress on the controller (shown at
     the default verbosity, and in C(ansible-runner) and AWX job output): how many clusters have settled, failed,
     are still running, at least every O(progress_interval) seconds, and a line for each cluster that fails.'
   - In check mode the list is read once and nothing is waited for; each cluster is reported as it is (RV(clusters.outcome)
-    V(running), V(settled), V(failed) or V(absent)) and none is listed in RV(failed).
+    V(running), V(settled), V(failed) or V(absent)) and none is listed in RV(failed_clusters).
   - The module changes nothing and always reports C(changed=false).
 author:
   - nhncloud.nks contributors (@nhncloud)
@@ -50,7 +50,7 @@ options:
   wait_timeout:
     description:
       - Seconds each cluster may take from the start of this task. A cluster still running then is listed in
-        RV(failed) with a message saying so; its operation goes on in NKS (run the play again to attach to it).
+        RV(failed_clusters) with a message saying so; its operation goes on in NKS (run the play again to attach to it).
     type: int
     default: 1800
   progress_interval:
@@ -94,7 +94,7 @@ EXAMPLES = r"""
     - name: Fail the clusters that failed or timed out, each on its own host
       ansible.builtin.fail:
         msg: "{{ fleet.clusters[inventory_hostname].msg }}"
-      when: inventory_hostname in fleet.failed
+      when: inventory_hostname in fleet.failed_clusters
 """
 
 RETURN = r"""
@@ -150,13 +150,13 @@ clusters:
       name: web-01
       waited: 612.4
       cluster: {}
-settled:
+settled_clusters:
   description: Keys of RV(clusters) whose wait ended settled, sorted.
   returned: always
   type: list
   elements: str
   sample: [web-01]
-failed:
+failed_clusters:
   description: Keys of RV(clusters) whose wait failed or timed out, sorted (empty in check mode).
   returned: always
   type: list
