@@ -25,8 +25,8 @@ description:
     at the shortest delay any cluster still running asks for, so a cluster is seen settling as soon as a single
     module would see it.
   - A cluster that ends in C(*_FAILED), disappears or is still running after O(wait_timeout) does not fail the
-    task (the task runs once for the fleet and a failure would fail every host): it is listed in RV(failed_clusters), and
-    RV(clusters) holds its message (RV(clusters.msg)); fail its own host with it (see the examples).
+    task, which runs once for the fleet (a failure would fail every host). It is listed in RV(failed_clusters),
+    and RV(clusters) holds its message (RV(clusters.msg)); fail its own host with it (see the examples).
   - 'While it waits, the action plugin of this module prints the fleet''s progress on the controller (shown at
     the default verbosity, and in C(ansible-runner) and AWX job output): how many clusters have settled, failed,
     are still running, at least every O(progress_interval) seconds, and a line for each cluster that fails.'
