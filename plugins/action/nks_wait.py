@@ -29,6 +29,7 @@ ARGUMENT_SPEC = dict(
     clusters=dict(type="list", elements="str", required=True),
     wait_timeout=dict(type="int", default=1800),
     progress_interval=dict(type="int", default=30),
+    expected_duration=dict(type="int"),
 )
 """The options of ``plugins/modules/nks_wait.py`` (without the connection options)."""
 
@@ -53,7 +54,8 @@ class ActionModule(ActionBase):
             api = NksApi(client_from_params(params, "nhncloud.nks-ansible/nks_wait"))
             result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
                                      check_mode=bool(self._task.check_mode), progress=self._show,
-                                     interval=params["progress_interval"]))
+                                     interval=params["progress_interval"],
+                                     expected=params["expected_duration"]))
         except ValueError as exc:
             result.update(failed=True, msg="%s (or set NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME,"
                                            " NHN_CLOUD_API_PASSWORD)" % exc)

@@ -93,17 +93,21 @@ class FleetWait(object):
     :param float not_found_grace: seconds a cluster may be missing from the list (a create
         just answered) before its wait fails with ``NOT_FOUND``.
     :param PollSchedule schedule: the single-cluster schedule (default ``PollSchedule()``).
+    :param float expected: typical duration (s) of the operations waited for, when the caller
+        knows it better than the cluster's status does (a node group create shows as the
+        cluster's ``UPDATE_IN_PROGRESS``); ``None``: :func:`._engine.expected_seconds` by status.
     :param clock: monotonic clock (s). :param sleeper: ``sleeper(seconds)``.
     :ivar dict results: ``{key: entry}`` of the clusters whose wait ended (see :func:`_entry`).
     :ivar int polls: list requests made. :ivar list errors: transient poll errors (str).
     """
 
-    def __init__(self, clusters, timeout, not_found_grace=30.0, schedule=None,
+    def __init__(self, clusters, timeout, not_found_grace=30.0, schedule=None, expected=None,
                  clock=time.monotonic, sleeper=sleep):
         self.pending = list(dict.fromkeys(clusters))
         self.timeout = timeout
         self.not_found_grace = not_found_grace
         self.schedule = schedule or PollSchedule()
+        self.expected = expected
         self.clock = clock
         self.sleeper = sleeper
         self.start = clock()
@@ -162,7 +166,7 @@ class FleetWait(object):
         """Seconds until the next poll: the shortest delay any pending cluster's single-cluster
         schedule asks for, jittered down by up to 10 %, never past the timeout."""
         waited = now - self.start
-        delays = [self.schedule.delay(waited, expected_seconds("cluster", self.last.get(key)))
+        delays = [self.schedule.delay(waited, self.expected or expected_seconds("cluster", self.last.get(key)))
                   for key in self.pending]
         delay = min(delays or [self.schedule.base_delay(waited)]) * random.uniform(0.9, 1.0)
         return max(0.0, min(delay, self.timeout - waited))

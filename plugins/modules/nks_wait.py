@@ -53,6 +53,14 @@ options:
         RV(failed_clusters) with a message saying so; its operation goes on in NKS (run the play again to attach to it).
     type: int
     default: 1800
+  expected_duration:
+    description:
+      - Typical duration, in seconds, of the operations waited for. Between 0.85 and 1.5 times it, the polls are at
+        most 3 seconds apart, as in the single-cluster modules' waits.
+      - By default it follows each cluster's status as those modules do (a cluster create about 600 seconds, a delete
+        300); set it when the status does not tell, for example V(300) for node group creates, which show as the
+        cluster's C(UPDATE_IN_PROGRESS).
+    type: int
   progress_interval:
     description:
       - Longest time, in seconds, between two progress lines while clusters are still running.
@@ -192,13 +200,14 @@ class NksWaitModule(NksModule):
         clusters=dict(type="list", elements="str", required=True),
         wait_timeout=dict(type="int", default=1800),
         progress_interval=dict(type="int", default=30),
+        expected_duration=dict(type="int"),
     )
 
     def run(self):
         """Wait for the clusters (see :func:`._fleet.wait_fleet`); returns its result."""
         p = self.params
         return wait_fleet(self.api.list_clusters, p["clusters"], p["wait_timeout"],
-                          check_mode=self.check_mode)
+                          check_mode=self.check_mode, expected=p["expected_duration"])
 
 
 def main():

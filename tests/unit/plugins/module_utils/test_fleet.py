@@ -189,3 +189,18 @@ def test_node_group_operations_show_as_cluster_updates():
     result, dummy, dummy2 = run({"a": (90.0, "UPDATE_COMPLETE", None)}, running="UPDATE_IN_PROGRESS")
     assert result["clusters"]["a"]["status"] == "UPDATE_COMPLETE"
     assert 90.0 <= result["clusters"]["a"]["waited"] <= 90.0 + PollSchedule().delay(90.0)
+
+
+def test_expected_duration_makes_polls_dense_around_the_end():
+    # A 300 s node group create: by status (UPDATE_IN_PROGRESS) nothing is known and the
+    # polls are 10 s apart after two minutes; told 300 s, they are at most 3 s apart there.
+    ends = {"a": (300.0, "UPDATE_COMPLETE", None)}
+    clock = Clock()
+    nks = FakeNks(clock, ends, running="UPDATE_IN_PROGRESS")
+    told = wait_fleet(nks.list_clusters, ["a"], 1800, clock=clock, sleeper=clock.sleep, expected=300)
+    assert 0 <= told["clusters"]["a"]["waited"] - 300.0 <= 3.0
+    clock = Clock()
+    nks = FakeNks(clock, ends, running="UPDATE_IN_PROGRESS")
+    fleet = FleetWait(["a"], 1800, clock=clock, sleeper=clock.sleep)
+    clock.now = 290.0
+    assert fleet.delay(clock.now) > 3.0
