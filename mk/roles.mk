@@ -6,8 +6,11 @@
 #                     simulator: converge, second run changed=0 (no mutating request), teardown
 #   make molecule     molecule test -s cluster (converge, idempotence, verify, cleanup)
 #   make runner-test  ansible-runner run of fleet.yml (the engine of AWX) in tests/runner/
+#   make runner-slice-test  fleet.yml as an AWX sliced job: 4 concurrent ansible-runner jobs over
+#                     the 4 slices of the example inventory, then once unsliced, then sliced again
+#                     (tests/runner/slice-test.sh); for make test (not wired in TEST_TARGETS here)
 #   make ee-check     ansible-builder create of execution-environment.yml
-.PHONY: fleet-test molecule runner-test ee-check
+.PHONY: fleet-test molecule runner-test runner-slice-test ee-check
 
 # Simulated seconds per real second are 1/ROLES_TIME_SCALE.
 ROLES_TIME_SCALE ?= 0.05
@@ -28,6 +31,11 @@ molecule: venv
 runner-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/runner SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/runner/run-test.sh
+
+# AWX job slicing, emulated with ansible-runner (tests/runner/slice-test.sh says how).
+runner-slice-test: venv
+	SIM_DIR=$(ROLES_SIM_DIR)/runner-slice SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/runner/slice-test.sh
 
 # The execution environment: build the collection tarball, let ansible-builder
 # write the build context (no container engine needed), check the context, and

@@ -11,51 +11,10 @@ expected_hosts=10
 
 fail() { echo "runner-test: FAILED: $*" >&2; exit 1; }
 
-for var in NKS_API_URL NHN_CLOUD_IDENTITY_URL NHN_CLOUD_TENANT_ID NHN_CLOUD_USERNAME NHN_CLOUD_API_PASSWORD; do
-  [[ -n ${!var:-} ]] || fail "$var is not set"
-done
-
-# The project and the inventory, as AWX would check them out.
-ln -sfn ../../playbooks "$here/project"
-ln -sfn ../../playbooks/inventories/fleet "$here/inventory"
 rm -rf "$here/kube"
-
-# What AWX injects: the custom credential type of extensions/awx/credential_type.yml
-# rendered with the simulator's credentials as its inputs, as AWX renders it for a
-# job. Written now, private, never committed.
-umask 077
-"$bin/python" - "$root/extensions/awx/credential_type.yml" "$here/env/envvars" "$root/.build/collections" <<'PY'
-import json, os, sys
-import jinja2, yaml
-credential_type = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
-fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
-inputs = {
-    "region": "kr1",
-    "tenant_id": os.environ["NHN_CLOUD_TENANT_ID"],
-    "username": os.environ["NHN_CLOUD_USERNAME"],
-    "api_password": os.environ["NHN_CLOUD_API_PASSWORD"],
-    "api_url": os.environ["NKS_API_URL"],
-    "identity_url": os.environ["NHN_CLOUD_IDENTITY_URL"],
-}
-unknown = set(inputs) - set(fields)
-missing = set(credential_type["inputs"]["required"]) - set(inputs)
-if unknown or missing or not fields["api_password"].get("secret"):
-    sys.exit(f"runner-test: FAILED: credential type: unknown inputs {unknown}, missing {missing}, or api_password not secret")
-renderer = jinja2.Environment(undefined=jinja2.StrictUndefined)
-env = {name: renderer.from_string(template).render(**inputs)
-       for name, template in credential_type["injectors"]["env"].items()}
-expected = {"NHN_CLOUD_REGION", "NHN_CLOUD_TENANT_ID", "NHN_CLOUD_USERNAME", "NHN_CLOUD_API_PASSWORD", "NKS_API_URL"}
-if not expected <= set(env):
-    sys.exit(f"runner-test: FAILED: credential type does not inject {sorted(expected - set(env))}")
-env["ANSIBLE_COLLECTIONS_PATH"] = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or sys.argv[3]
-env["ANSIBLE_NOCOLOR"] = "1"
-with open(sys.argv[2], "w", encoding="utf-8") as handle:
-    json.dump(env, handle, indent=2)  # JSON is YAML, what ansible-runner reads
-PY
+"$here/prepare.sh" "$here" "$here/kube"
 # The job must get its credentials from env/envvars only, as in AWX.
 unset NKS_API_URL NHN_CLOUD_IDENTITY_URL NHN_CLOUD_TENANT_ID NHN_CLOUD_USERNAME NHN_CLOUD_API_PASSWORD NHN_CLOUD_REGION
-printf '{"cluster_kubeconfig_dir": "%s/kube"}\n' "$here" >"$here/env/extravars"
-umask 022
 
 start=$SECONDS
 rc=0
@@ -88,5 +47,8 @@ if len(hosts) != int(sys.argv[2]) or bad:
 changed = sum(data.get("changed", {}).values())
 print(f"runner-test: status successful, rc 0, {len(hosts)} clusters, {changed} changed tasks, none failed")
 PY
+# The fleet wait's progress lines reach the job output (what AWX shows).
+grep -qE '^nks_wait: [0-9]+/[0-9]+ clusters settled, 0 failed, [0-9]+ running' "$artifacts/stdout" \
+  || fail "no progress line of the fleet wait (nks_wait: ...) in $artifacts/stdout"
 [[ $(find "$here/kube" -name '*.kubeconfig' | wc -l) -eq $expected_hosts ]] || fail "expected $expected_hosts kubeconfig files in $here/kube"
 echo "runner-test: ok"
