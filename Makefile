@@ -68,7 +68,7 @@ SIM_ARGS ?=
 # list: a fragment that still appends to TEST_TARGETS changes nothing.)
 TEST_TARGETS := \
   lint docs-lint ee-check units sim-test sanity docs getting-started \
-  integration upgrade-test fleet-test molecule upgrade-molecule runner-test galaxy \
+  integration upgrade-test fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy \
   bench-smoke reliability-short matrix-older
 
 # One after the other, stopping at the first failure, with the time of each.
