@@ -263,7 +263,8 @@ class KubeSession(object):
         when no HTTP answer came (refused, reset, TLS failure, timeout, unknown host)."""
         url = self.server + path
         try:
-            return self.session.get(url, timeout=self.timeout), None, None
+            # verify per request: REQUESTS_CA_BUNDLE would override the session's own
+            return self.session.get(url, timeout=self.timeout, verify=self.session.verify), None, None
         except requests.exceptions.SSLError as exc:
             return None, "TLS with %s failed: %s" % (self.server, _short(exc)), _tls_hint(exc)
         except requests.exceptions.Timeout as exc:
@@ -454,9 +455,15 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
 def wait_after_converge(mod, cluster_uuid, nodegroup=None):
     """What ``nks_cluster`` and ``nks_nodegroup`` call once the module converged: wait as
     ``mod.params['wait_for']`` says, unless ``status`` (the default), ``wait=false``, check
-    mode or ``state=absent``. :param mod: the ``NksModule``."""
+    mode or ``state=absent``. After ``node_action=stop`` the stopped nodes cannot be Ready:
+    ``nodes`` then waits for the API only (with a warning). :param mod: the ``NksModule``."""
     p = mod.params
-    if (p.get("wait_for") or "status") == "status" or not p.get("wait") or mod.check_mode \
-            or p.get("state") == "absent" or not cluster_uuid:
+    wait_for = p.get("wait_for") or "status"
+    if wait_for == "status" or not p.get("wait") or mod.check_mode or p.get("state") == "absent" \
+            or not cluster_uuid:
         return
-    wait_until_usable(mod.api, cluster_uuid, p["wait_for"], p["wait_timeout"], nodegroup)
+    if wait_for == "nodes" and p.get("node_action") == "stop":
+        mod.warn("wait_for=nodes waits for the Kubernetes API only after node_action=stop: stopped nodes are"
+                 " not Ready")
+        wait_for = "api"
+    wait_until_usable(mod.api, cluster_uuid, wait_for, p["wait_timeout"], nodegroup)
