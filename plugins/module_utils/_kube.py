@@ -69,15 +69,13 @@ class KubeWaitTimeout(NksWaitTimeout):
     :ivar float waited: seconds waited.
     """
 
-    def __init__(self, resource, missing, hint, waited):  # pylint: disable=super-init-not-called
-        self.resource = resource
-        self.status = missing
+    def __init__(self, resource, missing, hint, waited):
+        super(KubeWaitTimeout, self).__init__(resource, missing, waited)
         self.hint = hint
-        self.waited = round(waited, 1)
         message = "timed out after %.0f s waiting until %s is usable: %s" % (waited, resource, missing)
         if hint:
             message += ". Likely cause: %s" % hint
-        Exception.__init__(self, message)
+        self.args = (message,)
 
 
 # -- kubeconfig documents --------------------------------------------------------------
