@@ -24,6 +24,7 @@ CONFIG_FLAGS = {
     "drop_rate": "drop_rate",
     "seed": "seed",
     "region": "region",
+    "kube_ready_delay": "kube_ready_delay",
 }
 
 
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("--username", help="accepted user name (default operator@nks-sim.local)")
     add("--api-password", help="accepted API password (default nks-sim-tenant)")
     add("--region", help="region name in the service catalog (default KR1)")
+    add("--kube-ready-delay", type=float, metavar="SECONDS",
+        help="seconds from CREATE_COMPLETE until a cluster's Kubernetes API /readyz is ok, scaled by "
+             "--time-scale (default 3 with --profile fast, 60 with realistic)")
     add("--token-ttl", type=float, metavar="SECONDS", help="token lifetime (default 43200 = 12 h)")
     add("--max-nodes-per-nodegroup", type=int, metavar="N", help="node count quota per node group (default 10)")
     add("--supported-versions", metavar="LIST",
@@ -138,7 +142,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                 _write_port_file(server["port_file"], port)
         await task
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    finally:
+        app.state.runtime.store.close()  # the clusters' Kubernetes API listeners
     return 0
 
 

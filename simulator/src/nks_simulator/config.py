@@ -131,6 +131,9 @@ class SimConfig(BaseModel):
     default_subnet_cidr: str = "192.168.0.0/24"
     allow_duplicate_cluster_names: bool = False
     certificate_validity_years: int = Field(5, ge=1, le=5)
+    kube_ready_delay: Optional[float] = Field(None, ge=0, description="seconds from CREATE_COMPLETE until the "
+                                              "cluster's Kubernetes API /readyz is ok, before time_scale "
+                                              "(default: 3 fast, 60 realistic); docs/simulator-kubernetes.md")
     latency_ms: float = Field(0.0, ge=0)
     error_rate: float = Field(0.0, ge=0, le=1)
     error_codes: List[int] = Field(default_factory=lambda: [429, 500, 502, 503])

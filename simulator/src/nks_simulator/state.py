@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import rules
 from .config import SimConfig
 from .errors import ApiError, AuthError, bad_request, not_found
+from .kube import KubeAPI
 
 MASTER = "default-master"
 WORKER = "default-worker"
@@ -105,6 +106,13 @@ class Store:
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding="utf-8") as handle:
                 self.state = json.load(handle)
+        self.kube = KubeAPI(self)  # the clusters' Kubernetes API endpoints (kube/, docs/simulator-kubernetes.md)
+        if self.kube.restore(self.state["clusters"], clock(), config.certificate_validity_years):
+            self.save()
+
+    def close(self) -> None:
+        """Stop the clusters' Kubernetes API listeners and threads."""
+        self.kube.close()
 
     # ------------------------------------------------------------------ persistence
     def save(self) -> None:
@@ -438,8 +446,7 @@ class Store:
                 "created_at": now,
                 "updated_at": now,
                 "stack_id": str(uuid.uuid4()),
-                "api_address": f"https://{cid[:8]}-{cfg.region.lower()}-k8s.container.nhncloud.local:6443",
-                "secrets": {k: secrets.token_hex(24) for k in ("ca", "cert", "key")},
+                **self.kube.provision(cid, now, cfg.certificate_validity_years),  # api_address, kube
                 "acl": {"enable": "false"},
                 "nodegroups": {},
                 "events": [],

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Dict, List
 
-import yaml
-
-from . import rules
+from . import kube, rules
 from .state import iso
 
 HEALTHY_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
@@ -164,29 +160,5 @@ def acl(cluster: dict) -> dict:
             "ipacl_targets": stored["ipacl_targets"]}
 
 
-def _fake_pem(kind: str, seed: str) -> str:
-    """A PEM-looking blob, base64-encoded: unique per cluster, not a real key."""
-    header = "RSA PRIVATE KEY" if kind == "key" else "CERTIFICATE"
-    body = base64.b64encode(hashlib.sha512(f"{kind}:{seed}".encode()).digest() * 4).decode()
-    lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
-    pem = f"-----BEGIN {header}-----\n{lines}\n-----END {header}-----\n"
-    return base64.b64encode(pem.encode()).decode()
-
-
-def kubeconfig(cluster: dict) -> str:
-    """Get kubeconfig of a Cluster: a valid kubeconfig whose server is ``api_address``."""
-    name = cluster["name"]
-    doc = {
-        "apiVersion": "v1",
-        "clusters": [{"cluster": {"certificate-authority-data": _fake_pem("ca", cluster["secrets"]["ca"]),
-                                  "server": cluster["api_address"]}, "name": name}],
-        "contexts": [{"context": {"cluster": name, "user": "admin"}, "name": "default"}],
-        "current-context": "default",
-        "kind": "Config",
-        "preferences": {},
-        "users": [{"name": "admin", "user": {
-            "client-certificate-data": _fake_pem("cert", cluster["secrets"]["cert"]),
-            "client-key-data": _fake_pem("key", cluster["secrets"]["key"])}}],
-    }
-    return yaml.safe_dump(doc, sort_keys=False)
-
+#: Get kubeconfig of a Cluster (rendered with the cluster's simulated Kubernetes API).
+kubeconfig = kube.kubeconfig

@@ -1,0 +1,210 @@
+"""Kubernetes API objects derived from the simulator's state (no HTTP here).
+
+Every function takes the stored cluster dict (``state["clusters"][uuid]``), the
+pending operations and the current time, and returns JSON-ready dicts shaped as
+the Kubernetes API conventions ask: ``apiVersion``/``kind``/``metadata`` objects,
+``<Kind>List`` with ``metadata.resourceVersion``, ``Status`` for errors,
+``meta.k8s.io/v1`` ``Table`` for ``kubectl get``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from typing import Dict, List, Optional, Tuple
+
+#: Namespaces every cluster starts with; the first three cannot be deleted (as in Kubernetes).
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public")
+#: Operations that replace a node group's nodes one by one (rolling).
+ROLLING_OPERATIONS = ("NODEGROUP_UPGRADE", "NODEGROUP_UPDATE_FLAVOR")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+RESOURCES = {
+    "nodes": {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node",
+              "verbs": ["get", "list"], "shortNames": ["no"]},
+    "namespaces": {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
+                   "verbs": ["create", "delete", "get", "list"], "shortNames": ["ns"]},
+}
+
+
+def uid_for(*parts: str) -> str:
+    """A stable object UID derived from simulator identifiers."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "nks-sim:" + ":".join(parts)))
+
+
+def timestamp(epoch: float) -> str:
+    """Kubernetes time format (RFC 3339, seconds, ``Z``)."""
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resource_version(epoch: float) -> str:
+    """An opaque resourceVersion: the millisecond of the last change."""
+    return str(int(epoch * 1000))
+
+
+def status(code: int, reason: str, message: str, details: Optional[dict] = None) -> dict:
+    """A ``Status`` object (API conventions, "Response Status Kind")."""
+    body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+            "reason": reason, "code": code}
+    if details:
+        body["details"] = details
+    return body
+
+
+def not_found(resource: str, name: str) -> dict:
+    return status(404, "NotFound", f'{resource} "{name}" not found', {"name": name, "kind": resource})
+
+
+# ------------------------------------------------------------------ version and discovery
+def version_info(cluster: dict) -> dict:
+    """``GET /version``: the control plane's version (``labels.kube_tag`` of the cluster)."""
+    tag = cluster["labels"].get("kube_tag", "v0.0.0")
+    major, minor = (tag.lstrip("v").split(".") + ["0", "0"])[:2]
+    return {"major": major, "minor": minor, "gitVersion": tag, "gitCommit": uid_for("commit", tag)[:8] * 5,
+            "gitTreeState": "clean", "buildDate": "2024-01-01T00:00:00Z", "goVersion": "go1.21.5",
+            "compiler": "gc", "platform": "linux/amd64"}
+
+
+def api_versions(server_address: str) -> dict:
+    """``GET /api``: ``APIVersions``."""
+    return {"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+
+
+def api_resources() -> dict:
+    """``GET /api/v1``: ``APIResourceList`` of the served resources."""
+    return {"kind": "APIResourceList", "groupVersion": "v1", "resources": list(RESOURCES.values())}
+
+
+def api_groups() -> dict:
+    """``GET /apis``: ``APIGroupList`` (no named groups are served)."""
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": []}
+
+
+# ------------------------------------------------------------------ nodes
+def _replacing(ng: dict, operations: List[dict], now: float) -> Optional[int]:
+    """Index of the node being replaced by a rolling operation in progress, if any."""
+    for op in operations:
+        if op.get("nodegroup_uuid") == ng["uuid"] and op["type"] in ROLLING_OPERATIONS and ng["nodes"]:
+            span = max(op["finishes_at"] - op["started_at"], 1e-9)
+            done = min(max((now - op["started_at"]) / span, 0.0), 0.999999)
+            return int(done * len(ng["nodes"]))
+    return None
+
+
+def _conditions(ready: str, since: float, now: float) -> List[dict]:
+    reasons = {"True": ("KubeletReady", "kubelet is posting ready status"),
+               "False": ("KubeletNotReady", "node is being replaced"),
+               "Unknown": ("NodeStatusUnknown", "Kubelet stopped posting node status.")}
+    pressure = [{"type": kind, "status": "False" if ready != "Unknown" else "Unknown",
+                 "reason": f"KubeletHasSufficient{kind[:-8]}" if ready != "Unknown" else "NodeStatusUnknown",
+                 "message": f"kubelet has sufficient {kind[:-8].lower()}" if ready != "Unknown" else
+                 "Kubelet stopped posting node status.",
+                 "lastHeartbeatTime": timestamp(now), "lastTransitionTime": timestamp(since)}
+                for kind in ("MemoryPressure", "DiskPressure", "PIDPressure")]
+    reason, message = reasons[ready]
+    return pressure + [{"type": "Ready", "status": ready, "reason": reason, "message": message,
+                        "lastHeartbeatTime": timestamp(now), "lastTransitionTime": timestamp(since)}]
+
+
+def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: float) -> dict:
+    """One ``Node`` for ``ng["nodes"][index]``: labels for the node group, zone and
+    flavor; ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
+    ``Unknown`` when the instance is stopped (``SHUTOFF``) and ``False`` while a
+    rolling operation replaces it."""
+    instance = ng["nodes"][index]
+    name = f"{cluster['name']}-{ng['name']}-node-{index}"
+    version = ng["labels"].get("kube_tag", "")
+    cl = cluster["labels"]
+    ready = "Unknown" if instance.get("status") == "SHUTOFF" else "False" if replacing == index else "True"
+    since = ng.get("updated_at") or ng["created_at"]
+    labels = {
+        "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "kubernetes.io/hostname": name,
+        "node.kubernetes.io/instance-type": str(ng.get("flavor_id") or ""),
+        "topology.kubernetes.io/zone": str(ng["labels"].get("availability_zone") or ""),
+        "magnum.openstack.org/nodegroup": ng["name"], "magnum.openstack.org/role": ng["role"],
+    }
+    body = {
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "uid": uid_for(cluster["uuid"], instance["uuid"]),
+                     "resourceVersion": resource_version(since), "creationTimestamp": timestamp(ng["created_at"]),
+                     "labels": labels, "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
+        "spec": {"providerID": f"openstack:///{instance['uuid']}"},
+        "status": {
+            "addresses": [{"type": "InternalIP", "address": instance["address"]},
+                          {"type": "Hostname", "address": name}],
+            "capacity": {"cpu": "2", "memory": "3880084Ki", "pods": "110", "ephemeral-storage": "20470Mi"},
+            "allocatable": {"cpu": "1930m", "memory": "3163284Ki", "pods": "110", "ephemeral-storage": "18864Mi"},
+            "conditions": _conditions(ready, since, now),
+            "nodeInfo": {"kubeletVersion": version, "kubeProxyVersion": version,
+                         "osImage": f"{cl.get('os_distro') or 'Linux'} {cl.get('os_version') or ''}".strip(),
+                         "kernelVersion": "5.14.0-362.8.1.el9_3.x86_64", "containerRuntimeVersion": "containerd://1.7.11",
+                         "architecture": "amd64", "operatingSystem": "linux",
+                         "machineID": instance["uuid"].replace("-", ""), "systemUUID": instance["uuid"],
+                         "bootID": uid_for("boot", instance["uuid"], str(since))},
+        },
+    }
+    if ready != "True":
+        body["spec"]["unschedulable"] = True
+        body["spec"]["taints"] = [{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]
+    return body
+
+
+def nodes(cluster: dict, operations: List[dict], now: float) -> List[dict]:
+    """Every worker node of every node group, ordered by name."""
+    found = []
+    for ng in cluster["nodegroups"].values():
+        if ng["role"] != "worker":
+            continue
+        replacing = _replacing(ng, operations, now)
+        found.extend(node(cluster, ng, i, replacing, now) for i in range(len(ng["nodes"])))
+    return sorted(found, key=lambda n: n["metadata"]["name"])
+
+
+# ------------------------------------------------------------------ namespaces
+def initial_namespaces(now: float) -> Dict[str, dict]:
+    """Stored records of the namespaces a new cluster has: ``{name: {created, labels}}``."""
+    return {name: {"created": now, "labels": {}} for name in SYSTEM_NAMESPACES}
+
+
+def namespace(cluster: dict, name: str, record: dict, phase: str = "Active") -> dict:
+    """A ``Namespace`` from its stored record."""
+    labels = {**record.get("labels", {}), "kubernetes.io/metadata.name": name}
+    return {"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": name, "uid": uid_for(cluster["uuid"], "namespace", name, str(record["created"])),
+                         "resourceVersion": resource_version(record["created"]),
+                         "creationTimestamp": timestamp(record["created"]), "labels": labels},
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase}}
+
+
+def check_new_namespace(body: object, existing: Dict[str, dict]) -> Tuple[Optional[dict], str, dict]:
+    """Validate a ``POST /api/v1/namespaces`` body: ``(error Status or None, name, labels)``."""
+    meta = body.get("metadata") if isinstance(body, dict) else None
+    if not isinstance(meta, dict) or (body.get("kind") not in (None, "Namespace")):
+        return status(400, "BadRequest", "the body must be a Namespace object"), "", {}
+    name = meta.get("name")
+    if not meta.get("name") and meta.get("generateName"):
+        name = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
+    if not isinstance(name, str) or not name:
+        return status(422, "Invalid", "Namespace \"\" is invalid: metadata.name: Required value: name or "
+                                      "generateName is required"), "", {}
+    if len(name) > 63 or not DNS_LABEL.match(name):
+        return status(422, "Invalid", f'Namespace "{name}" is invalid: metadata.name: Invalid value: "{name}": '
+                                      "a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                                      "characters or '-'", {"name": name, "kind": "Namespace"}), name, {}
+    if name in existing:
+        return status(409, "AlreadyExists", f'namespaces "{name}" already exists',
+                      {"name": name, "kind": "namespaces"}), name, {}
+    labels = meta.get("labels") or {}
+    if not isinstance(labels, dict):
+        return status(400, "BadRequest", "metadata.labels must be a map"), name, {}
+    return None, name, {str(k): str(v) for k, v in labels.items()}
+
+
+def object_list(kind: str, items: List[dict], now: float) -> dict:
+    """``<Kind>List`` with ``metadata.resourceVersion``."""
+    return {"kind": f"{kind}List", "apiVersion": "v1", "metadata": {"resourceVersion": resource_version(now)},
+            "items": items}

@@ -1,0 +1,148 @@
+"""Routes of a simulated cluster's Kubernetes API: path -> answer.
+
+Served: ``/version``, ``/livez``, ``/readyz``, ``/healthz`` (``?verbose``, ``?exclude``,
+one check by name), discovery (``/api``, ``/api/v1``, ``/apis``), ``nodes`` (list,
+get) and ``namespaces`` (list, get, create, delete).  Anything else is a 404
+``Status``; a known path with another method is a 405 ``Status``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable, Dict, List
+
+from . import objects, protobuf, tables
+
+HEALTH = re.compile(r"^/(livez|readyz|healthz)(?:/(.+))?$")
+ITEM = re.compile(r"^/api/v1/(nodes|namespaces)(?:/([^/]+))?$")
+PROTOBUF = "application/vnd.kubernetes.protobuf"
+KINDS = {"nodes": "Node", "namespaces": "Namespace"}
+
+
+def route(handler, method: str, path: str, query: Dict[str, List[str]], raw: bytes, cluster: dict,
+          operations: list, now: float, ready: bool):
+    """The ``(status, body, headers)`` answer of one authenticated, admitted request."""
+    health = HEALTH.match(path)
+    if health:
+        if method != "GET":
+            return _not_allowed(method)
+        code, text = tables.health(health.group(1), ready, query, health.group(2) or "")
+        return code, text, {}
+    static = {"/version": lambda: objects.version_info(cluster),
+              "/api": lambda: objects.api_versions(cluster["api_address"].split("//", 1)[1]),
+              "/api/v1": objects.api_resources, "/apis": objects.api_groups}
+    if path in static:
+        return (200, static[path](), {}) if method == "GET" else _not_allowed(method)
+    item = ITEM.match(path)
+    if not item:
+        return 404, objects.status(404, "NotFound", "the server could not find the requested resource"), {}
+    resource, name = item.group(1), item.group(2)
+    if "watch" in query and query["watch"][0] not in ("", "0", "false"):
+        return 405, objects.status(405, "MethodNotAllowed", "watch is not supported by the simulator"), {}
+    if method == "GET":
+        return _get(handler, resource, name, query, cluster, operations, now)
+    if resource == "namespaces" and method == "POST" and name is None:
+        return _create_namespace(handler, raw, cluster, query, now)
+    if resource == "namespaces" and method == "DELETE" and name is not None:
+        return _delete_namespace(handler, name, cluster, query)
+    return _not_allowed(method)
+
+
+def _not_allowed(method: str):
+    return 405, objects.status(405, "MethodNotAllowed",
+                               f"the server does not allow this method on the requested resource ({method})"), {}
+
+
+def _items(resource: str, cluster: dict, operations: list, now: float) -> List[dict]:
+    if resource == "nodes":
+        return objects.nodes(cluster, operations, now)
+    stored = cluster["kube"]["namespaces"]
+    return [objects.namespace(cluster, name, stored[name]) for name in sorted(stored)]
+
+
+def _get(handler, resource: str, name, query, cluster: dict, operations: list, now: float):
+    items = _items(resource, cluster, operations, now)
+    if name is not None:
+        items = [i for i in items if i["metadata"]["name"] == name]
+        if not items:
+            return 404, objects.not_found(resource, name), {}
+    else:
+        items = select(items, query)
+    version = objects.resource_version(now)
+    if tables.wants_table(handler.headers.get("Accept")):
+        include = (query.get("includeObject") or ["Metadata"])[0]
+        return 200, tables.table(resource, items, version, now, include), {}
+    if name is not None:
+        return 200, items[0], {}
+    return 200, objects.object_list(KINDS[resource], items, now), {}
+
+
+def _selector(text: str) -> Callable[[Dict[str, str]], bool]:
+    """An equality-based selector (``a=b,c!=d,e,!f``) as a predicate on a label map."""
+    terms = []
+    for term in filter(None, (t.strip() for t in text.split(","))):
+        if "!=" in term:
+            key, value = term.split("!=", 1)
+            terms.append(lambda m, k=key.strip(), v=value.strip(): m.get(k) != v)
+        elif "=" in term:
+            key, value = term.split("=", 1)
+            terms.append(lambda m, k=key.strip(), v=value.strip().lstrip("="): m.get(k) == v)
+        elif term.startswith("!"):
+            terms.append(lambda m, k=term[1:].strip(): k not in m)
+        else:
+            terms.append(lambda m, k=term: k in m)
+    return lambda labels: all(term(labels) for term in terms)
+
+
+def select(items: List[dict], query: Dict[str, List[str]]) -> List[dict]:
+    """Apply ``labelSelector`` and ``fieldSelector`` (``metadata.name`` only) to ``items``."""
+    labels = _selector(query.get("labelSelector", [""])[0])
+    fields = _selector(query.get("fieldSelector", [""])[0])
+    return [i for i in items if labels(i["metadata"].get("labels", {}))
+            and fields({"metadata.name": i["metadata"]["name"]})]
+
+
+def _create_namespace(handler, raw: bytes, cluster: dict, query, now: float):
+    kind = (handler.headers.get("Content-Type") or "application/json").split(";")[0].strip()
+    if kind not in ("application/json", PROTOBUF):
+        return 415, objects.status(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                                                                f"format - accepted media types include: "
+                                                                f"application/json, {PROTOBUF}"), {}
+    try:
+        body = protobuf.namespace(raw) if kind == PROTOBUF else json.loads(raw.decode() or "null")
+    except (ValueError, UnicodeDecodeError):
+        return 400, objects.status(400, "BadRequest", f"the body is not a valid {kind} object"), {}
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+
+    def run():
+        stored = handler.server.api.store.state["clusters"][uid]["kube"]["namespaces"]
+        error, name, labels = objects.check_new_namespace(body, stored)
+        if error:
+            return error["code"], error
+        record = {"created": handler.server.api.store.clock(), "labels": labels}
+        if not dry_run:
+            stored[name] = record
+        return 201, objects.namespace(cluster, name, record)
+
+    code, answer = handler.server.api.store.mutate(run)
+    return code, answer, {}
+
+
+def _delete_namespace(handler, name: str, cluster: dict, query):
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+
+    def run():
+        stored = handler.server.api.store.state["clusters"][uid]["kube"]["namespaces"]
+        if name not in stored:
+            return 404, objects.not_found("namespaces", name)
+        if name in objects.PROTECTED_NAMESPACES:
+            return 403, objects.status(403, "Forbidden", f'namespaces "{name}" is forbidden: this namespace may '
+                                                         "not be deleted", {"name": name, "kind": "namespaces"})
+        record = stored[name] if dry_run else stored.pop(name)
+        return 200, objects.namespace(cluster, name, record, phase="Terminating")
+
+    code, answer = handler.server.api.store.mutate(run)
+    return code, answer, {}
