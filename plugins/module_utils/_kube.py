@@ -300,8 +300,12 @@ def _answer_problem(response, what):
     """``(problem, hint)`` for an HTTP error answer to ``what``, ``(None, None)`` for 2xx."""
     if response.status_code < 300:
         return None, None
-    body = (response.text or "").strip().replace("\n", " ")[:200]
-    problem = "%s answered HTTP %s %s" % (what, response.status_code, body)
+    try:
+        body = response.json().get("message")  # a Kubernetes Status object
+    except (ValueError, AttributeError):
+        body = None
+    body = (body or response.text or "").strip().replace("\n", " ")[:300]
+    problem = "%s answered HTTP %s: %s" % (what, response.status_code, body)
     if response.status_code == 401:
         return problem, ("the API refused the kubeconfig's client certificate (another cluster's,"
                          " or the cluster certificate was renewed)")

@@ -315,7 +315,7 @@ def test_api_not_ready_times_out(monkeypatch, fake_kube):
     with pytest.raises(KubeWaitTimeout) as info:
         wait(monkeypatch, fake_kube, timeout=30)
     assert isinstance(info.value, NksWaitTimeout)
-    assert "/readyz answered HTTP 500" in str(info.value) and "raise wait_timeout" in str(info.value)
+    assert "/readyz answered HTTP 500: [-]etcd failed" in str(info.value) and "raise wait_timeout" in str(info.value)
     assert info.value.waited == 30
 
 
