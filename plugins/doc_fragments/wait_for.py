@@ -30,6 +30,7 @@ options:
       - The wait shares O(wait_timeout) with nothing else: it gets the whole of it, counted from its start. A timeout
         says what is missing and its likely cause; a refused or reset connection, or HTTP 403, usually means that
         the IP access list of the cluster (M(nhncloud.nks.nks_ipacl)) does not allow this controller's address.
+        An API that answers HTTP 403 without a break for 60 seconds ends the wait early with that message.
       - The client key is written only to a private temporary directory (mode 0700), removed afterwards, and never
         logged.
     type: str

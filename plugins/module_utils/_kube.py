@@ -56,6 +56,13 @@ ACL_HINT = ("check the IP access list of the cluster (nks_ipacl): it may not all
             " address")
 
 
+FORBIDDEN = "answered HTTP 403"
+FORBIDDEN_GRACE = 60.0
+"""Seconds of uninterrupted HTTP 403 after which a wait gives up before ``wait_timeout``: an IP
+access list that refuses the controller does not change by itself (a change being applied takes
+less)."""
+
+
 class KubeconfigError(NksError):
     """A kubeconfig cannot be parsed or does not have the shape NKS gives."""
 
@@ -427,6 +434,8 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
     ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
     at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
+    An API that answers HTTP 403 (an IP access list refusing this controller) without a break
+    for :data:`FORBIDDEN_GRACE` seconds ends the wait early: that does not pass by itself.
 
     The credentials are the cluster's own, from Get kubeconfig of a Cluster.
 
@@ -442,14 +451,18 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     if nodegroup:
         resource += " (node group '%s')" % nodegroup
     start = clock()
+    forbidden_since = None
     delays = backoff_delays(2.0, 1.5, 10.0)
     with KubeSession(doc) as kube:
         while True:
             problem, hint = check_once(kube, groups, name)
             if problem is None:
                 return None
-            elapsed = clock() - start
-            if elapsed >= timeout:
+            now = clock()
+            forbidden = FORBIDDEN in problem
+            forbidden_since = (forbidden_since if forbidden_since is not None else now) if forbidden else None
+            elapsed = now - start
+            if elapsed >= timeout or (forbidden and now - forbidden_since >= FORBIDDEN_GRACE):
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
             sleep(min(next(delays), max(0.0, timeout - elapsed)))
 

@@ -373,3 +373,21 @@ def test_nodes_timeout_says_which_group(monkeypatch, fake_kube):
     assert "node group 'pool'" in message
     assert "node group pool: 0 of 2 nodes Ready at v1.28.3, 1 nodes seen (demo-pool-node-0 v1.27.3)" in message
     assert "default-worker" not in message.split("usable:")[1]
+
+
+def test_forbidden_for_a_minute_ends_the_wait_early(monkeypatch, fake_kube):
+    fake_kube.state["status"] = 403
+    with pytest.raises(KubeWaitTimeout) as info:
+        wait(monkeypatch, fake_kube, timeout=1800)
+    assert 60 <= info.value.waited < 80
+    assert "nks_ipacl" in str(info.value)
+
+
+def test_forbidden_then_allowed(monkeypatch, fake_kube):
+    fake_kube.state["status"] = 403
+
+    def later(count):
+        if count == 4:
+            fake_kube.state["status"] = None  # the ACL change reached the endpoint
+    clock = wait(monkeypatch, fake_kube, timeout=1800, on_sleep=later)
+    assert len(clock.sleeps) == 4
