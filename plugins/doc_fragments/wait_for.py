@@ -20,14 +20,14 @@ options:
       - V(api) also waits until the cluster's Kubernetes API answers C(/readyz) with HTTP 200, reached with the
         cluster's own credentials (its kubeconfig, Get kubeconfig of a Cluster). NKS reports a cluster complete
         before its API server accepts requests.
-      - V(nodes) also waits until the nodes are C(Ready) in the Kubernetes API (C(/api/v1/nodes)): for each worker
+      - V(nodes) also waits until the nodes are C(Ready) in the Kubernetes API (C(/api/v1/nodes)). For each worker
         node group concerned, exactly its C(node_count) nodes, each C(Ready) with the node group's Kubernetes version
-        as kubelet version. While the node group's autoscaler is on, the count is not exact: at least the
+        as kubelet version. While the node group's autoscaler is on, the count is not exact; at least the
         autoscaler's C(min_node_count) (at least 1) nodes must be C(Ready) at that version and no node of the group
         may run another version.
       - Nodes are told apart by the label C(magnum.openstack.org/nodegroup), or else by their names
         C(<cluster>-<node group>-node-<n>).
-      - The wait shares O(wait_timeout) with nothing else: it gets the whole of it, counted from its start. A timeout
+      - The wait gets the whole of O(wait_timeout), counted from its start. A timeout
         says what is missing and its likely cause; a refused or reset connection, or HTTP 403, usually means that
         the IP access list of the cluster (M(nhncloud.nks.nks_ipacl)) does not allow this controller's address.
         An API that answers HTTP 403 without a break for 60 seconds ends the wait early with that message.

@@ -23,7 +23,7 @@ description:
     O(return_content=true); in diff mode the values of secret keys are replaced by C(VALUE_REDACTED).
   - Reading the kubeconfig changes nothing in NKS.
   - The cluster, user and context entries are named after O(context). A O(dest) holding other clusters' entries is
-    never replaced silently: use O(merge=true) to add this cluster to it, or O(force=true) to replace it.
+    never replaced silently; use O(merge=true) to add this cluster to it, or O(force=true) to replace it.
 author:
   - nhncloud.nks contributors (@nhncloud)
 options:
