@@ -99,6 +99,10 @@ def test_python_client_namespaces(kube):
         with pytest.raises(ApiException) as caught:
             call()
         assert caught.value.status == code
+    patched = v1.patch_namespace(name, {"metadata": {"labels": {"team": None, "tier": "web"}}})
+    assert patched.metadata.labels == {"tier": "web", "kubernetes.io/metadata.name": name}
+    same = v1.patch_namespace(name, {"metadata": {"labels": {"tier": "web"}}})
+    assert same.metadata.resource_version == patched.metadata.resource_version
     v1.delete_namespace(name)
     assert name not in [n.metadata.name for n in v1.list_namespace().items]
 
@@ -152,7 +156,7 @@ def test_discovery_documents(kube):
     assert api.json()["kind"] == "APIVersions" and api.json()["versions"] == ["v1"]
     resources = {r["name"]: r for r in kube.get("/api/v1").json()["resources"]}
     assert resources["nodes"]["kind"] == "Node" and not resources["nodes"]["namespaced"]
-    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list"}
+    assert set(resources["namespaces"]["verbs"]) == {"create", "delete", "get", "list", "patch"}
     assert kube.get("/apis").json() == {"kind": "APIGroupList", "apiVersion": "v1", "groups": []}
     _status(kube.get("/api/v1/pods"), 404, "NotFound")
     _status(kube.get("/api/v1/nodes/missing"), 404, "NotFound")
@@ -257,13 +261,13 @@ def test_deleted_cluster_closes_its_endpoint(sim, kube):
         except OSError:
             return True
         return False
-    wait_for(refused, timeout=10)
+    wait_for(refused, timeout=30)  # the accept thread sweeps every second
 
 
 def test_readyz_waits_after_create_complete(own_sim, tmp_path):
-    # --kube-ready-delay 200 x --time-scale 0.05 = 10 s: the first /readyz and /api/v1/nodes
-    # come well within 10 s of CREATE_COMPLETE unless the machine stalls for 10 s.
-    sim = own_sim("--kube-ready-delay", "200")
+    # --kube-ready-delay 20000 x --time-scale 0.05 = 1000 s: the checks below run long before the
+    # API would turn ready by itself (no timing dependency), then PATCH /_sim/config makes it ready.
+    sim = own_sim("--kube-ready-delay", "20000")
     cluster = sim.create_cluster()
     kube = Kube(sim, cluster["uuid"], tmp_path / "kube")
     starting = kube.get("/readyz")
@@ -272,7 +276,8 @@ def test_readyz_waits_after_create_complete(own_sim, tmp_path):
     assert kube.get("/livez").text == "ok" and kube.get("/version").status_code == 200
     unavailable = _status(kube.get("/api/v1/nodes"), 503, "ServiceUnavailable")
     assert "readyz" in unavailable["message"]
-    kube.wait_ready(timeout=30)
+    assert sim.admin("PATCH", "/config", {"kube_ready_delay": 0}).status_code == 200
+    assert kube.get("/readyz").text == "ok"
     assert kube.get("/api/v1/nodes").status_code == 200
 
 

@@ -38,6 +38,14 @@ def test_nodes_mirror_the_worker_nodegroups():
     assert [c["status"] for c in node["status"]["conditions"] if c["type"] == "Ready"] == ["True"]
 
 
+@pytest.mark.parametrize("status, count", [("CREATE_IN_PROGRESS", 0), ("CREATE_FAILED", 0),
+                                           ("CREATE_COMPLETE", 2), ("UPDATE_IN_PROGRESS", 2)])
+def test_nodes_join_once_their_nodegroup_is_created(status, count):
+    cluster = _cluster()
+    cluster["nodegroups"]["ng-1"]["status"] = status
+    assert len(objects.nodes(cluster, [], now=300.0)) == count
+
+
 def test_stopped_nodes_are_not_ready():
     node = objects.nodes(_cluster(1, status="SHUTOFF"), [], now=300.0)[0]
     assert [c["status"] for c in node["status"]["conditions"] if c["type"] == "Ready"] == ["Unknown"]

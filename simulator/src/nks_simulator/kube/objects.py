@@ -25,7 +25,7 @@ RESOURCES = {
     "nodes": {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node",
               "verbs": ["get", "list"], "shortNames": ["no"]},
     "namespaces": {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
-                   "verbs": ["create", "delete", "get", "list"], "shortNames": ["ns"]},
+                   "verbs": ["create", "delete", "get", "list", "patch"], "shortNames": ["ns"]},
 }
 
 
@@ -154,10 +154,11 @@ def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: flo
 
 
 def nodes(cluster: dict, operations: List[dict], now: float) -> List[dict]:
-    """Every worker node of every node group, ordered by name."""
+    """Every worker node of every node group, ordered by name; the nodes of a node group
+    join once it is created (not while ``CREATE_IN_PROGRESS``, never if ``CREATE_FAILED``)."""
     found = []
     for ng in cluster["nodegroups"].values():
-        if ng["role"] != "worker":
+        if ng["role"] != "worker" or ng.get("status") in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
             continue
         replacing = _replacing(ng, operations, now)
         found.extend(node(cluster, ng, i, replacing, now) for i in range(len(ng["nodes"])))
@@ -171,22 +172,33 @@ def initial_namespaces(now: float) -> Dict[str, dict]:
 
 
 def namespace(cluster: dict, name: str, record: dict, phase: str = "Active") -> dict:
-    """A ``Namespace`` from its stored record."""
+    """A ``Namespace`` from its stored record ``{created, updated?, labels, annotations?}``."""
     labels = {**record.get("labels", {}), "kubernetes.io/metadata.name": name}
-    return {"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": name, "uid": uid_for(cluster["uuid"], "namespace", name, str(record["created"])),
-                         "resourceVersion": resource_version(record["created"]),
-                         "creationTimestamp": timestamp(record["created"]), "labels": labels},
+    meta = {"name": name, "uid": uid_for(cluster["uuid"], "namespace", name, str(record["created"])),
+            "resourceVersion": resource_version(record.get("updated", record["created"])),
+            "creationTimestamp": timestamp(record["created"]), "labels": labels}
+    if record.get("annotations"):
+        meta["annotations"] = dict(record["annotations"])
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta,
             "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase}}
 
 
+def _string_map(value: object, field: str) -> Tuple[Optional[dict], Dict[str, Optional[str]]]:
+    if value is None:
+        return None, {}
+    if not isinstance(value, dict):
+        return status(400, "BadRequest", f"{field} must be a map of strings"), {}
+    return None, {str(k): (None if v is None else str(v)) for k, v in value.items()}
+
+
 def check_new_namespace(body: object, existing: Dict[str, dict]) -> Tuple[Optional[dict], str, dict]:
-    """Validate a ``POST /api/v1/namespaces`` body: ``(error Status or None, name, labels)``."""
+    """Validate a ``POST /api/v1/namespaces`` body: ``(error Status or None, name,
+    {"labels": map, "annotations": map})``."""
     meta = body.get("metadata") if isinstance(body, dict) else None
     if not isinstance(meta, dict) or (body.get("kind") not in (None, "Namespace")):
         return status(400, "BadRequest", "the body must be a Namespace object"), "", {}
     name = meta.get("name")
-    if not meta.get("name") and meta.get("generateName"):
+    if not name and meta.get("generateName"):
         name = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
     if not isinstance(name, str) or not name:
         return status(422, "Invalid", "Namespace \"\" is invalid: metadata.name: Required value: name or "
@@ -198,10 +210,33 @@ def check_new_namespace(body: object, existing: Dict[str, dict]) -> Tuple[Option
     if name in existing:
         return status(409, "AlreadyExists", f'namespaces "{name}" already exists',
                       {"name": name, "kind": "namespaces"}), name, {}
-    labels = meta.get("labels") or {}
-    if not isinstance(labels, dict):
-        return status(400, "BadRequest", "metadata.labels must be a map"), name, {}
-    return None, name, {str(k): str(v) for k, v in labels.items()}
+    fields = {}
+    for key in ("labels", "annotations"):
+        error, fields[key] = _string_map(meta.get(key), f"metadata.{key}")
+        if error:
+            return error, name, {}
+        fields[key] = {k: v for k, v in fields[key].items() if v is not None}
+    return None, name, fields
+
+
+def patch_namespace(record: dict, patch: object, now: float) -> Tuple[Optional[dict], dict]:
+    """Apply a merge patch (also used for strategic merge and apply patches) of
+    ``metadata.labels`` / ``metadata.annotations`` (``null`` removes a key) to a stored
+    record: ``(error Status or None, new record)``; other fields are ignored, an
+    unchanged record keeps its resourceVersion."""
+    meta = patch.get("metadata") if isinstance(patch, dict) else None
+    if not isinstance(patch, dict) or not isinstance(meta or {}, dict):
+        return status(400, "BadRequest", "the patch must be a JSON object"), record
+    updated = dict(record)
+    for key in ("labels", "annotations"):
+        error, changes = _string_map((meta or {}).get(key), f"metadata.{key}")
+        if error:
+            return error, record
+        merged = {**record.get(key, {}), **changes}
+        updated[key] = {k: v for k, v in merged.items() if v is not None and k != "kubernetes.io/metadata.name"}
+    if any(updated.get(k, {}) != record.get(k, {}) for k in ("labels", "annotations")):
+        updated["updated"] = now
+    return None, updated
 
 
 def object_list(kind: str, items: List[dict], now: float) -> dict:

@@ -2,8 +2,8 @@
 
 Served: ``/version``, ``/livez``, ``/readyz``, ``/healthz`` (``?verbose``, ``?exclude``,
 one check by name), discovery (``/api``, ``/api/v1``, ``/apis``), ``nodes`` (list,
-get) and ``namespaces`` (list, get, create, delete).  Anything else is a 404
-``Status``; a known path with another method is a 405 ``Status``.
+get) and ``namespaces`` (list, get, create, delete; patch of labels and annotations).
+Anything else is a 404 ``Status``; a known path with another method is a 405 ``Status``.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ import json
 import re
 from typing import Callable, Dict, List
 
+import yaml
+
 from . import objects, protobuf, tables
 
 HEALTH = re.compile(r"^/(livez|readyz|healthz)(?:/(.+))?$")
 ITEM = re.compile(r"^/api/v1/(nodes|namespaces)(?:/([^/]+))?$")
 PROTOBUF = "application/vnd.kubernetes.protobuf"
+PATCH_TYPES = ("application/merge-patch+json", "application/strategic-merge-patch+json",
+               "application/apply-patch+yaml")
 KINDS = {"nodes": "Node", "namespaces": "Namespace"}
 
 
@@ -46,6 +50,8 @@ def route(handler, method: str, path: str, query: Dict[str, List[str]], raw: byt
         return _create_namespace(handler, raw, cluster, query, now)
     if resource == "namespaces" and method == "DELETE" and name is not None:
         return _delete_namespace(handler, name, cluster, query)
+    if resource == "namespaces" and method == "PATCH" and name is not None:
+        return _patch_namespace(handler, name, raw, cluster, query)
     return _not_allowed(method)
 
 
@@ -103,30 +109,66 @@ def select(items: List[dict], query: Dict[str, List[str]]) -> List[dict]:
             and fields({"metadata.name": i["metadata"]["name"]})]
 
 
-def _create_namespace(handler, raw: bytes, cluster: dict, query, now: float):
+def _read_body(handler, raw: bytes, patch: bool):
+    """``(error answer or None, decoded body)``; JSON, the protobuf Namespace of ``kubectl
+    create``, and for PATCH the merge, strategic merge and apply (YAML) patch types."""
     kind = (handler.headers.get("Content-Type") or "application/json").split(";")[0].strip()
-    if kind not in ("application/json", PROTOBUF):
-        return 415, objects.status(415, "UnsupportedMediaType", "the body of the request was in an unknown "
-                                                                f"format - accepted media types include: "
-                                                                f"application/json, {PROTOBUF}"), {}
+    accepted = PATCH_TYPES if patch else ("application/json", PROTOBUF)
+    if kind not in accepted:
+        return (415, objects.status(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                                    f"format - accepted media types include: {', '.join(accepted)}"), {}), None
     try:
-        body = protobuf.namespace(raw) if kind == PROTOBUF else json.loads(raw.decode() or "null")
-    except (ValueError, UnicodeDecodeError):
-        return 400, objects.status(400, "BadRequest", f"the body is not a valid {kind} object"), {}
+        if kind == PROTOBUF:
+            return None, protobuf.namespace(raw)
+        if kind == "application/apply-patch+yaml":
+            return None, yaml.safe_load(raw.decode() or "null")
+        return None, json.loads(raw.decode() or "null")
+    except (ValueError, UnicodeDecodeError, yaml.YAMLError):
+        return (400, objects.status(400, "BadRequest", f"the body is not a valid {kind} document"), {}), None
+
+
+def _create_namespace(handler, raw: bytes, cluster: dict, query, now: float):
+    error, body = _read_body(handler, raw, patch=False)
+    if error:
+        return error
     uid = cluster["uuid"]
     dry_run = bool(query.get("dryRun"))
+    store = handler.server.api.store
 
     def run():
-        stored = handler.server.api.store.state["clusters"][uid]["kube"]["namespaces"]
-        error, name, labels = objects.check_new_namespace(body, stored)
-        if error:
-            return error["code"], error
-        record = {"created": handler.server.api.store.clock(), "labels": labels}
+        stored = store.state["clusters"][uid]["kube"]["namespaces"]
+        problem, name, fields = objects.check_new_namespace(body, stored)
+        if problem:
+            return problem["code"], problem
+        record = {"created": store.clock(), **fields}
         if not dry_run:
             stored[name] = record
         return 201, objects.namespace(cluster, name, record)
 
-    code, answer = handler.server.api.store.mutate(run)
+    code, answer = store.mutate(run)
+    return code, answer, {}
+
+
+def _patch_namespace(handler, name: str, raw: bytes, cluster: dict, query):
+    error, patch = _read_body(handler, raw, patch=True)
+    if error:
+        return error
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+    store = handler.server.api.store
+
+    def run():
+        stored = store.state["clusters"][uid]["kube"]["namespaces"]
+        if name not in stored:
+            return 404, objects.not_found("namespaces", name)
+        problem, record = objects.patch_namespace(stored[name], patch, store.clock())
+        if problem:
+            return problem["code"], problem
+        if not dry_run:
+            stored[name] = record
+        return 200, objects.namespace(cluster, name, record)
+
+    code, answer = store.mutate(run)
     return code, answer, {}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import secrets
 import selectors
 import socket
@@ -28,19 +29,18 @@ from . import objects, pki
 LOG = logging.getLogger("nks_simulator.kube")
 #: Seconds between sweeps that close the listeners of deleted clusters.
 SWEEP_SECONDS = 1.0
-#: Seconds a TLS handshake may take, and an idle keep-alive connection may stay open.
+#: Seconds a TLS handshake may take (the idle keep-alive timeout is ``KubeHandler.timeout``).
 HANDSHAKE_TIMEOUT = 10.0
-IDLE_TIMEOUT = 30.0
 
 
 class Listener:
-    """A cluster's listening socket and its TLS context."""
+    """A cluster's listening socket; its TLS context is made on the first connection."""
 
-    def __init__(self, cluster_uuid: str, sock: socket.socket, context: ssl.SSLContext, ca_cert: str):
+    def __init__(self, cluster_uuid: str, sock: socket.socket, material: dict):
         self.cluster_uuid = cluster_uuid
         self.sock = sock
-        self.context = context
-        self.ca_cert = ca_cert
+        self.material = material
+        self.context: Optional[ssl.SSLContext] = None
         self.port = sock.getsockname()[1]
 
 
@@ -56,6 +56,16 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def _raise_open_files_limit() -> None:
+    """Every cluster holds a listening socket: raise the soft open-files limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            pass
 
 
 def _context(material: dict, roots: List[str]) -> ssl.SSLContext:
@@ -92,11 +102,12 @@ class KubeAPI:
         self._listeners: Dict[str, Listener] = {}
         self._roots: List[str] = []
         self._root: Optional[dict] = None
-        self._pending: List[tuple] = []
         self._connections: Set[socket.socket] = set()
         self._workers: Set[threading.Thread] = set()
         self._thread: Optional[threading.Thread] = None
         self._wake_r, self._wake_w = socket.socketpair()
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._closed = False
 
     # ------------------------------------------------------------------ provisioning
@@ -112,7 +123,8 @@ class KubeAPI:
                 return
             self._roots.append(pem)
             for listener in self._listeners.values():
-                listener.context.load_verify_locations(cadata=pem)
+                if listener.context is not None:
+                    listener.context.load_verify_locations(cadata=pem)
 
     def provision(self, cluster_uuid: str, now: float, years: int) -> dict:
         """Fields of a new cluster: ``{"api_address": "https://127.0.0.1:<port>", "kube": record}``
@@ -152,19 +164,25 @@ class KubeAPI:
         return changed
 
     def _serve(self, cluster_uuid: str, sock: socket.socket, material: dict) -> None:
-        with self._lock:
-            roots = list(self._roots)
-        listener = Listener(cluster_uuid, sock, _context(material, roots), material["ca_cert"])
+        self._root_authority()  # every listener trusts at least this process's root
+        listener = Listener(cluster_uuid, sock, material)
         with self._lock:
             if self._closed:
                 sock.close()
                 return
             self._listeners[cluster_uuid] = listener
-            self._pending.append(("add", listener))
+            # epoll/poll registration is safe while the accept loop waits in select()
+            self._selector.register(sock, selectors.EVENT_READ, listener)
             if self._thread is None:
+                _raise_open_files_limit()
                 self._thread = threading.Thread(target=self._loop, name="nks-sim-kube-accept", daemon=True)
                 self._thread.start()
-        self._wake()
+
+    def _context(self, listener: Listener) -> ssl.SSLContext:
+        with self._lock:
+            if listener.context is None:
+                listener.context = _context(listener.material, self._roots)
+            return listener.context
 
     def port(self, cluster_uuid: str) -> Optional[int]:
         """The port a cluster's API listens on, or ``None``."""
@@ -180,46 +198,26 @@ class KubeAPI:
             pass
 
     def _loop(self) -> None:
-        selector = selectors.DefaultSelector()
-        selector.register(self._wake_r, selectors.EVENT_READ, None)
         last_sweep = time.monotonic()
-        try:
-            while not self._closed:
-                for key, _ in selector.select(timeout=SWEEP_SECONDS):
-                    if key.data is None:
-                        self._wake_r.recv(4096)
-                    else:
-                        self._accept(key.data)
-                self._apply_pending(selector)
-                if time.monotonic() - last_sweep >= SWEEP_SECONDS:
-                    last_sweep = time.monotonic()
-                    self._sweep()
-        finally:
-            selector.close()
-
-    def _apply_pending(self, selector: selectors.BaseSelector) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, []
-        for action, listener in pending:
-            if action == "add":
-                selector.register(listener.sock, selectors.EVENT_READ, listener)
-            else:
-                try:
-                    selector.unregister(listener.sock)
-                except (KeyError, ValueError):
-                    pass
-                listener.sock.close()
+        while not self._closed:
+            for key, _ in self._selector.select(timeout=SWEEP_SECONDS):
+                if key.data is None:
+                    self._wake_r.recv(4096)
+                elif not self._closed:
+                    self._accept(key.data)
+            if time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                last_sweep = time.monotonic()
+                self._sweep()
 
     def _sweep(self) -> None:
         """Close the listeners of clusters that are no longer in the state (deleted, reset)."""
         with self.store.lock:
             alive = set(self.store.state["clusters"])
         with self._lock:
-            gone = [uid for uid in self._listeners if uid not in alive]
-            for uid in gone:
-                self._pending.append(("remove", self._listeners.pop(uid)))
-        if gone:
-            self._wake()
+            gone = [self._listeners.pop(uid) for uid in list(self._listeners) if uid not in alive]
+            for listener in gone:
+                self._selector.unregister(listener.sock)
+                listener.sock.close()
 
     def _accept(self, listener: Listener) -> None:
         try:
@@ -244,7 +242,7 @@ class KubeAPI:
         try:
             conn.setblocking(True)
             conn.settimeout(HANDSHAKE_TIMEOUT)
-            tls = listener.context.wrap_socket(conn, server_side=True)
+            tls = self._context(listener).wrap_socket(conn, server_side=True)
         except (OSError, ssl.SSLError) as exc:
             LOG.debug("TLS handshake with %s failed: %s", address, exc)
             self._forget(conn)
@@ -257,6 +255,8 @@ class KubeAPI:
             KubeHandler(tls, address, _Server(self, listener))
         except (OSError, ssl.SSLError) as exc:
             LOG.debug("connection from %s ended: %s", address, exc)
+        except Exception:  # a malformed request must not leave a traceback per thread
+            LOG.warning("connection from %s failed", address, exc_info=True)
         finally:
             self._forget(tls)
             try:
@@ -293,6 +293,7 @@ class KubeAPI:
                 pass
         for worker in workers:
             worker.join(timeout)
+        self._selector.close()
         self._wake_r.close()
         self._wake_w.close()
 
