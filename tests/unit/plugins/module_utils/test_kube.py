@@ -391,3 +391,35 @@ def test_forbidden_then_allowed(monkeypatch, fake_kube):
             fake_kube.state["status"] = None  # the ACL change reached the endpoint
     clock = wait(monkeypatch, fake_kube, timeout=1800, on_sleep=later)
     assert len(clock.sleeps) == 4
+
+
+class FakeModule(object):
+    """What wait_after_converge reads of an NksModule."""
+
+    def __init__(self, check_mode=False, **params):
+        self.params = dict(dict(wait=True, wait_for="nodes", wait_timeout=30, state="present"), **params)
+        self.check_mode = check_mode
+        self.api = object()
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+@pytest.mark.parametrize("check_mode, params", [
+    (False, dict(wait_for="status")), (False, dict(wait=False)), (True, {}), (False, dict(state="absent")),
+])
+def test_wait_after_converge_skips(monkeypatch, check_mode, params):
+    calls = []
+    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args: calls.append(args))
+    _kube.wait_after_converge(FakeModule(check_mode, **params), "uuid-1")
+    assert calls == []
+
+
+def test_wait_after_converge_after_a_stop_waits_for_the_api(monkeypatch):
+    calls = []
+    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args: calls.append(args))
+    mod = FakeModule(node_action="stop")
+    _kube.wait_after_converge(mod, "uuid-1", "pool")
+    assert calls == [(mod.api, "uuid-1", "api", 30, "pool")]
+    assert "API only" in mod.warnings[0]
