@@ -22,6 +22,7 @@ description:
   - The kubeconfig holds the cluster's admin credentials. The module neither returns nor logs it unless
     O(return_content=true); in diff mode the values of secret keys are replaced by C(VALUE_REDACTED).
   - Reading the kubeconfig changes nothing in NKS.
+  - With O(return_content=true) the task's result is hidden from the output, as with C(no_log).
   - The cluster, user and context entries are named after O(context). A O(dest) holding other clusters' entries is
     never replaced silently; use O(merge=true) to add this cluster to it, or O(force=true) to replace it.
 author:
@@ -66,7 +67,8 @@ options:
         O(merge=true) (then only this cluster's entries, with O(context) as current context).
       - RV(kubeconfig) can be given as is to the C(kubeconfig) option of C(kubernetes.core) modules
         (C(kubernetes.core.k8s), C(kubernetes.core.k8s_info), ...).
-      - Both hold the cluster's private key; set C(no_log) on the task (the module warns when it is not set).
+      - Both hold the cluster's private key. The task's result is then hidden from the output as with C(no_log)
+        (also with C(-v)); the registered variable holds it.
     type: bool
     default: false
   context:
@@ -340,8 +342,6 @@ class NksKubeconfig(NksModule):
         result.update(cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")),
                       context=own["current-context"])
         if self.params["return_content"]:
-            if not self.module.no_log:
-                self.warn("return_content: the result holds the cluster's private key; set no_log: true on the task")
             result.update(content=dump_kubeconfig(own), kubeconfig=own)
         return result
 

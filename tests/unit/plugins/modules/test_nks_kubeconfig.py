@@ -250,7 +250,6 @@ def test_return_content(capsys, tmp_path):
     assert result["content"] == WRITTEN
     assert result["kubeconfig"]["current-context"] == CLUSTER["name"]
     assert result["kubeconfig"]["users"][0]["user"]["client-key-data"] == KEY
-    assert "no_log: true" in json.dumps(result["warnings"])
 
 
 def test_unknown_cluster(capsys, tmp_path):
