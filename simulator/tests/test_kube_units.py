@@ -136,3 +136,64 @@ def test_store_close_leaves_no_thread_or_port():
     assert not _kube_threads()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_watch_events_follow_changes():
+    from nks_simulator.kube import watch
+
+    def ns(name, rv, phase="Active"):
+        return {"metadata": {"name": name, "resourceVersion": str(rv)}, "status": {"phase": phase}}
+    known = {}
+    assert [e["type"] for e in watch.events(known, [ns("a", 5), ns("b", 9)], since=7)] == ["ADDED"]  # b only
+    assert watch.events(known, [ns("a", 5), ns("b", 9)], since=None) == []
+    changed = watch.events(known, [ns("a", 6, "Terminating"), ns("c", 10)], since=None)
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in changed] == [
+        ("MODIFIED", "a"), ("ADDED", "c"), ("DELETED", "b")]
+    end = watch.initial_events_end("nodes", "12")
+    assert end["type"] == "BOOKMARK" and end["object"]["metadata"]["annotations"] == {
+        "k8s.io/initial-events-end": "true"}
+
+
+def _port(store: Store, uid: str) -> int:
+    return int(store.get_cluster(uid)["api_address"].rsplit(":", 1)[1])
+
+
+def test_restart_rebinds_or_moves_the_port_and_provisions_old_state(tmp_path):
+    # Race: another process may take a freed port between close() and the rebind (a few ms).
+    # At ~100 connect()s per second over ~28,000 ephemeral ports: 100 x 0.005 / 28,000 = 2e-5
+    # per port, three ports: 6e-5 per run.
+    state = str(tmp_path / "state.json")
+    first = Store(SimConfig(), state)
+    kept, moved, old = (first.create_cluster(cluster_body(), {"tenant_id": "t", "user_id": "u"})["uuid"]
+                        for _ in range(3))
+    first.mutate(lambda: first.state["clusters"][old].pop("kube"))  # as written before kube/ existed
+    ports = {uid: _port(first, uid) for uid in (kept, moved)}
+    first.close()
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", ports[moved]))
+    blocker.listen(1)
+    try:
+        second = Store(SimConfig(), state)
+        try:
+            assert _port(second, kept) == ports[kept] and second.kube.port(kept) == ports[kept]
+            assert _port(second, moved) != ports[moved] and second.kube.port(moved) == _port(second, moved)
+            assert second.get_cluster(old)["kube"]["pki"]["client_cert"] and second.kube.port(old)
+        finally:
+            second.close()
+        third = Store(SimConfig(), state)  # the moves were saved
+        assert _port(third, moved) == _port(second, moved)
+        third.close()
+    finally:
+        blocker.close()
+
+
+def test_ready_delay_flag_and_config_key(tmp_path):
+    from nks_simulator import cli
+
+    config_file = tmp_path / "sim.yml"
+    config_file.write_text("kube_ready_delay: 7\n")
+    parser = cli.build_parser()
+    assert cli.make_config(parser.parse_args(["--config", str(config_file)]))[0].kube_ready_delay == 7
+    flagged = parser.parse_args(["--config", str(config_file), "--kube-ready-delay", "0.5"])
+    assert cli.make_config(flagged)[0].kube_ready_delay == 0.5
+    assert cli.make_config(parser.parse_args([]))[0].kube_ready_delay is None

@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Dict, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from . import objects, pki
+from . import objects, pki, watch
+from .routes import route
 
 LOG = logging.getLogger("nks_simulator.kube")
 #: Ready delay (seconds, before ``time_scale``) per profile when ``kube_ready_delay`` is unset.
@@ -91,7 +92,7 @@ class KubeHandler(BaseHTTPRequestHandler):
         api, uid = self.server.api, self.server.listener.cluster_uuid
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        snapshot = api.store.read(lambda s: self._snapshot(s, uid))
+        snapshot = api.store.read(lambda s: self.snapshot(s, uid))
         if snapshot is None:  # the cluster is gone: like a deleted load balancer, no answer
             self.close_connection = True
             return
@@ -102,10 +103,14 @@ class KubeHandler(BaseHTTPRequestHandler):
         except Exception:  # a bug must not kill the connection thread silently
             LOG.exception("kube API handler failed")
             code, body, headers = 500, objects.status(500, "InternalError", "internal error"), {}
+        if isinstance(body, watch.Watch):
+            watch.stream(self, body)
+            return
         self._send(code, body, headers)
 
     @staticmethod
-    def _snapshot(state: dict, uid: str):
+    def snapshot(state: dict, uid: str):
+        """``(cluster, its pending operations)`` from the store's state, or ``None`` if gone."""
         cluster = state["clusters"].get(uid)
         if cluster is None:
             return None
@@ -133,8 +138,8 @@ class KubeHandler(BaseHTTPRequestHandler):
         if acl_refuses(cluster.get("acl", {}), self.client_address[0]):
             message = (f"address {self.client_address[0]} is not allowed by the IP access control list of the "
                        "cluster's API endpoint (check the IP access list: nks_ipacl)")
-            # kubectl prints "Error from server (Forbidden): unknown" for a refused discovery call, but it
-            # prints every Warning header: the message reaches the user either way.
+            # The Python client shows the message; kubectl shows it (and the Warning header) for
+            # `get --raw`, but only "Error from server (Forbidden): unknown" when discovery is refused.
             return 403, objects.status(403, "Forbidden", message), {"Warning": f'299 - "{message}"'}
         cert = self.connection.getpeercert(binary_form=True)
         if not cert or pki.issued_by(cert, cluster["kube"]["pki"]["ca_cert"], now) is None:
@@ -147,6 +152,4 @@ class KubeHandler(BaseHTTPRequestHandler):
         if not is_ready and not ALWAYS_SERVED.match(path):
             return 503, objects.status(503, "ServiceUnavailable", "the API server is starting: /readyz is not ok "
                                                                   "yet"), {"Retry-After": "1"}
-        from .routes import route
-
         return route(self, method, path, query, raw, cluster, operations, now, is_ready)

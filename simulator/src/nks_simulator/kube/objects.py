@@ -23,9 +23,9 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 RESOURCES = {
     "nodes": {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node",
-              "verbs": ["get", "list"], "shortNames": ["no"]},
+              "verbs": ["get", "list", "watch"], "shortNames": ["no"]},
     "namespaces": {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
-                   "verbs": ["create", "delete", "get", "list", "patch"], "shortNames": ["ns"]},
+                   "verbs": ["create", "delete", "get", "list", "patch", "watch"], "shortNames": ["ns"]},
 }
 
 
@@ -54,6 +54,7 @@ def status(code: int, reason: str, message: str, details: Optional[dict] = None)
 
 
 def not_found(resource: str, name: str) -> dict:
+    """The 404 ``Status`` of a missing object, e.g. ``nodes "x" not found``."""
     return status(404, "NotFound", f'{resource} "{name}" not found', {"name": name, "kind": resource})
 
 

@@ -2,7 +2,7 @@
 
 Served: ``/version``, ``/livez``, ``/readyz``, ``/healthz`` (``?verbose``, ``?exclude``,
 one check by name), discovery (``/api``, ``/api/v1``, ``/apis``), ``nodes`` (list,
-get) and ``namespaces`` (list, get, create, delete; patch of labels and annotations).
+get, watch) and ``namespaces`` (list, get, watch, create, delete; patch of labels and annotations).
 Anything else is a 404 ``Status``; a known path with another method is a 405 ``Status``.
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import yaml
 
 from . import objects, protobuf, tables
+from .watch import Watch
 
 HEALTH = re.compile(r"^/(livez|readyz|healthz)(?:/(.+))?$")
 ITEM = re.compile(r"^/api/v1/(nodes|namespaces)(?:/([^/]+))?$")
@@ -42,8 +43,8 @@ def route(handler, method: str, path: str, query: Dict[str, List[str]], raw: byt
     if not item:
         return 404, objects.status(404, "NotFound", "the server could not find the requested resource"), {}
     resource, name = item.group(1), item.group(2)
-    if "watch" in query and query["watch"][0] not in ("", "0", "false"):
-        return 405, objects.status(405, "MethodNotAllowed", "watch is not supported by the simulator"), {}
+    if method == "GET" and "watch" in query and query["watch"][0] not in ("0", "false"):
+        return 200, Watch(resource, name, query), {}
     if method == "GET":
         return _get(handler, resource, name, query, cluster, operations, now)
     if resource == "namespaces" and method == "POST" and name is None:
@@ -67,14 +68,19 @@ def _items(resource: str, cluster: dict, operations: list, now: float) -> List[d
     return [objects.namespace(cluster, name, stored[name]) for name in sorted(stored)]
 
 
-def _get(handler, resource: str, name, query, cluster: dict, operations: list, now: float):
+def items_for(resource: str, name: Optional[str], query, cluster: dict, operations: list, now: float) -> List[dict]:
+    """The objects a GET (or watch) of ``resource`` (one ``name``, or the selectors of
+    ``query``) finds."""
     items = _items(resource, cluster, operations, now)
     if name is not None:
-        items = [i for i in items if i["metadata"]["name"] == name]
-        if not items:
-            return 404, objects.not_found(resource, name), {}
-    else:
-        items = select(items, query)
+        return [i for i in items if i["metadata"]["name"] == name]
+    return select(items, query)
+
+
+def _get(handler, resource: str, name, query, cluster: dict, operations: list, now: float):
+    items = items_for(resource, name, query, cluster, operations, now)
+    if name is not None and not items:
+        return 404, objects.not_found(resource, name), {}
     version = objects.resource_version(now)
     if tables.wants_table(handler.headers.get("Accept")):
         include = (query.get("includeObject") or ["Metadata"])[0]

@@ -141,11 +141,13 @@ class KubeAPI:
         """Serve the stored clusters again (after loading a state file); clusters without a
         ``kube`` record (older state) are provisioned.  Returns whether a cluster changed
         (new record or new port), i.e. whether the state should be saved."""
-        for cluster in clusters.values():
-            if "kube" in cluster:
-                self._add_root(cluster["kube"]["pki"]["root_cert"])
+        uids = list(clusters)  # then by key: a tracking state map saves the clusters it hands out
+        for uid in uids:
+            if "kube" in clusters[uid]:
+                self._add_root(clusters[uid]["kube"]["pki"]["root_cert"])
         changed = False
-        for cluster in clusters.values():
+        for uid in uids:
+            cluster = clusters[uid]
             record = cluster.get("kube")
             if record is None:
                 cluster.update(self.provision(cluster["uuid"], now, years))
@@ -183,6 +185,11 @@ class KubeAPI:
             if listener.context is None:
                 listener.context = _context(listener.material, self._roots)
             return listener.context
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (watch streams end then)."""
+        return self._closed
 
     def port(self, cluster_uuid: str) -> Optional[int]:
         """The port a cluster's API listens on, or ``None``."""
