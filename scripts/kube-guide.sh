@@ -23,4 +23,7 @@ if grep -q "BEGIN .*PRIVATE KEY\|client-key-data: [A-Za-z0-9]" "$dir/run1.log" "
   echo "kube-guide: FAILED: a key appears in the output" >&2
   exit 1
 fi
-echo "kube-guide: OK (two runs, the second changed nothing)"
+# The namespace is there, seen by kubectl through the kubeconfig the role wrote.
+"$root/.venv/bin/kubectl" --kubeconfig "$dir/test-k8s.kubeconfig" get namespace demo-app -o name \
+  | grep -qx "namespace/demo-app" || { echo "kube-guide: FAILED: kubectl does not see namespace demo-app" >&2; exit 1; }
+echo "kube-guide: OK (two runs, the second changed nothing; kubectl sees namespace demo-app)"
