@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait
+  - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
 options:
@@ -388,6 +389,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, Resource, StateMachine, Waiter, diff_result)
+from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, autoscale_to_api,
     to_labels)
@@ -654,6 +656,7 @@ class NksCluster(NksModule):
     argument_spec = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait_for=wait_for_spec(),
         kube_version=dict(type="str"),
         node_count=dict(type="int"),
         flavor_id=dict(type="str"),
@@ -733,6 +736,7 @@ class NksCluster(NksModule):
             after = None
         else:
             changed, obj, before, after = machine.present()
+            wait_after_converge(self, (after or {}).get("uuid"))
             result = dict(changed=changed, cluster=after)
         if self.diff_mode:
             result["diff"] = diff_result(before, after)

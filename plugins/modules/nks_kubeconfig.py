@@ -22,6 +22,9 @@ description:
   - The kubeconfig holds the cluster's admin credentials. The module neither returns nor logs it unless
     O(return_content=true); in diff mode the values of secret keys are replaced by C(VALUE_REDACTED).
   - Reading the kubeconfig changes nothing in NKS.
+  - With O(return_content=true) the task's result is hidden from the output, as with C(no_log).
+  - The cluster, user and context entries are named after O(context). A O(dest) holding other clusters' entries is
+    never replaced silently; use O(merge=true) to add this cluster to it, or O(force=true) to replace it.
 author:
   - nhncloud.nks contributors (@nhncloud)
 options:
@@ -60,8 +63,37 @@ options:
     default: present
   return_content:
     description:
-      - Return the kubeconfig in RV(content).
-      - It holds the cluster's private key; use C(no_log) on the task when you set this.
+      - Return this cluster's kubeconfig in RV(content) (YAML text) and RV(kubeconfig) (parsed), also with
+        O(merge=true) (then only this cluster's entries, with O(context) as current context).
+      - RV(kubeconfig) can be given as is to the C(kubeconfig) option of C(kubernetes.core) modules
+        (C(kubernetes.core.k8s), C(kubernetes.core.k8s_info), ...).
+      - Both hold the cluster's private key. The task's result is then hidden from the output as with C(no_log)
+        (also with C(-v)); the registered variable holds it.
+    type: bool
+    default: false
+  context:
+    description:
+      - Name of this cluster's context in the kubeconfig written, and of its cluster and user entries.
+      - NKS names the context C(default) and the user C(admin) for every cluster; the module renames them, so the
+        names are unique per cluster and several clusters can share one kubeconfig (O(merge=true)) or be combined
+        with C(KUBECONFIG=a:b).
+      - Default is the cluster's name.
+    type: str
+  merge:
+    description:
+      - V(false) writes O(dest) with this cluster's entries only.
+      - V(true) adds this cluster's cluster, user and context entries to O(dest), or replaces the entries of the
+        same names, and leaves every other entry as it was (as C(aws eks update-kubeconfig) does).
+        C(current-context) is set to O(context) only when O(dest) has none, or names a context that does not exist;
+        switch with C(kubectl config use-context).
+    type: bool
+    default: false
+  force:
+    description:
+      - With O(merge=false), replace O(dest) even when it holds entries of other clusters, or is not a kubeconfig.
+      - With O(merge=true), replace O(dest) when it is not a kubeconfig.
+      - Without it, such a O(dest) fails the task, naming the entries of other clusters, and stays as it was.
+      - Entries of the same cluster (the same server address) are never counted as other clusters' entries.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -73,6 +105,8 @@ notes:
     C(id-token), C(access-token), C(refresh-token) and C(client-secret) are replaced by C(VALUE_REDACTED);
     the rest (server address, C(certificate-authority-data), contexts) is shown. When only a redacted value
     changed, the task reports a change that the diff cannot show.
+  - The task reports a change only when the kubeconfig written differs in content (parsed, so formatting alone does
+    not count) or in mode; running it again changes nothing.
   - Ownership of an existing O(dest) is kept when the module may keep it (running as root); a new file belongs
     to the user the module runs as.
 seealso:
@@ -111,6 +145,34 @@ EXAMPLES = r"""
   register: kubeconfig
   no_log: true
 
+- name: Add two clusters to ~/.kube/config, keeping every other entry
+  nhncloud.nks.nks_kubeconfig:
+    cluster: "{{ item }}"
+    dest: ~/.kube/config
+    merge: true
+    backup: true
+  loop: [dev-cluster, prod-cluster]
+
+- name: Use a context
+  ansible.builtin.command:
+    cmd: kubectl --context prod-cluster get nodes
+  changed_when: false
+
+- name: Get the kubeconfig as a dictionary for kubernetes.core
+  nhncloud.nks.nks_kubeconfig:
+    cluster: my-cluster
+    dest: ~/.kube/my-cluster.yaml
+    return_content: true
+  register: my_kubeconfig
+  no_log: true
+
+- name: Create a namespace with it
+  kubernetes.core.k8s:
+    kubeconfig: "{{ my_kubeconfig.kubeconfig }}"
+    api_version: v1
+    kind: Namespace
+    name: my-app
+
 - name: Remove the file when the cluster is gone
   nhncloud.nks.nks_kubeconfig:
     dest: ~/.kube/my-cluster.yaml
@@ -146,10 +208,26 @@ backup_file:
   sample: /home/deploy/.kube/my-cluster.yaml.12345.2026-01-30@01:42:39~
 content:
   description:
-    - The kubeconfig (YAML text). Sensitive; it holds the cluster's private key.
+    - This cluster's kubeconfig (YAML text), its entries named after O(context). Sensitive; it holds the cluster's
+      private key.
   returned: when O(return_content=true) and O(state=present)
   type: str
-  sample: "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: LS0tLS1CRU...\n"
+  sample: "apiVersion: v1\nkind: Config\npreferences: {}\nclusters:\n- name: my-cluster\n  cluster: ..."
+kubeconfig:
+  description:
+    - This cluster's kubeconfig, parsed, for the C(kubeconfig) option of C(kubernetes.core) modules. Sensitive.
+  returned: when O(return_content=true) and O(state=present)
+  type: dict
+  sample:
+    apiVersion: v1
+    kind: Config
+    current-context: my-cluster
+    clusters: [{name: my-cluster, cluster: {server: "https://2b778d83-kr2-k8s.container.nhncloud.com:6443"}}]
+context:
+  description: The name of this cluster's context (and cluster and user entries) in O(dest).
+  returned: when O(state=present)
+  type: str
+  sample: my-cluster
 """
 
 import os
@@ -158,6 +236,8 @@ import stat
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible_collections.nhncloud.nks.plugins.module_utils._kube import (
+    KubeconfigError, dump_kubeconfig, foreign_entries, load_kubeconfig, merge_kubeconfig, own_kubeconfig)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
 
@@ -194,6 +274,9 @@ class NksKubeconfig(NksModule):
         backup=dict(type="bool", default=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         return_content=dict(type="bool", default=False),
+        context=dict(type="str"),
+        merge=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
     )
     module_kwargs = dict(required_if=[("state", "present", ["cluster"])])
 
@@ -236,23 +319,65 @@ class NksKubeconfig(NksModule):
 
     def present(self, dest):
         name_or_id = self.params["cluster"]
+        if self.params["context"] is not None and not self.params["context"].strip():
+            raise ValidationError("context", "must not be empty")
         cluster = self.api.find_cluster(name_or_id)
         if cluster is None:
             raise ValidationError("cluster", "no NKS cluster is named %r or has that UUID" % name_or_id)
-        content = self.api.get_kubeconfig(cluster["uuid"])
-        if not content:
+        raw = self.api.get_kubeconfig(cluster["uuid"])
+        if not raw:
             self.module.fail_json(msg="NKS returned no kubeconfig for cluster %r (status %s)"
                                       % (cluster.get("name"), cluster.get("status")),
                                   cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")))
-
-        mode = self.params["mode"]
+        try:
+            own = own_kubeconfig(load_kubeconfig(raw), self.params["context"] or cluster.get("name"))
+        except KubeconfigError as exc:
+            self.module.fail_json(msg="the kubeconfig NKS returned for cluster %r cannot be used: %s"
+                                      % (cluster.get("name"), exc))
         exists = os.path.exists(dest)
         before = self._read(dest) if exists else None
-        before_mode = stat.S_IMODE(os.stat(dest).st_mode) if exists else None
-        changed = before != content
-        mode_diff = {}
-        backup_file = None
+        desired = self._desired(dest, before, own)
+        content = dump_kubeconfig(desired)
+        result = self._converge(dest, before, desired, content)
+        result.update(cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")),
+                      context=own["current-context"])
+        if self.params["return_content"]:
+            result.update(content=dump_kubeconfig(own), kubeconfig=own)
+        return result
 
+    def _desired(self, dest, before, own):
+        """The kubeconfig to write: ``own`` alone, or merged into ``before`` (``merge``).
+
+        :raises ValidationError: when ``dest`` holds other clusters' entries (``merge=false``)
+            or is not a kubeconfig, unless ``force``.
+        """
+        merge, force = self.params["merge"], self.params["force"]
+        try:
+            existing = load_kubeconfig(before) if before is not None else {}
+        except KubeconfigError as exc:
+            if force:
+                return own
+            raise ValidationError("dest", "%s is %s; force: true replaces it" % (dest, exc))
+        if merge:
+            return merge_kubeconfig(existing, own)
+        foreign = foreign_entries(existing, own)
+        if foreign and not force:
+            raise ValidationError("dest", "%s holds entries of other clusters (%s): merge: true adds this cluster"
+                                          " to them, force: true replaces them, or choose another dest"
+                                  % (dest, ", ".join(foreign)))
+        return own
+
+    def _converge(self, dest, before, desired, content):
+        """Write ``content`` (the text of ``desired``) when the parsed file differs; set the mode."""
+        mode = self.params["mode"]
+        exists = before is not None
+        try:
+            changed = not exists or load_kubeconfig(before) != desired
+        except KubeconfigError:
+            changed = True
+        before_mode = stat.S_IMODE(os.stat(dest).st_mode) if exists else None
+        mode_diff = {}
+        result = dict(dest=dest)
         if self.check_mode:
             if exists and mode is not None:
                 # in check mode this only compares (and fills mode_diff)
@@ -260,7 +385,7 @@ class NksKubeconfig(NksModule):
         else:
             if changed:
                 if exists and self.params["backup"]:
-                    backup_file = self.module.backup_local(dest)
+                    result["backup_file"] = self.module.backup_local(dest)
                 self._write(dest, content, keep_mode=exists and mode is None)
             if mode is not None:
                 self.module.set_mode_if_different(dest, mode, False)
@@ -268,21 +393,14 @@ class NksKubeconfig(NksModule):
                 # the replaced file started 0600: compare with the mode the file had before
                 mode_diff = self._mode_diff(before_mode, dest)
                 changed = changed or bool(mode_diff)
-
-        result = dict(changed=changed, dest=dest,
-                      cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")))
-        if backup_file:
-            result["backup_file"] = backup_file
+        result["changed"] = changed
         if self.diff_mode:
-            diffs = [dict(before=redact(before or ""), after=redact(content),
+            diffs = [dict(before=redact(before or ""), after=redact(content if changed or not exists else before),
                           before_header=("%s (secret values redacted)" if exists else "%s (absent)") % dest,
                           after_header="%s (secret values redacted)" % dest)]
             if mode_diff:
-                diffs.append(dict(mode_diff, before_header="%s (mode)" % dest,
-                                  after_header="%s (mode)" % dest))
+                diffs.append(dict(mode_diff, before_header="%s (mode)" % dest, after_header="%s (mode)" % dest))
             result["diff"] = diffs
-        if self.params["return_content"]:
-            result["content"] = content
         return result
 
     @staticmethod

@@ -35,6 +35,7 @@ author:
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.wait
+  - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
 options:
@@ -396,6 +397,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, NksOperationFailed, Resource, StateMachine, Waiter, diff_result, failed, in_progress,
     status_of)
+from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     AUTOSCALE_LABELS, NODEGROUP_LABELS, autoscale_from_api, autoscale_to_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
@@ -757,6 +759,7 @@ class NksNodegroup(NksModule):
         cluster=dict(type="str", required=True),
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait_for=wait_for_spec(),
         flavor_id=dict(type="str"),
         image_id=dict(type="str"),
         node_count=dict(type="int"),
@@ -829,6 +832,7 @@ class NksNodegroup(NksModule):
                 changed = True
                 if not self.check_mode:
                     after = resource.view(resource.node_action(obj, p["wait"]))
+            wait_after_converge(self, (after or {}).get("cluster_id"), p["name"])
             result = dict(changed=changed, nodegroup=after)
         if self.diff_mode:
             result["diff"] = diff_result(before, after)

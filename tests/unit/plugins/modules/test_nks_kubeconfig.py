@@ -15,6 +15,7 @@ import os
 import stat
 
 import pytest
+import yaml
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -47,6 +48,16 @@ GUIDE_CONFIG = (
     "  name: \"toast-robot-e2e-1-18\"\ncontexts:\n- context:\n    cluster: \"toast-robot-e2e-1-18\"\n"
     "    user: admin\n  name: default\ncurrent-context: default\nkind: Config\npreferences: {}\n"
     "users:\n- name: admin\n  user:\n    client-certificate-data: %s\n    client-key-data: %s\n"
+) % (CA, CERT, KEY)
+
+# What the module writes: the guide's kubeconfig with its entries named after the cluster.
+WRITTEN = (
+    "apiVersion: v1\nkind: Config\npreferences: {}\nclusters:\n- name: toast-robot-e2e-1-18\n  cluster:\n"
+    "    certificate-authority-data: %s\n"
+    "    server: https://96742ac4-kr2-k8s.container.cloud.toast.com:6443\n"
+    "users:\n- name: toast-robot-e2e-1-18\n  user:\n    client-certificate-data: %s\n    client-key-data: %s\n"
+    "contexts:\n- name: toast-robot-e2e-1-18\n  context:\n    cluster: toast-robot-e2e-1-18\n"
+    "    user: toast-robot-e2e-1-18\ncurrent-context: toast-robot-e2e-1-18\n"
 ) % (CA, CERT, KEY)
 
 CLUSTER = {"uuid": "388794e6-14dc-48ee-9a4f-9c40df5d97ec", "name": "toast-robot-e2e-1-18",
@@ -156,7 +167,7 @@ def test_create_then_idempotent(capsys, tmp_path):
     assert first["dest"] == str(dest)
     assert first["cluster"] == {"uuid": CLUSTER["uuid"], "name": CLUSTER["name"]}
     assert "content" not in first and KEY not in json.dumps(first)
-    assert dest.read_text() == GUIDE_CONFIG
+    assert dest.read_text() == WRITTEN
     assert mode_of(dest) == 0o600
     assert os.listdir(str(tmp_path)) == ["config"]
 
@@ -175,14 +186,14 @@ def test_check_mode_new_file(capsys, tmp_path):
 
 def test_content_change_with_diff_and_backup(capsys, tmp_path):
     dest = tmp_path / "config"
-    dest.write_text("stale\n")
+    dest.write_text("# stale\n")
     os.chmod(str(dest), 0o600)
     result = run(capsys, diff=True, backup=True, cluster="toast-robot-e2e-1-18", dest=str(dest))
     assert result["changed"] is True
-    assert dest.read_text() == GUIDE_CONFIG
-    assert open(result["backup_file"]).read() == "stale\n"
+    assert dest.read_text() == WRITTEN
+    assert open(result["backup_file"]).read() == "# stale\n"
     assert len(result["diff"]) == 1  # the mode did not change
-    assert result["diff"][0]["before"] == "stale\n"
+    assert result["diff"][0]["before"] == "# stale\n"
     assert "client-key-data: %s" % REDACTED in result["diff"][0]["after"]
     assert KEY not in json.dumps(result)
 
@@ -205,7 +216,7 @@ def test_mode_change_only(capsys, tmp_path):
 
 def test_content_change_keeps_requested_mode(capsys, tmp_path):
     dest = tmp_path / "config"
-    dest.write_text("stale\n")
+    dest.write_text("# stale\n")
     os.chmod(str(dest), 0o640)
     result = run(capsys, diff=True, mode="0640", cluster=CLUSTER["name"], dest=str(dest))
     assert result["changed"] is True
@@ -216,7 +227,7 @@ def test_content_change_keeps_requested_mode(capsys, tmp_path):
 
 def test_mode_none_keeps_existing_mode(capsys, tmp_path):
     dest = tmp_path / "config"
-    dest.write_text("stale\n")
+    dest.write_text("# stale\n")
     os.chmod(str(dest), 0o640)
     result = run(capsys, mode=None, cluster=CLUSTER["name"], dest=str(dest))
     assert result["changed"] is True
@@ -225,18 +236,20 @@ def test_mode_none_keeps_existing_mode(capsys, tmp_path):
 
 def test_symlink_dest_writes_the_target(capsys, tmp_path):
     real = tmp_path / "real"
-    real.write_text("stale\n")
+    real.write_text("# stale\n")
     link = tmp_path / "link"
     link.symlink_to(real)
     result = run(capsys, cluster=CLUSTER["name"], dest=str(link))
     assert result["changed"] is True
     assert link.is_symlink()
-    assert real.read_text() == GUIDE_CONFIG
+    assert real.read_text() == WRITTEN
 
 
 def test_return_content(capsys, tmp_path):
     result = run(capsys, return_content=True, cluster=CLUSTER["name"], dest=str(tmp_path / "c"))
-    assert result["content"] == GUIDE_CONFIG
+    assert result["content"] == WRITTEN
+    assert result["kubeconfig"]["current-context"] == CLUSTER["name"]
+    assert result["kubeconfig"]["users"][0]["user"]["client-key-data"] == KEY
 
 
 def test_unknown_cluster(capsys, tmp_path):
@@ -282,3 +295,116 @@ def test_absent(capsys, tmp_path, fake_api):
     again = run(capsys, state="absent", dest=str(dest))
     assert again["changed"] is False
     assert fake_api.calls == []
+
+
+# -- merge, context, force ------------------------------------------------------------------
+
+OTHER = {
+    "apiVersion": "v1", "kind": "Config", "preferences": {"colors": True},
+    "clusters": [{"name": "prod", "cluster": {"server": "https://prod.example:6443"}}],
+    "users": [{"name": "prod-admin", "user": {"token": "pr0dt0k3n"}}],
+    "contexts": [{"name": "prod", "context": {"cluster": "prod", "user": "prod-admin", "namespace": "web"}}],
+    "current-context": "prod",
+}
+
+
+def write_yaml(path, doc):
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    os.chmod(str(path), 0o600)
+
+
+def test_merge_keeps_other_entries_and_is_idempotent(capsys, tmp_path):
+    dest = tmp_path / "config"
+    write_yaml(dest, OTHER)
+    first = run(capsys, diff=True, merge=True, backup=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert first["changed"] is True and first["context"] == CLUSTER["name"]
+    doc = yaml.safe_load(dest.read_text())
+    assert [c["name"] for c in doc["contexts"]] == ["prod", CLUSTER["name"]]
+    assert doc["contexts"][0] == OTHER["contexts"][0] and doc["users"][0] == OTHER["users"][0]
+    assert doc["current-context"] == "prod"  # an existing current context is kept
+    assert doc["preferences"] == {"colors": True}
+    assert yaml.safe_load(open(first["backup_file"]).read()) == OTHER
+    # neither this cluster's key nor the other cluster's token in the diff
+    assert KEY not in json.dumps(first) and "pr0dt0k3n" not in json.dumps(first)
+    text = dest.read_text()
+    again = run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert again["changed"] is False and dest.read_text() == text
+
+
+def test_merge_replaces_own_entries_by_name(capsys, tmp_path, fake_api):
+    dest = tmp_path / "config"
+    run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest), context="robot")
+    fake_api.config = GUIDE_CONFIG.replace(KEY, "TkVXS0VZ")  # a renewed key
+    result = run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest), context="robot")
+    assert result["changed"] is True
+    doc = yaml.safe_load(dest.read_text())
+    assert [u["name"] for u in doc["users"]] == ["robot"]
+    assert doc["users"][0]["user"]["client-key-data"] == "TkVXS0VZ"
+    assert doc["current-context"] == "robot"
+
+
+def test_merge_into_a_missing_file(capsys, tmp_path):
+    dest = tmp_path / "config"
+    result = run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == WRITTEN
+    assert mode_of(dest) == 0o600
+
+
+def test_merge_check_mode_writes_nothing(capsys, tmp_path):
+    dest = tmp_path / "config"
+    write_yaml(dest, OTHER)
+    before = dest.read_text()
+    result = run(capsys, check_mode=True, diff=True, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == before
+    assert "client-key-data: VALUE_REDACTED" in result["diff"][0]["after"]
+    assert "token: VALUE_REDACTED" in result["diff"][0]["after"]
+
+
+def test_replace_refuses_other_clusters(capsys, tmp_path):
+    dest = tmp_path / "config"
+    write_yaml(dest, OTHER)
+    before = dest.read_text()
+    result = run(capsys, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["failed"] is True and result["msg"].startswith("dest:")
+    assert "cluster prod, context prod, user prod-admin" in result["msg"]
+    assert "merge: true" in result["msg"] and "force: true" in result["msg"]
+    assert dest.read_text() == before
+    forced = run(capsys, force=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert forced["changed"] is True and dest.read_text() == WRITTEN
+
+
+def test_replace_accepts_the_same_clusters_old_kubeconfig(capsys, tmp_path):
+    # what NKS returns (context default, user admin) for the same server is not foreign
+    dest = tmp_path / "config"
+    dest.write_text(GUIDE_CONFIG)
+    result = run(capsys, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == WRITTEN
+
+
+def test_not_a_kubeconfig_needs_force(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text("just some text\n")
+    for merge in (False, True):
+        result = run(capsys, merge=merge, cluster=CLUSTER["name"], dest=str(dest))
+        assert result["failed"] is True and "force: true" in result["msg"]
+    assert dest.read_text() == "just some text\n"
+    result = run(capsys, force=True, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == WRITTEN
+
+
+def test_context_names_every_entry(capsys, tmp_path):
+    dest = tmp_path / "config"
+    result = run(capsys, return_content=True, context="dev", cluster=CLUSTER["name"], dest=str(dest))
+    doc = yaml.safe_load(dest.read_text())
+    assert doc["current-context"] == "dev" and result["context"] == "dev"
+    assert doc["contexts"] == [{"name": "dev", "context": {"cluster": "dev", "user": "dev"}}]
+    assert [c["name"] for c in doc["clusters"]] == ["dev"] and [u["name"] for u in doc["users"]] == ["dev"]
+    assert result["kubeconfig"] == doc
+    assert run(capsys, context=" ", cluster=CLUSTER["name"], dest=str(dest))["msg"].startswith("context:")
+
+
+def test_formatting_alone_is_no_change(capsys, tmp_path):
+    dest = tmp_path / "config"
+    dest.write_text(json.dumps(yaml.safe_load(WRITTEN)))  # JSON is YAML too
+    os.chmod(str(dest), 0o600)
+    assert run(capsys, cluster=CLUSTER["name"], dest=str(dest))["changed"] is False

@@ -1,0 +1,484 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The cluster's own Kubernetes API: kubeconfig documents and readiness probes.
+
+Two concerns shared by ``nks_kubeconfig``, ``nks_cluster`` and ``nks_nodegroup``:
+
+* kubeconfig documents (the answer of the guide's "Get kubeconfig of a Cluster",
+  ``GET /v1/clusters/{id}/config``): parse, rename NKS's fixed entry names
+  (context ``default``, user ``admin``) to names unique per cluster, merge into a
+  kubeconfig holding other clusters, and tell the entries of other clusters apart;
+* readiness (``wait_for: api|nodes``): ``GET /readyz`` and ``GET /api/v1/nodes``
+  through the cluster's own client certificate, as the Kubernetes API health
+  endpoints page describes (seed 004: HTTP 200 means ready), until the API is ready
+  and the nodes are ``Ready`` at the expected count and kubelet version.
+
+The client key is written only to a private temporary directory (0700, files
+0600) that is removed afterwards; it never appears in messages. No Ansible here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import copy
+import os
+import shutil
+import tempfile
+import time
+
+try:
+    import yaml
+
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
+    HAS_YAML = False
+
+try:
+    import requests
+
+    HAS_REQUESTS = True
+except ImportError:  # pragma: no cover
+    HAS_REQUESTS = False
+
+from ._api import CONTROL_PLANE
+from ._client import NksError, backoff_delays, sleep
+from ._engine import NksWaitTimeout
+from ._views import nodegroup_view
+
+SECTIONS = ("clusters", "users", "contexts")
+NODEGROUP_LABELS = ("magnum.openstack.org/nodegroup", "nhncloud.com/nodegroup", "nks.nhncloud.com/nodegroup")
+"""Node labels that name a node's node group, first found wins; without one, the node name
+``<cluster>-<nodegroup>-node-<n>`` (NKS's naming) is used."""
+ACL_HINT = ("check the IP access list of the cluster (nks_ipacl): it may not allow this controller's"
+            " address")
+
+
+FORBIDDEN = "answered HTTP 403"
+FORBIDDEN_GRACE = 60.0
+"""Seconds of uninterrupted HTTP 403 after which a wait gives up before ``wait_timeout``: an IP
+access list that refuses the controller does not change by itself (a change being applied takes
+less)."""
+
+
+class KubeconfigError(NksError):
+    """A kubeconfig cannot be parsed or does not have the shape NKS gives."""
+
+
+class KubeWaitTimeout(NksWaitTimeout):
+    """The Kubernetes API or the nodes were not ready in time (an ``NksWaitTimeout``, so
+    modules report it as they report any timeout: ``msg``, ``resource``, ``status``, ``waited``).
+
+    :ivar str resource: e.g. ``the Kubernetes API of cluster 'demo'``.
+    :ivar str status: what was not ready (a sentence). :ivar str hint: its likely cause.
+    :ivar float waited: seconds waited.
+    """
+
+    def __init__(self, resource, missing, hint, waited):
+        super(KubeWaitTimeout, self).__init__(resource, missing, waited)
+        self.hint = hint
+        message = "timed out after %.0f s waiting until %s is usable: %s" % (waited, resource, missing)
+        if hint:
+            message += ". Likely cause: %s" % hint
+        self.args = (message,)
+
+
+# -- kubeconfig documents --------------------------------------------------------------
+
+
+def load_kubeconfig(text):
+    """Parse kubeconfig YAML ``text``; empty text or a comment-only file gives ``{}``.
+
+    :raises KubeconfigError: when it is not YAML or not a mapping.
+    """
+    if not HAS_YAML:  # pragma: no cover
+        raise KubeconfigError("the python 'PyYAML' library is required")
+    try:
+        doc = yaml.safe_load(text or "")
+    except yaml.YAMLError as exc:
+        raise KubeconfigError("not YAML: %s" % str(exc).splitlines()[0])
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise KubeconfigError("not a kubeconfig (a %s, not a mapping)" % type(doc).__name__)
+    return doc
+
+
+def dump_kubeconfig(doc):
+    """The YAML text of a kubeconfig ``doc`` (block style, keys in their order)."""
+    return yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
+
+
+def _entries(doc, section):
+    return [item for item in (doc.get(section) or []) if isinstance(item, dict)]
+
+
+def own_kubeconfig(doc, name):
+    """This cluster's kubeconfig with its cluster, user and context all named ``name``.
+
+    :param dict doc: the kubeconfig NKS returned (one cluster, one user; NKS names the
+        context ``default`` and the user ``admin`` for every cluster).
+    :param str name: the context name (unique per cluster in the kubeconfigs written).
+    :returns: a new ``dict`` with ``current-context: name``.
+    :raises KubeconfigError: when ``doc`` does not hold exactly one cluster and one user.
+    """
+    clusters, users = _entries(doc, "clusters"), _entries(doc, "users")
+    if len(clusters) != 1 or len(users) != 1:
+        raise KubeconfigError("NKS returned a kubeconfig with %d clusters and %d users, expected one of each"
+                              % (len(clusters), len(users)))
+    context = {"cluster": name, "user": name}
+    for item in _entries(doc, "contexts"):
+        if item.get("name") == doc.get("current-context") and (item.get("context") or {}).get("namespace"):
+            context["namespace"] = item["context"]["namespace"]
+    return {"apiVersion": doc.get("apiVersion") or "v1", "kind": "Config",
+            "preferences": doc.get("preferences") or {},
+            "clusters": [{"name": name, "cluster": copy.deepcopy(clusters[0].get("cluster") or {})}],
+            "users": [{"name": name, "user": copy.deepcopy(users[0].get("user") or {})}],
+            "contexts": [{"name": name, "context": context}],
+            "current-context": name}
+
+
+def foreign_entries(doc, own):
+    """The entries of ``doc`` that belong to other clusters than ``own``'s.
+
+    An entry is this cluster's when it carries ``own``'s name, or is a cluster entry with
+    ``own``'s server address, a context on such a cluster, or a user only such contexts use
+    (so a kubeconfig NKS wrote for the same cluster, ``default``/``admin``, is not foreign).
+
+    :returns: sorted ``["cluster prod", "context prod", "user prod-admin", ...]``.
+    """
+    name = own["current-context"]
+    server = own["clusters"][0]["cluster"].get("server")
+    mine = set(c.get("name") for c in _entries(doc, "clusters")
+               if c.get("name") == name or (server and (c.get("cluster") or {}).get("server") == server))
+    mine.add(name)
+    found, users_mine, users_foreign = [], set([name]), set()
+    for item in _entries(doc, "contexts"):
+        ctx = item.get("context") or {}
+        ours = item.get("name") == name or ctx.get("cluster") in mine
+        (users_mine if ours else users_foreign).add(ctx.get("user"))
+        if not ours:
+            found.append("context %s" % item.get("name"))
+    found += ["cluster %s" % c.get("name") for c in _entries(doc, "clusters") if c.get("name") not in mine]
+    found += ["user %s" % u.get("name") for u in _entries(doc, "users")
+              if u.get("name") != name and (u.get("name") in users_foreign or u.get("name") not in users_mine)]
+    return sorted(found)
+
+
+def merge_kubeconfig(doc, own):
+    """``doc`` with ``own``'s cluster, user and context added or replaced by name.
+
+    Every other entry stays as it was, in its place. ``current-context`` is set to
+    ``own``'s only when ``doc`` has none or names a context that does not exist, so that
+    merging several clusters again and again changes nothing.
+
+    :returns: a new ``dict``; ``doc`` is not modified.
+    """
+    merged = copy.deepcopy(doc) if doc else {}
+    merged.setdefault("apiVersion", "v1")
+    merged.setdefault("kind", "Config")
+    merged.setdefault("preferences", {})
+    for section in SECTIONS:
+        entry = copy.deepcopy(own[section][0])
+        items = list(merged.get(section) or [])
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and item.get("name") == entry["name"]:
+                items[index] = entry
+                break
+        else:
+            items.append(entry)
+        merged[section] = items
+    names = set(item.get("name") for item in _entries(merged, "contexts"))
+    if merged.get("current-context") not in names:
+        merged["current-context"] = own["current-context"]
+    return merged
+
+
+# -- the cluster's Kubernetes API --------------------------------------------------------
+
+WAIT_FOR_CHOICES = ("status", "api", "nodes")
+
+
+def wait_for_spec():
+    """Argument spec of the ``wait_for`` option (doc fragment ``nhncloud.nks.wait_for``)."""
+    return dict(type="str", choices=list(WAIT_FOR_CHOICES), default="status")
+
+
+def _b64_file(directory, name, data):
+    path = os.path.join(directory, name)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(base64.b64decode(data))
+    return path
+
+
+class KubeSession(object):
+    """A ``requests`` session to the API of the current context of a kubeconfig ``doc``.
+
+    Use it as a context manager: on entry the CA, client certificate and key
+    (``*-data`` fields, base64 PEM) are written to a new private temporary directory
+    (0700, files 0600), removed again on exit. A ``token`` is sent as a bearer token.
+
+    :param dict doc: a kubeconfig with one cluster and one user (see :func:`own_kubeconfig`).
+    :param float timeout: seconds per request (connect and read).
+    :raises KubeconfigError: on entry, when the kubeconfig lacks a server or its data is not base64.
+    """
+
+    def __init__(self, doc, timeout=10.0):
+        self.cluster = (_entries(doc, "clusters") or [{}])[0].get("cluster") or {}
+        self.user = (_entries(doc, "users") or [{}])[0].get("user") or {}
+        self.server = (self.cluster.get("server") or "").rstrip("/")
+        self.timeout = timeout
+        self.tmpdir = None
+        self.session = None
+
+    def __enter__(self):
+        if not self.server:
+            raise KubeconfigError("the kubeconfig names no server")
+        self.tmpdir = tempfile.mkdtemp(prefix="nks-kube-")  # mkdtemp: mode 0700
+        session = requests.Session()
+        try:
+            if self.cluster.get("insecure-skip-tls-verify"):
+                session.verify = False
+            elif self.cluster.get("certificate-authority-data"):
+                session.verify = _b64_file(self.tmpdir, "ca.crt", self.cluster["certificate-authority-data"])
+            if self.user.get("client-certificate-data") and self.user.get("client-key-data"):
+                session.cert = (_b64_file(self.tmpdir, "client.crt", self.user["client-certificate-data"]),
+                                _b64_file(self.tmpdir, "client.key", self.user["client-key-data"]))
+            if self.user.get("token"):
+                session.headers["Authorization"] = "Bearer %s" % self.user["token"]
+        except (TypeError, ValueError):
+            self.__exit__(None, None, None)
+            raise KubeconfigError("the kubeconfig's certificate data is not base64")
+        session.headers["Accept"] = "application/json"
+        self.session = session
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.session is not None:
+            self.session.close()
+        if self.tmpdir:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+    def get(self, path):
+        """``GET server + path``. Returns ``(response, None, None)``, or ``(None, problem, hint)``
+        when no HTTP answer came (refused, reset, TLS failure, timeout, unknown host)."""
+        url = self.server + path
+        try:
+            # verify per request: REQUESTS_CA_BUNDLE would override the session's own
+            return self.session.get(url, timeout=self.timeout, verify=self.session.verify), None, None
+        except requests.exceptions.SSLError as exc:
+            return None, "TLS with %s failed: %s" % (self.server, _short(exc)), _tls_hint(exc)
+        except requests.exceptions.Timeout as exc:
+            return None, "no answer from %s: %s" % (self.server, _short(exc)), ACL_HINT
+        except requests.exceptions.ConnectionError as exc:
+            return None, "cannot connect to %s: %s" % (self.server, _short(exc)), _connection_hint(exc)
+
+
+def _short(exc):
+    """The innermost reason of a ``requests`` error, in one line."""
+    text = str(exc)
+    for marker in ("Caused by ", "] "):
+        if marker in text:
+            text = text.rsplit(marker, 1)[-1]
+    return text.strip(" ()'\"")[:300]
+
+
+def _tls_hint(exc):
+    text = str(exc).lower()
+    if "verify failed" in text or "hostname" in text:
+        return ("the API's certificate does not match the kubeconfig's certificate authority"
+                " (renewed certificate? the kubeconfig is read again on each run)")
+    return ACL_HINT  # a handshake broken off by the endpoint
+
+
+def _connection_hint(exc):
+    text = str(exc).lower()
+    if "resolve" in text or "name or service" in text or "nodename" in text:
+        return ("the API address does not resolve from this controller (a cluster without a public"
+                " endpoint is reachable only from its VPC)")
+    return ACL_HINT
+
+
+def _answer_problem(response, what):
+    """``(problem, hint)`` for an HTTP error answer to ``what``, ``(None, None)`` for 2xx."""
+    if response.status_code < 300:
+        return None, None
+    try:
+        body = response.json().get("message")  # a Kubernetes Status object
+    except (ValueError, AttributeError):
+        body = None
+    body = (body or response.text or "").strip().replace("\n", " ")[:300]
+    problem = "%s answered HTTP %s: %s" % (what, response.status_code, body)
+    if response.status_code == 401:
+        return problem, ("the API refused the kubeconfig's client certificate (another cluster's,"
+                         " or the cluster certificate was renewed)")
+    if response.status_code == 403:
+        return problem, ACL_HINT
+    return problem, ("the API server is not ready yet: NKS reports a cluster complete before its API"
+                     " server answers; raise wait_timeout if it stays so")
+
+
+# -- what "usable" means -------------------------------------------------------------------
+
+
+def _version(value):
+    text = str(value or "").strip()
+    return text if text.startswith("v") or not text else "v" + text
+
+
+def node_group_of(node, cluster_name=None):
+    """The node group a Kubernetes node belongs to: a label of :data:`NODEGROUP_LABELS`,
+    else the ``<nodegroup>`` of its name ``<cluster>-<nodegroup>-node-<n>``, else ``None``."""
+    meta = node.get("metadata") or {}
+    labels = meta.get("labels") or {}
+    for label in NODEGROUP_LABELS:
+        if labels.get(label):
+            return labels[label]
+    name = meta.get("name") or ""
+    prefix = "%s-" % cluster_name if cluster_name else ""
+    if name.startswith(prefix) and "-node-" in name:
+        return name[len(prefix):].rsplit("-node-", 1)[0]
+    return None
+
+
+def node_state(node):
+    """``(name, ready, kubelet version)`` of a Kubernetes node object."""
+    status = node.get("status") or {}
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                for c in status.get("conditions") or [] if isinstance(c, dict))
+    version = (status.get("nodeInfo") or {}).get("kubeletVersion")
+    return (node.get("metadata") or {}).get("name"), ready, _version(version)
+
+
+def group_problem(group, nodes):
+    """What keeps node group ``group`` from being usable, or ``None``.
+
+    :param dict group: ``name``, ``node_count``, ``kube_version`` and ``autoscale_min``
+        (``None`` when the autoscaler is off) of the node group, as NKS reports it.
+    :param list nodes: ``(name, ready, version)`` of the Kubernetes nodes of the group.
+    :returns: ``None`` when every one of ``node_count`` nodes is Ready at ``kube_version``;
+        with the autoscaler on, when at least ``autoscale_min`` (at least 1) nodes are Ready at
+        ``kube_version`` and no node of the group runs another version. Else a sentence.
+    """
+    want = _version(group["kube_version"])
+    good = [name for name, ready, version in nodes if ready and (not want or version == want)]
+    off = ["%s %s" % (name, ("NotReady" if not ready else version))
+           for name, ready, version in nodes if not ready or (want and version != want)]
+    if group.get("autoscale_min") is not None:
+        need = max(1, group["autoscale_min"])
+        stale = [name for name, ready, version in nodes if want and version != want]
+        if len(good) >= need and not stale:
+            return None
+        expect = "at least %d (autoscaler on)" % need
+    else:
+        if len(good) == group["node_count"] == len(nodes):
+            return None
+        expect = "%d" % group["node_count"]
+    return ("node group %s: %d of %s nodes Ready at %s, %d nodes seen%s"
+            % (group["name"], len(good), expect, want or "any version", len(nodes),
+               " (%s)" % ", ".join(sorted(off)[:10]) if off else ""))
+
+
+def check_once(kube, groups, cluster_name):
+    """One probe: ``/readyz``, then (when ``groups``) ``/api/v1/nodes``.
+
+    :returns: ``(problem, hint)``; ``(None, None)`` when usable.
+    """
+    response, problem, hint = kube.get("/readyz")
+    if response is not None:
+        problem, hint = _answer_problem(response, "/readyz")
+    if problem or not groups:
+        return problem, hint
+    response, problem, hint = kube.get("/api/v1/nodes")
+    if response is not None:
+        problem, hint = _answer_problem(response, "/api/v1/nodes")
+    if problem:
+        return problem, hint
+    try:
+        items = response.json().get("items") or []
+    except (ValueError, AttributeError):
+        return "/api/v1/nodes answered no node list", None
+    problems = [group_problem(g, [node_state(n) for n in items if node_group_of(n, cluster_name) == g["name"]])
+                for g in groups]
+    problems = [p for p in problems if p]
+    if problems:
+        return "; ".join(problems), ("nodes join the cluster a while after NKS reports the node group"
+                                     " complete; raise wait_timeout if they stay so")
+    return None, None
+
+
+def expected_groups(api, cluster_uuid, nodegroup=None):
+    """The worker node groups to check, as :func:`group_problem` takes them (from NKS).
+
+    :param api: an ``NksApi``. :param str nodegroup: one node group, or ``None`` for every
+        worker node group of the cluster (``default-master`` is the control plane: skipped).
+    """
+    names = [nodegroup] if nodegroup else [ng.get("name") or ng.get("uuid") for ng in api.list_nodegroups(cluster_uuid)]
+    groups = []
+    for name in names:
+        view = nodegroup_view(api.get_nodegroup(cluster_uuid, name))
+        if not view or view.get("name") == CONTROL_PLANE or view.get("role") == "master":
+            continue
+        autoscale = view.get("autoscale") or {}
+        groups.append(dict(name=view["name"], node_count=view.get("node_count") or 0,
+                           kube_version=view.get("kube_version"),
+                           autoscale_min=(autoscale.get("min_node_count") or 1) if autoscale.get("enabled") else None))
+    return groups
+
+
+def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic):
+    """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
+    ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
+    at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
+    An API that answers HTTP 403 (an IP access list refusing this controller) without a break
+    for :data:`FORBIDDEN_GRACE` seconds ends the wait early: that does not pass by itself.
+
+    The credentials are the cluster's own, from Get kubeconfig of a Cluster.
+
+    :param float timeout: seconds. :returns: ``None``.
+    :raises KubeWaitTimeout: with what is missing and its likely cause.
+    :raises KubeconfigError: when the kubeconfig cannot be used.
+    """
+    cluster = api.get_cluster(cluster_uuid) or {}
+    name = cluster.get("name") or cluster_uuid
+    groups = expected_groups(api, cluster_uuid, nodegroup) if wait_for == "nodes" else []
+    doc = own_kubeconfig(load_kubeconfig(api.get_kubeconfig(cluster_uuid)), name)
+    resource = "the Kubernetes API of cluster '%s'" % name
+    if nodegroup:
+        resource += " (node group '%s')" % nodegroup
+    start = clock()
+    forbidden_since = None
+    delays = backoff_delays(2.0, 1.5, 10.0)
+    with KubeSession(doc) as kube:
+        while True:
+            problem, hint = check_once(kube, groups, name)
+            if problem is None:
+                return None
+            now = clock()
+            forbidden = FORBIDDEN in problem
+            forbidden_since = (forbidden_since if forbidden_since is not None else now) if forbidden else None
+            elapsed = now - start
+            if elapsed >= timeout or (forbidden and now - forbidden_since >= FORBIDDEN_GRACE):
+                raise KubeWaitTimeout(resource, problem, hint, elapsed)
+            sleep(min(next(delays), max(0.0, timeout - elapsed)))
+
+
+def wait_after_converge(mod, cluster_uuid, nodegroup=None):
+    """What ``nks_cluster`` and ``nks_nodegroup`` call once the module converged: wait as
+    ``mod.params['wait_for']`` says, unless ``status`` (the default), ``wait=false``, check
+    mode or ``state=absent``. After ``node_action=stop`` the stopped nodes cannot be Ready:
+    ``nodes`` then waits for the API only (with a warning). :param mod: the ``NksModule``."""
+    p = mod.params
+    wait_for = p.get("wait_for") or "status"
+    if wait_for == "status" or not p.get("wait") or mod.check_mode or p.get("state") == "absent" \
+            or not cluster_uuid:
+        return
+    if wait_for == "nodes" and p.get("node_action") == "stop":
+        mod.warn("wait_for=nodes waits for the Kubernetes API only after node_action=stop: stopped nodes are"
+                 " not Ready")
+        wait_for = "api"
+    wait_until_usable(mod.api, cluster_uuid, wait_for, p["wait_timeout"], nodegroup)
