@@ -67,7 +67,7 @@ SIM_ARGS ?=
 # the cheap checks fail fast. (Defined after the fragments, so it is the whole
 # list: a fragment that still appends to TEST_TARGETS changes nothing.)
 TEST_TARGETS := \
-  lint docs-lint ee-check units sim-test sanity docs getting-started \
+  lint docs-lint ee-check units sim-test sanity docs getting-started kube-guide \
   integration upgrade-test fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy \
   bench-smoke reliability-short matrix-older
 
