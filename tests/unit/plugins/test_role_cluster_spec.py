@@ -28,14 +28,17 @@ ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
 # (key under cluster_definition, module class, module options the role does not take (and why),
 #  role-only keys)
 SECTIONS = [
-    # state: the role's cluster_state; wait: the role always waits.
-    (None, NksCluster, {"state", "wait"}, {"nodegroups", "ipacl", "kubeconfig"}),
-    # cluster: the role's own cluster; node_action/node_ids: day-2 node operations, not a build.
-    ("nodegroups", NksNodegroup, {"cluster", "wait", "node_action", "node_ids"}, set()),
+    # state: the role's cluster_state; wait: the role always waits; wait_for: the role's cluster_wait_for.
+    (None, NksCluster, {"state", "wait", "wait_for"}, {"nodegroups", "ipacl", "kubeconfig"}),
+    # cluster: the role's own cluster; node_action/node_ids: day-2 node operations, not a build;
+    # wait_for: the role's cluster_wait_for.
+    ("nodegroups", NksNodegroup, {"cluster", "wait", "wait_for", "node_action", "node_ids"}, set()),
     # wait_timeout: the cluster's (cluster_definition.wait_timeout).
     ("ipacl", NksIpAcl, {"cluster", "wait", "wait_timeout"}, set()),
-    # state: the role's cluster_state; return_content: the role never returns the keys.
-    ("kubeconfig", NksKubeconfig, {"cluster", "state", "return_content"}, {"enabled"}),
+    # state: the role's cluster_state; return_content: the role never returns the keys; merge/context/force:
+    # the role writes a file of its own per cluster (<cluster_kubeconfig_dir>/<name>.kubeconfig), with entries
+    # named after the cluster; merging into a shared kubeconfig is nks_kubeconfig's job.
+    ("kubeconfig", NksKubeconfig, {"cluster", "state", "return_content", "merge", "context", "force"}, {"enabled"}),
 ]
 
 # task file -> module -> (the variable the task reads options from, the cluster_definition key it covers)
