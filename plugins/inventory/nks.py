@@ -210,12 +210,11 @@ except ImportError:  # pragma: no cover - older ansible-core templates every str
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksClient, NksError,
-    region_endpoint)
+    CONNECTION_ENV, DEFAULT_REGION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
+    client_from_options, region_endpoint)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (cluster_view,
                                                                           nodegroup_view)
 
-DEFAULT_REGION = "kr1"
 PREFIX = "nks_"
 ALL_GROUP = "nks"
 NEED_UPGRADE_GROUP = "nks_need_upgrade"
@@ -331,27 +330,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("nhncloud.nks.nks: %s" % exc)
 
     def _client_options(self):
-        """Keyword arguments of :class:`NksClient` common to every endpoint."""
+        """The connection options common to every endpoint (``api_url``/``region`` are per endpoint)."""
         if not HAS_REQUESTS:
             raise AnsibleError("nhncloud.nks.nks needs the python 'requests' library: %s"
                                % REQUESTS_IMPORT_ERROR)
-        validate = self.get_option("validate_certs")
-        return dict(
-            identity_url=self.get_option("identity_url"),
-            tenant_id=self._option("tenant_id"), username=self._option("username"),
-            api_password=self._option("api_password"), auth_token=self._option("auth_token"),
-            validate_certs=True if validate is None else validate,
-            timeout=self.get_option("http_timeout") or 30.0,
-            user_agent="nhncloud.nks-ansible/inventory",
-        )
+        return dict((option, self._option(option)) for option, dummy in CONNECTION_ENV
+                    if option not in ("api_url", "region"))
+
+    def _sources(self):
+        """Where each connection option was set (for error messages): the inventory file or
+        its environment variable; never values."""
+        sources = {}
+        for option, env in CONNECTION_ENV:
+            try:
+                value, origin = self.get_option_and_origin(option)
+            except (AttributeError, KeyError):  # pragma: no cover - ansible-core without origins
+                continue
+            if value is None or origin in (None, "default"):
+                continue
+            origin = str(origin)
+            sources[option] = ("environment variable %s" % env if origin.startswith("env:")
+                               else "option %s of the inventory source" % option)
+        return sources
 
     def _api(self, region, api_url, options):
         try:
-            client = NksClient(api_url=api_url, region=region, **options)
+            client = client_from_options(dict(options, region=region, api_url=api_url), self._sources(),
+                                         user_agent="nhncloud.nks-ansible/inventory")
         except ValueError as exc:
-            raise AnsibleParserError(
-                "nhncloud.nks.nks: %s (or set NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME and"
-                " NHN_CLOUD_API_PASSWORD, or NHN_CLOUD_AUTH_TOKEN)" % exc)
+            raise AnsibleParserError("nhncloud.nks.nks: %s" % exc)
         return NksApi(client)
 
     # -- reading -------------------------------------------------------------------------

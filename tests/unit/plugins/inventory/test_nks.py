@@ -34,6 +34,7 @@ from ansible.plugins.loader import inventory_loader  # noqa: E402
 from ansible.template import Templar  # noqa: E402
 
 from ansible_collections.nhncloud.nks.plugins.inventory import nks  # noqa: E402
+from ansible_collections.nhncloud.nks.plugins.module_utils import _client  # noqa: E402
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (  # noqa: E402
     NksApiError, NksAuthError, NksConnectionError)
 
@@ -175,7 +176,7 @@ def clean_env(monkeypatch):
 @pytest.fixture
 def cloud(monkeypatch):
     world = Cloud()
-    monkeypatch.setattr(nks, "NksClient", lambda **kwargs: FakeClient(world, **kwargs))
+    monkeypatch.setattr(_client, "NksClient", lambda **kwargs: FakeClient(world, **kwargs))
     monkeypatch.setattr(nks, "NksApi", lambda client: FakeApi(world, client))
     return world
 
