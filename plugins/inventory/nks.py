@@ -133,9 +133,14 @@ notes:
     C(max_node_count), C(flavor_id), C(kube_version), C(kube_version_status) and C(node_addresses). A value
     the API did not give (or that was not read) is V(null).
   - The control plane node group C(default-master) is not listed by NKS and so is not in C(nks_nodegroups).
-  - When Ansible cannot parse an inventory source it only warns by default and carries on without its
-    hosts; set C(inventory_any_unparsed_is_failed) (E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED)) so that an
-    API failure stops the play instead of running it against no cluster.
+  - 'Failures (refused credentials, an unreachable endpoint, any other API error) fail the inventory source
+    with a message naming the URL and the option or environment variable to check, never a value. An
+    inventory plugin cannot end the run itself: Ansible turns a failed source into a warning and carries on
+    without its hosts (rc 0, empty groups) unless C(inventory_any_unparsed_is_failed) is set
+    (E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true)). Set it wherever a run against no cluster would be
+    wrong (CI, AWX): the run then fails with rc != 0 and the same message.'
+  - An unreachable endpoint fails within seconds (3 connection tries, 2 s connect timeout); HTTP 429 and 5xx
+    answers are retried with backoff (docs/reliability.md of the repository, "Retry budget").
 seealso:
   - module: nhncloud.nks.nks_info
   - module: nhncloud.nks.nks_cluster
