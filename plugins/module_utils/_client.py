@@ -404,7 +404,7 @@ class NksClient(object):
         """Send one request; a safe one is sent again (the policy's backoff and budget) when
         its answer broke off after the headers: urllib3 retries only up to the status line,
         and a lost answer arrives as a broken body."""
-        attempts = self.policy.start(lambda seconds: sleep(seconds))
+        attempts = self.policy.start(_sleep)
         while True:
             try:
                 return self._send_once(method, url, body, safe, auth)
@@ -506,3 +506,8 @@ def backoff_delays(initial=1.0, factor=1.5, maximum=10.0):
 def sleep(seconds):
     """``time.sleep``; a seam for tests."""
     time.sleep(seconds)
+
+
+def _sleep(seconds):
+    """:func:`sleep`, looked up when called (tests replace it)."""
+    sleep(seconds)

@@ -340,11 +340,15 @@ class Creator(Resource):
         self.events.append("create")
         outcome = self.outcomes.pop(0) if self.outcomes else OK
         if isinstance(outcome, Exception):
-            raise outcome
+            _raise(outcome)
         self.obj = {"uuid": "c-1", "name": "x", "status": "CREATE_COMPLETE"}
         if outcome == LOST:
             raise lost()
         return {"uuid": "c-1"}
+
+
+def _raise(exc):
+    raise exc
 
 
 def create_machine(res):
