@@ -304,7 +304,9 @@ class NksClient(object):
             if "identity_url" in self.sources:
                 return "check identity_url, set by %s" % self.sources["identity_url"]
             return "this is the default identity_url; set identity_url (NHN_CLOUD_IDENTITY_URL) for another"
-        if self._api_url_given:
+        # With sources, api_url counts as given only when the user set it (the inventory
+        # plugin passes each region's endpoint as api_url).
+        if "api_url" in self.sources if self.sources else self._api_url_given:
             return "check api_url, set by %s" % self._from("api_url")
         return ("this is the endpoint of region %s (%s); check region, or set api_url (NKS_API_URL)"
                 % (self.region, self.sources.get("region", "the default region")))

@@ -587,3 +587,27 @@ def test_needs_upgrade():
                               "nks_nodegroups": [{"kube_version_status": "LATEST"},
                                                  {"kube_version_status": "NEED_UPGRADE"}]})
     assert not nks.needs_upgrade({})
+
+
+def test_sources_name_the_environment_never_values(cloud, run, monkeypatch):
+    monkeypatch.setenv("NHN_CLOUD_API_PASSWORD", PASSWORD)
+    monkeypatch.setenv("NHN_CLOUD_REGION", "kr2")
+    config = dict((k, v) for k, v in BASE_CONFIG.items() if k not in ("api_password", "api_url"))
+    run(config)
+    sources = cloud.clients[0].kwargs["sources"]
+    assert sources["api_password"] == "environment variable NHN_CLOUD_API_PASSWORD"
+    assert sources["region"] == "environment variable NHN_CLOUD_REGION"
+    assert sources["tenant_id"] == "option tenant_id of the inventory source"
+    assert "api_url" not in sources
+    assert PASSWORD not in str(sources)
+
+
+def test_credential_failure_message_names_sources(cloud, run):
+    cloud.fail["list_clusters"] = NksAuthError(
+        401, "The request you have made requires authentication.", method="POST", url=SIM + "/v2.0/tokens",
+        hint="Check tenant_id (option tenant_id of the inventory source)")
+    with pytest.raises(AnsibleError) as err:
+        run(BASE_CONFIG)
+    assert "HTTP 401" in str(err.value)
+    assert "Check tenant_id (option tenant_id of the inventory source)" in str(err.value)
+    assert PASSWORD not in str(err.value)
