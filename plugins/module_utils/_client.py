@@ -273,7 +273,6 @@ class NksClient(object):
         self.username = username
         self._password = api_password
         self._token = auth_token
-        self._token_given = bool(auth_token)
         self.token_expires = None
         self.timeout = timeout
         self.policy = policy or DEFAULT_POLICY
@@ -360,7 +359,6 @@ class NksClient(object):
         except (KeyError, TypeError):
             raise NksApiError(200, "the identity API answered without access.token.id",
                               method="POST", url=url)
-        self._token_given = False
         return self._token
 
     # -- requests ---------------------------------------------------------
