@@ -46,6 +46,8 @@ options:
       - The API password set in the NHN Cloud console (not the console login password).
       - If not set, the environment variable E(NHN_CLOUD_API_PASSWORD) is used.
       - With O(auth_token) as well, it is used to obtain a new token once when the given one is refused.
+      - When the identity API refuses the credentials, the error names where O(tenant_id), O(username) and
+        O(api_password) came from (option or environment variable), never their values.
     type: str
   auth_token:
     description:
@@ -60,6 +62,10 @@ options:
   http_timeout:
     description:
       - Seconds to wait for an answer to one HTTP request.
+      - Establishing a connection waits at most 2 seconds (or O(http_timeout) if shorter) and is tried 3 times, so
+        that a wrong or unreachable endpoint fails within seconds, naming the URL and the option or environment
+        variable that set it. Answers HTTP 429 and 5xx are retried up to 10 attempts with jittered backoff,
+        honouring C(Retry-After) (at most 30 seconds).
       - If not set, the environment variable E(NHN_CLOUD_HTTP_TIMEOUT) is used; if that is not set either, V(30).
     type: float
 requirements:

@@ -133,9 +133,14 @@ notes:
     C(max_node_count), C(flavor_id), C(kube_version), C(kube_version_status) and C(node_addresses). A value
     the API did not give (or that was not read) is V(null).
   - The control plane node group C(default-master) is not listed by NKS and so is not in C(nks_nodegroups).
-  - When Ansible cannot parse an inventory source it only warns by default and carries on without its
-    hosts; set C(inventory_any_unparsed_is_failed) (E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED)) so that an
-    API failure stops the play instead of running it against no cluster.
+  - 'Failures (refused credentials, an unreachable endpoint, any other API error) fail the inventory source
+    with a message naming the URL and the option or environment variable to check, never a value. An
+    inventory plugin cannot end the run itself: Ansible turns a failed source into a warning and carries on
+    without its hosts (rc 0, empty groups) unless C(inventory_any_unparsed_is_failed) is set
+    (E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true)). Set it wherever a run against no cluster would be
+    wrong (CI, AWX): the run then fails with rc != 0 and the same message.'
+  - An unreachable endpoint fails within seconds (3 connection tries, 2 s connect timeout); HTTP 429 and 5xx
+    answers are retried with backoff (docs/reliability.md of the repository, "Retry budget").
 seealso:
   - module: nhncloud.nks.nks_info
   - module: nhncloud.nks.nks_cluster
@@ -210,12 +215,11 @@ except ImportError:  # pragma: no cover - older ansible-core templates every str
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksClient, NksError,
-    region_endpoint)
+    CONNECTION_ENV, DEFAULT_REGION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
+    client_from_options, region_endpoint)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (cluster_view,
                                                                           nodegroup_view)
 
-DEFAULT_REGION = "kr1"
 PREFIX = "nks_"
 ALL_GROUP = "nks"
 NEED_UPGRADE_GROUP = "nks_need_upgrade"
@@ -331,27 +335,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("nhncloud.nks.nks: %s" % exc)
 
     def _client_options(self):
-        """Keyword arguments of :class:`NksClient` common to every endpoint."""
+        """The connection options common to every endpoint (``api_url``/``region`` are per endpoint)."""
         if not HAS_REQUESTS:
             raise AnsibleError("nhncloud.nks.nks needs the python 'requests' library: %s"
                                % REQUESTS_IMPORT_ERROR)
-        validate = self.get_option("validate_certs")
-        return dict(
-            identity_url=self.get_option("identity_url"),
-            tenant_id=self._option("tenant_id"), username=self._option("username"),
-            api_password=self._option("api_password"), auth_token=self._option("auth_token"),
-            validate_certs=True if validate is None else validate,
-            timeout=self.get_option("http_timeout") or 30.0,
-            user_agent="nhncloud.nks-ansible/inventory",
-        )
+        return dict((option, self._option(option)) for option, dummy in CONNECTION_ENV
+                    if option not in ("api_url", "region"))
+
+    def _sources(self):
+        """Where each connection option was set (for error messages): the inventory file or
+        its environment variable; never values."""
+        sources = {}
+        for option, env in CONNECTION_ENV:
+            try:
+                value, origin = self.get_option_and_origin(option)
+            except (AttributeError, KeyError):  # pragma: no cover - ansible-core without origins
+                continue
+            if value is None or origin in (None, "default"):
+                continue
+            origin = str(origin)
+            sources[option] = ("environment variable %s" % env if origin.startswith("env:")
+                               else "option %s of the inventory source" % option)
+        return sources
 
     def _api(self, region, api_url, options):
         try:
-            client = NksClient(api_url=api_url, region=region, **options)
+            client = client_from_options(dict(options, region=region, api_url=api_url), self._sources(),
+                                         user_agent="nhncloud.nks-ansible/inventory")
         except ValueError as exc:
-            raise AnsibleParserError(
-                "nhncloud.nks.nks: %s (or set NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME and"
-                " NHN_CLOUD_API_PASSWORD, or NHN_CLOUD_AUTH_TOKEN)" % exc)
+            raise AnsibleParserError("nhncloud.nks.nks: %s" % exc)
         return NksApi(client)
 
     # -- reading -------------------------------------------------------------------------

@@ -20,10 +20,7 @@ import random
 import time
 
 from ._client import NksApiError, NksConflict, NksConnectionError, backoff_delays, sleep
-
-RETRYABLE_CREATE_STATUSES = (429, 500, 502, 503, 504)
-"""Statuses after which a request may or may not have been carried out, or was refused for now."""
-RETRYABLE_STATUSES = RETRYABLE_CREATE_STATUSES
+from ._retry import DEFAULT_POLICY, RETRY_STATUSES, is_keypair_race
 
 _BUSY_WORDS = ("wrong state", "in_progress", "in progress")
 
@@ -33,7 +30,7 @@ def is_transient(exc):
     lost after the request was carried out (:class:`NksConnectionError`), or HTTP 429/5xx."""
     if isinstance(exc, NksConnectionError):
         return True
-    return isinstance(exc, NksApiError) and exc.status in RETRYABLE_STATUSES
+    return isinstance(exc, NksApiError) and exc.status in RETRY_STATUSES
 
 
 def is_busy(exc):
@@ -333,15 +330,17 @@ class StateMachine(object):
     :param waiter: a :class:`Waiter` (its timeout is ``wait_timeout``).
     :param int create_attempts: how often a create is tried when its answer
         was lost or refused with 429/5xx; before each new try the resource is
-        looked up by name, so a create that did happen is never repeated.
+        looked up by name, so a create that did happen is never repeated. A key
+        pair 403 is retried on its own schedule (``RetryPolicy.keypair_delays``).
     :param int action_attempts: how often an in-place change or a delete is sent
         when its answer was lost, refused with 429/5xx or refused because an
         operation runs; before each new try the resource is re-read and the
         change re-planned, so an action that took is never sent again.
+        Both default to ``DEFAULT_POLICY.attempts`` (docs/reliability.md, "Retry budget").
     """
 
-    def __init__(self, resource, check_mode, wait, waiter, create_attempts=3, sleeper=sleep,
-                 action_attempts=4):
+    def __init__(self, resource, check_mode, wait, waiter, create_attempts=DEFAULT_POLICY.attempts,
+                 sleeper=sleep, action_attempts=DEFAULT_POLICY.attempts):
         self.resource = resource
         self.check_mode = check_mode
         self.wait = wait
@@ -460,7 +459,7 @@ class StateMachine(object):
         re-read: an operation running on it (ours, whose answer was lost, or somebody
         else's) is waited for, then the plan is made again from the fresh object. When
         the change is no longer needed it took; otherwise it is sent again (the fresh
-        plan's request), at most ``action_attempts`` times in all, with jittered backoff.
+        plan's request), at most ``action_attempts`` times in all, with the policy's backoff.
 
         :returns: ``(obj, sent)``: ``sent`` is ``False`` when the change turned out to
             have taken and ``obj`` is then the settled object.
@@ -468,17 +467,16 @@ class StateMachine(object):
             error that says the request was refused (other 4xx).
         """
         res = self.resource
-        delays = backoff_delays(1.0, 2.0, 8.0)
-        for attempt in range(1, self.action_attempts + 1):
+        attempts = DEFAULT_POLICY.start(self.sleeper, self.action_attempts)
+        while True:
             try:
                 change.apply(obj)
                 return obj, True
             except (NksApiError, NksConnectionError) as exc:
-                if not (is_transient(exc) or is_busy(exc)) or attempt == self.action_attempts:
+                if not (is_transient(exc) or is_busy(exc)) or not attempts.pause(exc):
                     raise
                 self.recoveries.append("%s: %s" % (change.name, exc))
                 error = exc
-            self.sleeper(next(delays))
             fresh = res.fetch(obj)
             if fresh is None:
                 raise error
@@ -494,7 +492,6 @@ class StateMachine(object):
                 return obj, False  # it took
             if again[0].apply is not None:
                 change.apply = again[0].apply
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _delete(self, obj):
         """Send the delete, recovering like :meth:`_apply`: after a lost or refused answer the
@@ -504,16 +501,15 @@ class StateMachine(object):
         :raises NksApiError, NksConnectionError: when the attempts run out, or on a refusal.
         """
         res = self.resource
-        delays = backoff_delays(1.0, 2.0, 8.0)
-        for attempt in range(1, self.action_attempts + 1):
+        attempts = DEFAULT_POLICY.start(self.sleeper, self.action_attempts)
+        while True:
             try:
                 res.delete(obj)
                 return True
             except (NksApiError, NksConnectionError) as exc:
-                if not (is_transient(exc) or is_busy(exc)) or attempt == self.action_attempts:
+                if not (is_transient(exc) or is_busy(exc)) or not attempts.pause(exc):
                     raise
                 self.recoveries.append("delete: %s" % exc)
-            self.sleeper(next(delays))
             fresh = res.fetch(obj)
             if fresh is None:
                 return True  # gone: the delete whose answer was lost went through
@@ -524,17 +520,18 @@ class StateMachine(object):
                 if fresh is None:
                     return True
             obj = fresh
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _create(self):
         """Create, recovering from a lost or refused answer without duplicates.
 
         A 409 (another process created a resource of that name meanwhile) attaches to
-        the one found by name; a 400 "in a wrong state" (the parent is busy) is tried again.
+        the one found by name; a 400 "in a wrong state" (the parent is busy) is tried again;
+        a 403 "Unable to find keypair" (a key pair created moments before) is tried again
+        after the policy's ``keypair_delays`` (docs/reliability.md).
         """
         res = self.resource
-        delays = backoff_delays(1.0, 2.0, 8.0)
-        for attempt in range(1, self.create_attempts + 1):
+        attempts = DEFAULT_POLICY.start(self.sleeper, self.create_attempts)
+        while True:
             try:
                 answer = res.create()
             except NksConflict:
@@ -543,23 +540,21 @@ class StateMachine(object):
                     self.recoveries.append("create: 409, found by name")
                     return found
                 raise
-            except NksConnectionError as exc:
-                if attempt == self.create_attempts:
-                    raise
-                self.recoveries.append("create: %s" % exc)
-            except NksApiError as exc:
-                if not (exc.status in RETRYABLE_CREATE_STATUSES or is_busy(exc)) \
-                        or attempt == self.create_attempts:
+            except (NksApiError, NksConnectionError) as exc:
+                retryable = is_transient(exc) or is_busy(exc) or is_keypair_race(exc)
+                if not (retryable and attempts.pause(exc)):
+                    if is_keypair_race(exc) and attempts.keypair_tries:
+                        raise exc.with_hint("Still refused after %d tries over %.0f s: check that the key pair"
+                                            " named by keypair exists in this region and project."
+                                            % (attempts.keypair_tries + 1, attempts.slept))
                     raise
                 self.recoveries.append("create: %s" % exc)
             else:
                 return self._created(answer)
             # The request may or may not have been carried out: look before trying again.
-            self.sleeper(next(delays))
             found = res.find()
             if found is not None:
                 return found
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _created(self, answer):
         """Object to wait on after a create answered ``answer``."""

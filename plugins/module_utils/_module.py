@@ -14,34 +14,31 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ._api import AmbiguousName, NksApi
-from ._client import (HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksClient,
-                      NksConnectionError, NksError)
+from ._client import (CONNECTION_ENV, HAS_REQUESTS, REGIONS, REQUESTS_IMPORT_ERROR, NksApiError,
+                      NksConnectionError, NksError, client_from_options, option_sources)
 from ._engine import NksOperationFailed, NksWaitTimeout
 from ._validation import ValidationError
 
-DEFAULT_REGION = "kr1"
 DEFAULT_WAIT_TIMEOUT = 1800
 
 
 def auth_argument_spec():
     """The connection options of every module (doc fragment ``nhncloud.nks.auth``)."""
-    return dict(
-        region=dict(type="str", choices=["kr1", "kr2", "kr3"],
-                    fallback=(env_fallback, ["NHN_CLOUD_REGION"])),
-        api_url=dict(type="str", fallback=(env_fallback, ["NKS_API_URL"])),
-        identity_url=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_IDENTITY_URL"])),
-        tenant_id=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_TENANT_ID"])),
-        username=dict(type="str", fallback=(env_fallback, ["NHN_CLOUD_USERNAME"])),
-        api_password=dict(type="str", no_log=True, fallback=(env_fallback, ["NHN_CLOUD_API_PASSWORD"])),
-        auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["NHN_CLOUD_AUTH_TOKEN"])),
-        validate_certs=dict(type="bool", fallback=(env_fallback, ["NHN_CLOUD_VALIDATE_CERTS"])),
-        http_timeout=dict(type="float", fallback=(env_fallback, ["NHN_CLOUD_HTTP_TIMEOUT"])),
-    )
+    types = dict(region="str", api_password="str", auth_token="str", validate_certs="bool",
+                 http_timeout="float")
+    spec = {}
+    for option, env in CONNECTION_ENV:
+        spec[option] = dict(type=types.get(option, "str"), fallback=(env_fallback, [env]))
+    spec["region"]["choices"] = list(REGIONS)
+    spec["api_password"]["no_log"] = True
+    spec["auth_token"]["no_log"] = True
+    return spec
 
 
 def wait_argument_spec():
@@ -81,26 +78,29 @@ class NksModule(object):
             self.module.fail_json(msg=missing_required_lib("requests"),
                                   exception=str(REQUESTS_IMPORT_ERROR))
 
+    def client(self, **overrides):
+        """A new :class:`NksClient` from the connection options (``overrides`` replace some).
+
+        :raises ValidationError: missing credentials or a bad region, naming the options
+            and environment variables to set.
+        """
+        options = dict((option, self.params.get(option)) for option, dummy in CONNECTION_ENV)
+        options.update(overrides)
+        try:
+            given = _load_params()
+        except Exception:  # pylint: disable=broad-except
+            given = {}
+        try:
+            return client_from_options(options, option_sources(given, os.environ),
+                                       user_agent="nhncloud.nks-ansible/%s" % self.module._name)
+        except ValueError as exc:
+            raise ValidationError("api_password" if "credentials" in str(exc) else "region", str(exc))
+
     @property
     def api(self):
         """The :class:`NksApi` built from the connection options (created on first use)."""
         if self._api is None:
-            p = self.params
-            try:
-                client = NksClient(
-                    api_url=p["api_url"], region=p["region"] or DEFAULT_REGION,
-                    identity_url=p["identity_url"], tenant_id=p["tenant_id"],
-                    username=p["username"], api_password=p["api_password"],
-                    auth_token=p["auth_token"],
-                    validate_certs=True if p["validate_certs"] is None else p["validate_certs"],
-                    timeout=p["http_timeout"] or 30.0,
-                    user_agent="nhncloud.nks-ansible/%s" % self.module._name,
-                )
-            except ValueError as exc:
-                raise ValidationError("api_password", "%s (or set NHN_CLOUD_TENANT_ID,"
-                                                      " NHN_CLOUD_USERNAME, NHN_CLOUD_API_PASSWORD)"
-                                      % exc)
-            self._api = NksApi(client)
+            self._api = NksApi(self.client())
         return self._api
 
     def warn(self, message):

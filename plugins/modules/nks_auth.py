@@ -105,7 +105,6 @@ tenant_id:
   sample: 0b3ab7d4ba0a44e3a3c3e2b4d1f0a7c9
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksClient
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
 
@@ -128,14 +127,7 @@ class NksAuthModule(NksModule):
             if not p[option]:
                 raise ValidationError(option, "%s is required to obtain a token (or set NHN_CLOUD_TENANT_ID,"
                                               " NHN_CLOUD_USERNAME, NHN_CLOUD_API_PASSWORD)" % option)
-        client = NksClient(
-            api_url=p["api_url"], region=p["region"] or "kr1",
-            identity_url=p["identity_url"], tenant_id=p["tenant_id"],
-            username=p["username"], api_password=p["api_password"],
-            validate_certs=True if p["validate_certs"] is None else p["validate_certs"],
-            timeout=p["http_timeout"] or 30.0,
-            user_agent="nhncloud.nks-ansible/%s" % self.module._name,
-        )
+        client = self.client(auth_token=None)
         token = client.authenticate()
         return dict(changed=False, auth_token=token, expires=client.token_expires,
                     tenant_id=p["tenant_id"])

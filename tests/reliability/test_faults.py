@@ -19,6 +19,25 @@ import pytest
 from conftest import (FULL, HERE, ROOT, TokenRevoker, fault_counts, normalised_state, recap,
                       run_playbook, state_differences, write_figures)
 
+# Odds that a fault test fails by chance (docs/reliability.md, "Odds of the randomised tests").
+# Every request draws its fault independently: 15 % error before processing (429, 500, 502, 503
+# in equal parts) and 5 % lost answer after processing. The retry budget is 10 attempts
+# (plugins/module_utils/_retry.py). A request the run cannot do without fails by chance only:
+#  - a safe request (GET, DELETE, identity, IP ACL): 10 errors in a row in one urllib3 call,
+#    0.15 ** 10 = 5.8e-9 (times 1.06 for the later calls, each of which starts after a lost
+#    answer, p = 0.05 / 0.85 = 0.059), or 10 lost answers in a row, 0.059 ** 10 = 5e-13:
+#    6.2e-9 in all;
+#  - a create or an action (POST/PATCH the client does not repeat): the client repeats a 429
+#    itself; each engine try fails with a 5xx with p = 0.1125 / (1 - 0.0375) = 0.117; a lost
+#    answer is found by the lookup (a safe GET). 10 tries: 0.117 ** 10 = 4.8e-10, plus at most
+#    10 lookups failing, 6.2e-8: below 7e-8;
+#  - a poll while waiting: a failed poll does not end the wait (0).
+# A short CI run sends at most ~1,700 requests across the three tests (site 3 runs ~75,
+# fleet + upgrade ~355, converge.yml ~56 per run for at most 22 runs ~1,230), at most ~150 of
+# them creates or actions: 1,550 * 6.2e-9 + 150 * 7e-8 = 2.0e-5 < 1e-4 per CI run.
+# (With 20 % of errors alone, the budget's own bound, 0.2 ** 10 = 1.0e-7 per request.)
+# The in-place test also needs >= 1 fault on an engine-only action: each run after the first
+# sends 4 (two resizes, user script, autoscaler), so none in 21 runs has p = 0.8 ** 84 = 7.5e-9.
 RUNS = 10 if FULL else 3           # site.yml
 FLEET = 10 if FULL else 3          # clusters of fleet.yml / upgrade.yml
 FLEET_RUNS = 10 if FULL else 2

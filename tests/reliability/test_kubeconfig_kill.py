@@ -69,6 +69,7 @@ def test_kill_between_write_and_rename(simulator, tmp_path):
            "PYTHONPATH": hook + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = start_module(simulator, "rel-kc-b", dest, env)
     deadline = time.time() + 120
+    # The hook renames a complete marker into place, so existing means written.
     while not marker.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert marker.exists(), "the module never reached the rename"

@@ -16,8 +16,11 @@ if _MARKER:
 
     def _slow_replace(src, dst, *args, **kwargs):
         if str(dst).endswith(".kubeconfig"):
-            with open(_MARKER, "w") as handle:
+            # Written aside, then renamed: the test must never see the marker empty
+            # (it did once, between open() and write()).
+            with open(_MARKER + ".part", "w") as handle:
                 handle.write(str(src))
+            _real_replace(_MARKER + ".part", _MARKER)
             time.sleep(30)
         return _real_replace(src, dst, *args, **kwargs)
 

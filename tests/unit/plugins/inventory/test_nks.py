@@ -34,6 +34,7 @@ from ansible.plugins.loader import inventory_loader  # noqa: E402
 from ansible.template import Templar  # noqa: E402
 
 from ansible_collections.nhncloud.nks.plugins.inventory import nks  # noqa: E402
+from ansible_collections.nhncloud.nks.plugins.module_utils import _client  # noqa: E402
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (  # noqa: E402
     NksApiError, NksAuthError, NksConnectionError)
 
@@ -175,7 +176,7 @@ def clean_env(monkeypatch):
 @pytest.fixture
 def cloud(monkeypatch):
     world = Cloud()
-    monkeypatch.setattr(nks, "NksClient", lambda **kwargs: FakeClient(world, **kwargs))
+    monkeypatch.setattr(_client, "NksClient", lambda **kwargs: FakeClient(world, **kwargs))
     monkeypatch.setattr(nks, "NksApi", lambda client: FakeApi(world, client))
     return world
 
@@ -586,3 +587,27 @@ def test_needs_upgrade():
                               "nks_nodegroups": [{"kube_version_status": "LATEST"},
                                                  {"kube_version_status": "NEED_UPGRADE"}]})
     assert not nks.needs_upgrade({})
+
+
+def test_sources_name_the_environment_never_values(cloud, run, monkeypatch):
+    monkeypatch.setenv("NHN_CLOUD_API_PASSWORD", PASSWORD)
+    monkeypatch.setenv("NHN_CLOUD_REGION", "kr2")
+    config = dict((k, v) for k, v in BASE_CONFIG.items() if k not in ("api_password", "api_url"))
+    run(config)
+    sources = cloud.clients[0].kwargs["sources"]
+    assert sources["api_password"] == "environment variable NHN_CLOUD_API_PASSWORD"
+    assert sources["region"] == "environment variable NHN_CLOUD_REGION"
+    assert sources["tenant_id"] == "option tenant_id of the inventory source"
+    assert "api_url" not in sources
+    assert PASSWORD not in str(sources)
+
+
+def test_credential_failure_message_names_sources(cloud, run):
+    cloud.fail["list_clusters"] = NksAuthError(
+        401, "The request you have made requires authentication.", method="POST", url=SIM + "/v2.0/tokens",
+        hint="Check tenant_id (option tenant_id of the inventory source)")
+    with pytest.raises(AnsibleError) as err:
+        run(BASE_CONFIG)
+    assert "HTTP 401" in str(err.value)
+    assert "Check tenant_id (option tenant_id of the inventory source)" in str(err.value)
+    assert PASSWORD not in str(err.value)

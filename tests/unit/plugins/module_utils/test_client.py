@@ -19,7 +19,10 @@ import pytest
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     API_VERSION_HEADER,
+    DEFAULT_REGION,
+    DEFAULT_TIMEOUT,
     IDENTITY_URL,
+    REGIONS,
     NksApiError,
     NksAuthError,
     NksClient,
@@ -27,8 +30,11 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     NksConnectionError,
     NksError,
     NksNotFound,
+    client_from_options,
+    option_sources,
     region_endpoint,
 )
+from ansible_collections.nhncloud.nks.plugins.module_utils._retry import RetryPolicy
 
 PASSWORD = "s3cr3t-API-passw0rd"
 TOKEN_PATH = "/v2.0/tokens"
@@ -133,10 +139,14 @@ def api(monkeypatch):
     server.server_close()
 
 
-def make_client(api, **kwargs):
+def policy(retries=3):
+    """Fast backoff for tests: ``retries`` retries (``retries + 1`` attempts)."""
+    return RetryPolicy(attempts=retries + 1, backoff=0.01, backoff_max=0.02)
+
+
+def make_client(api, retries=3, **kwargs):
     args = dict(api_url=api.url, identity_url=api.url, tenant_id="tenant-1",
-                username="user@example.com", api_password=PASSWORD, retries=3,
-                backoff=0.01, backoff_max=0.02, timeout=5.0)
+                username="user@example.com", api_password=PASSWORD, policy=policy(retries), timeout=5.0)
     args.update(kwargs)
     return NksClient(**args)
 
@@ -422,7 +432,7 @@ def test_unreachable_api_raises_connection_error():
     sock.close()
     url = "http://127.0.0.1:%d" % port
     client = NksClient(api_url=url, identity_url=url, tenant_id="t", username="u",
-                       api_password=PASSWORD, retries=1, backoff=0.01, backoff_max=0.02, timeout=2)
+                       api_password=PASSWORD, policy=policy(1), timeout=2)
     with pytest.raises(NksConnectionError) as err:
         client.get("/v1/clusters")
     assert_no_secret(err.value, client)
@@ -468,3 +478,153 @@ def test_password_not_in_repr():
     client = NksClient(api_url="http://127.0.0.1:9", tenant_id="t", username="u",
                        api_password=PASSWORD)
     assert_no_secret(client)
+
+
+# -- retry budget and 429 ------------------------------------------------------
+
+def test_get_survives_nine_faults_in_a_row_with_the_default_budget(api):
+    # The CI failure this budget fixes: three 5xx in a row ended a run. Ten attempts
+    # (docs/reliability.md) ride out nine.
+    api.on("GET", "/v1/clusters", *([(503, magnum_error(503, "busy"), {})] * 9 + [(200, {"clusters": []}, {})]))
+    client = make_client(api, policy=RetryPolicy(backoff=0.001, backoff_max=0.002))
+    assert client.get("/v1/clusters") == {"clusters": []}
+    assert len(api.calls("GET")) == 10
+
+
+def test_unsafe_post_is_repeated_after_429(api):
+    # A 429 was not carried out: even a create is sent again, after Retry-After.
+    api.on("POST", "/v1/clusters", (429, magnum_error(429, "slow down"), {"Retry-After": "0"}),
+           (429, magnum_error(429, "slow down"), {}), (202, {"uuid": "c-1"}, {}))
+    assert make_client(api).request("POST", "/v1/clusters", {"name": "demo"}) == {"uuid": "c-1"}
+    assert len(api.calls("POST", "/v1/clusters")) == 3
+
+
+def test_429_that_outlasts_the_budget_carries_retry_after(api):
+    api.on("POST", "/v1/clusters", (429, magnum_error(429, "slow down"), {"Retry-After": "0"}))
+    with pytest.raises(NksApiError) as err:
+        make_client(api, retries=2).request("POST", "/v1/clusters", {"name": "demo"})
+    assert err.value.status == 429
+    assert err.value.retry_after == 0.0
+    assert len(api.calls("POST", "/v1/clusters")) == 3
+
+
+# -- errors that say what to check ----------------------------------------------
+
+SOURCES = {"tenant_id": "environment variable NHN_CLOUD_TENANT_ID", "username": "option username",
+           "api_password": "environment variable NHN_CLOUD_API_PASSWORD",
+           "api_url": "environment variable NKS_API_URL", "auth_token": "option auth_token"}
+
+
+def test_refused_credentials_name_their_sources_never_values(api):
+    api.on("POST", TOKEN_PATH, (401, {"error": {"message": "The request you have made requires authentication."}}, {}))
+    client = make_client(api, sources=SOURCES)
+    with pytest.raises(NksAuthError) as err:
+        client.get("/v1/clusters")
+    message = str(err.value)
+    assert "requires authentication" in message
+    assert "tenant_id (environment variable NHN_CLOUD_TENANT_ID)" in message
+    assert "username (option username)" in message
+    assert "api_password (environment variable NHN_CLOUD_API_PASSWORD)" in message
+    assert "not the console login password" in message
+    assert "tenant-1" not in message and "user@example.com" not in message
+    assert_no_secret(err.value)
+
+
+def test_refused_given_token_says_expired_or_revoked(api):
+    api.on("GET", "/v1/clusters", (401, {"error": {"message": "token expired"}}, {}))
+    client = make_client(api, auth_token="old-token", tenant_id=None, username=None, api_password=None,
+                         sources=SOURCES)
+    with pytest.raises(NksAuthError) as err:
+        client.get("/v1/clusters")
+    message = str(err.value)
+    assert "auth_token (option auth_token) was refused" in message
+    assert "expired" in message and "revoked" in message
+    assert "old-token" not in message
+
+
+def test_fresh_token_refused_says_so(api):
+    api.on("GET", "/v1/clusters", (401, {"error": {"message": "no"}}, {}))
+    client = make_client(api, sources=SOURCES)
+    with pytest.raises(NksAuthError) as err:
+        client.get("/v1/clusters")
+    assert "A token just issued" in str(err.value)
+    assert "api_url, set by environment variable NKS_API_URL" in str(err.value)
+
+
+def closed_port_url():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return "http://127.0.0.1:%d" % port
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({"api_url": "option api_url"}, "check api_url, set by option api_url"),
+    ({"api_url": "environment variable NKS_API_URL"}, "check api_url, set by environment variable NKS_API_URL"),
+])
+def test_unreachable_api_names_url_and_setting_quickly(given, expected):
+    # Timing bound: a refused connection fails at once; the 3 tries sleep at most
+    # 0.5 + 1.0 s of backoff (the jitter only shortens it), so 1.5 s in all against a
+    # 10 s bound: only a stall of 8.5 s of the test process could fail it.
+    import time
+    url = closed_port_url()
+    client = NksClient(api_url=url, identity_url=url, auth_token="t", sources=given)
+    started = time.monotonic()
+    with pytest.raises(NksConnectionError) as err:
+        client.get("/v1/clusters")
+    assert time.monotonic() - started < 10.0
+    message = str(err.value)
+    assert url + "/v1/clusters" in message
+    assert "cannot connect to the NKS API" in message
+    assert "Connection refused" in message and "3 tries" in message
+    assert expected in message
+
+
+def test_unreachable_identity_names_identity_url():
+    url = closed_port_url()
+    client = NksClient(api_url="http://127.0.0.1:1", identity_url=url, tenant_id="t", username="u",
+                       api_password=PASSWORD, sources={"identity_url": "environment variable NHN_CLOUD_IDENTITY_URL"})
+    with pytest.raises(NksConnectionError) as err:
+        client.get("/v1/clusters")
+    assert "cannot connect to the NHN Cloud identity API" in str(err.value)
+    assert "identity_url, set by environment variable NHN_CLOUD_IDENTITY_URL" in str(err.value)
+    assert url + "/v2.0/tokens" in str(err.value)
+    assert_no_secret(err.value)
+
+
+def test_unreachable_region_endpoint_names_region():
+    client = NksClient(region="kr2", auth_token="t", sources={"region": "environment variable NHN_CLOUD_REGION"})
+    hint = client._endpoint_hint(False)  # pylint: disable=protected-access
+    assert "region kr2 (environment variable NHN_CLOUD_REGION)" in hint
+    assert "api_url (NKS_API_URL)" in hint
+
+
+# -- construction in one place ------------------------------------------------------
+
+def test_option_sources_option_wins_over_environment():
+    env = {"NKS_API_URL": "http://x", "NHN_CLOUD_REGION": "kr2", "NHN_CLOUD_API_PASSWORD": PASSWORD}
+    sources = option_sources({"api_url": "http://y", "region": None}, env)
+    assert sources == {"api_url": "option api_url", "region": "environment variable NHN_CLOUD_REGION",
+                       "api_password": "environment variable NHN_CLOUD_API_PASSWORD"}
+    assert PASSWORD not in str(sources)
+
+
+def test_client_from_options_applies_the_defaults():
+    client = client_from_options({"auth_token": "t", "region": None, "http_timeout": None,
+                                  "validate_certs": None})
+    assert client.api_url == region_endpoint(DEFAULT_REGION) == region_endpoint("kr1")
+    assert client.identity_url == IDENTITY_URL
+    assert client.timeout == DEFAULT_TIMEOUT == 30.0
+    assert client.session.verify is True
+    assert REGIONS == ("kr1", "kr2", "kr3")
+    custom = client_from_options({"auth_token": "t", "region": "kr3", "http_timeout": 5.0, "validate_certs": False})
+    assert custom.api_url == region_endpoint("kr3") and custom.timeout == 5.0 and custom.session.verify is False
+
+
+def test_missing_credentials_name_what_is_missing():
+    with pytest.raises(ValueError) as err:
+        client_from_options({"tenant_id": "t", "api_password": PASSWORD})
+    assert "not set: username" in str(err.value)
+    assert "NHN_CLOUD_USERNAME" in str(err.value)
+    assert_no_secret(err.value)

@@ -23,6 +23,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     NksClient,
     NksConnectionError,
 )
+from ansible_collections.nhncloud.nks.plugins.module_utils._retry import RetryPolicy
 
 BROKEN = "BROKEN"
 
@@ -94,7 +95,8 @@ def server(monkeypatch):
 
 def client(script, retries=3):
     return NksClient(api_url=script.url, identity_url=script.url, tenant_id="t", username="u",
-                     api_password="p", retries=retries, backoff=0.01, backoff_max=0.02, timeout=5.0)
+                     api_password="p", timeout=5.0,
+                     policy=RetryPolicy(attempts=retries + 1, backoff=0.01, backoff_max=0.02))
 
 
 def test_get_whose_answer_broke_off_is_sent_again(server):
@@ -145,7 +147,8 @@ def test_refused_connection_is_not_multiplied_by_the_broken_answer_loop(monkeypa
 
     monkeypatch.setattr(NksClient, "_send_once", counting)
     c = NksClient(api_url="http://127.0.0.1:9", identity_url="http://127.0.0.1:9",
-                  auth_token="tok", retries=1, backoff=0.01, backoff_max=0.02, timeout=2.0)
+                  auth_token="tok", timeout=2.0,
+                  policy=RetryPolicy(attempts=2, backoff=0.01, backoff_max=0.02))
     with pytest.raises(NksConnectionError) as err:
         c.get("/v1/clusters")
     assert err.value.broken_answer is False

@@ -305,3 +305,114 @@ def test_lost_answer_of_an_operation_that_then_fails_is_reported_not_resent():
         machine(res).present()
     assert "quota exceeded" in str(err.value)
     assert res.sent == 1
+
+
+# -- the retry budget and the key pair race (docs/reliability.md, "Retry budget") --
+
+KEYPAIR_403 = "Unable to find keypair demo-key"
+
+
+class Creator(Resource):
+    """A cluster that does not exist yet; each create answers as scripted. ``carried``
+    outcomes create it (answer lost), the others do not."""
+
+    kind = "cluster"
+
+    def __init__(self, outcomes):
+        self.outcomes = list(outcomes)
+        self.obj = None
+        self.events = []
+
+    def describe(self):
+        return "cluster 'x'"
+
+    def find(self):
+        self.events.append("find")
+        return dict(self.obj) if self.obj else None
+
+    def fetch(self, obj):
+        return self.find()
+
+    def view(self, obj):
+        return obj and {"status": obj["status"]}
+
+    def create(self):
+        self.events.append("create")
+        outcome = self.outcomes.pop(0) if self.outcomes else OK
+        if isinstance(outcome, Exception):
+            _raise(outcome)
+        self.obj = {"uuid": "c-1", "name": "x", "status": "CREATE_COMPLETE"}
+        if outcome == LOST:
+            raise lost()
+        return {"uuid": "c-1"}
+
+
+def _raise(exc):
+    raise exc
+
+
+def create_machine(res):
+    clock = Clock()
+    sm = StateMachine(res, False, True, Waiter(600.0, clock=clock, sleeper=clock.sleep), sleeper=clock.sleep)
+    sm.sleeps = []
+    sm.sleeper = lambda s: (sm.sleeps.append(s), clock.sleep(s))
+    return sm
+
+
+def test_default_budget_rides_out_nine_refused_creates():
+    # The CI failure: three 500s in a row ended nks_cluster. Ten attempts now, each
+    # after a lookup; 0.2 ** 10 = 1.0e-7 at 20 % faults.
+    res = Creator([NksApiError(500, "Internal Server Error")] * 9)
+    sm = create_machine(res)
+    changed, obj, _b, _a = sm.present()
+    assert changed and obj["uuid"] == "c-1"
+    assert res.events.count("create") == 10
+    # Never sent again without a lookup first.
+    creates = [i for i, e in enumerate(res.events) if e == "create"]
+    assert all(res.events[i + 1] == "find" for i in creates[:-1])
+    assert len(sm.sleeps) == 9 and max(sm.sleeps) <= 8.0
+
+
+def test_engine_honours_retry_after():
+    res = Creator([NksApiError(429, "Too Many Requests", retry_after=7.0), OK])
+    sm = create_machine(res)
+    sm.present()
+    assert sm.sleeps == [7.0]
+
+
+def test_keypair_race_is_retried_on_its_schedule():
+    res = Creator([NksApiError(403, KEYPAIR_403)] * 3)
+    sm = create_machine(res)
+    changed, obj, _b, _a = sm.present()
+    assert changed and obj["uuid"] == "c-1"
+    assert sm.sleeps == [10.0, 20.0, 30.0]
+    assert res.events.count("create") == 4
+    assert res.events.count("find") >= 4  # looked up before every new try
+
+
+def test_keypair_race_gives_up_after_the_schedule_with_a_hint():
+    res = Creator([NksApiError(403, KEYPAIR_403, method="POST", url="/v1/clusters")] * 10)
+    sm = create_machine(res)
+    with pytest.raises(NksApiError) as err:
+        sm.present()
+    assert sm.sleeps == [10.0, 20.0, 30.0, 30.0]  # 90 s in all, then 5 tries are enough
+    assert res.events.count("create") == 5
+    assert err.value.status == 403
+    assert "Still refused after 5 tries over 90 s" in str(err.value)
+    assert "keypair" in str(err.value)
+
+
+def test_other_403_is_not_retried():
+    res = Creator([NksApiError(403, "Policy doesn't allow container:cluster:create")])
+    sm = create_machine(res)
+    with pytest.raises(NksApiError):
+        sm.present()
+    assert res.events.count("create") == 1 and sm.sleeps == []
+
+
+def test_default_action_budget_is_the_policy():
+    res = Counter([REFUSED_503] * 9)
+    clock = Clock()
+    sm = StateMachine(res, False, True, Waiter(600.0, clock=clock, sleeper=clock.sleep), sleeper=clock.sleep)
+    sm.present()
+    assert res.sent == 10
