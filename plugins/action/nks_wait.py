@@ -14,13 +14,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksApiError, NksError
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (client_from_params,
-                                                                          progress_line, wait_fleet)
+from ansible_collections.nhncloud.nks.plugins.module_utils._client import (NksApiError, NksError, client_from_options,
+                                                                           option_sources)
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import progress_line, wait_fleet
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
 
 display = Display()
@@ -51,14 +53,14 @@ class ActionModule(ActionBase):
         spec.update(ARGUMENT_SPEC)
         dummy, params = self.validate_argument_spec(argument_spec=spec)
         try:
-            api = NksApi(client_from_params(params, "nhncloud.nks-ansible/nks_wait"))
+            api = NksApi(client_from_options(params, option_sources(self._task.args, os.environ),
+                                             user_agent="nhncloud.nks-ansible/nks_wait"))
             result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
                                      check_mode=bool(self._task.check_mode), progress=self._show,
                                      interval=params["progress_interval"],
                                      expected=params["expected_duration"]))
         except ValueError as exc:
-            result.update(failed=True, msg="%s (or set NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME,"
-                                           " NHN_CLOUD_API_PASSWORD)" % exc)
+            result.update(failed=True, msg=str(exc))
         except NksApiError as exc:
             result.update(failed=True, msg=exc.describe(), status=exc.status, detail=exc.detail,
                           request_id=exc.request_id)

@@ -23,7 +23,7 @@ __metaclass__ = type
 import random
 import time
 
-from ._client import NksApiError, NksClient, NksConnectionError, sleep
+from ._client import NksApiError, NksConnectionError, sleep
 from ._engine import (NksOperationFailed, NksWaitTimeout, PollSchedule, expected_seconds,
                       failed, in_progress, is_transient, status_of)
 from ._views import cluster_view
@@ -36,23 +36,6 @@ ABSENT = "absent"
 """Outcomes of one cluster's wait: still running (only in check mode or while waiting),
 settled (no operation in progress, not ``*_FAILED``), failed (``*_FAILED``, gone or
 ambiguous), timed out, absent (check mode: not found)."""
-
-
-def client_from_params(params, user_agent):
-    """An :class:`NksClient` from the common connection options (doc fragment ``nhncloud.nks.auth``).
-
-    :param dict params: ``api_url``, ``region``, ``identity_url``, ``tenant_id``, ``username``,
-        ``api_password``, ``auth_token``, ``validate_certs``, ``http_timeout`` (``None`` = default).
-    :param str user_agent: the ``User-Agent`` header.
-    :raises ValueError: when credentials are missing (from :class:`NksClient`).
-    """
-    return NksClient(
-        api_url=params.get("api_url"), region=params.get("region") or "kr1",
-        identity_url=params.get("identity_url"), tenant_id=params.get("tenant_id"),
-        username=params.get("username"), api_password=params.get("api_password"),
-        auth_token=params.get("auth_token"),
-        validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
-        timeout=params.get("http_timeout") or 30.0, user_agent=user_agent)
 
 
 def match(wanted, listing):
