@@ -323,6 +323,10 @@ class Resource(object):
         """Send the delete request."""
         raise NotImplementedError
 
+    def failed_advice(self, obj):
+        """What to do about ``obj`` found in a ``*_FAILED`` status (NKS then accepts only a delete)."""
+        return "delete it (state=absent) and create it again"
+
 
 class StateMachine(object):
     """Run a :class:`Resource` to ``present`` or ``absent``.
@@ -398,8 +402,8 @@ class StateMachine(object):
             if self.wait:
                 obj = self._settle(obj)
             return True, obj, None, res.view(obj)
-        if status_of(obj) == "CREATE_FAILED":
-            raise_failed(res, obj)
+        if failed(obj):
+            raise_failed(res, obj)  # NKS accepts only a delete now: say so before any request
         before = res.view(obj)
         self.changes = res.plan(obj)
         if not self.changes:
@@ -570,9 +574,16 @@ class StateMachine(object):
 
 
 def raise_failed(resource, obj):
-    """Raise :class:`NksOperationFailed` for an object found in a ``*_FAILED`` status."""
-    raise NksOperationFailed(resource.describe(), status_of(obj), (obj.get("status_reason") or "")
-                             + " (fix the cause, then delete it with state=absent and run again)")
+    """Raise :class:`NksOperationFailed` for an object found in a ``*_FAILED`` status.
+
+    NKS accepts nothing but a delete on a ``*_FAILED`` cluster or node group
+    (NKS_API_NOTES: errors), so the message says so and what to do
+    (:meth:`Resource.failed_advice`), before any request that NKS would refuse.
+    """
+    raise NksOperationFailed(resource.describe(), status_of(obj),
+                             "%s. NKS accepts only a delete in this status: %s"
+                             % (obj.get("status_reason") or "no status_reason given",
+                                resource.failed_advice(obj)))
 
 
 def diff_result(before, after):

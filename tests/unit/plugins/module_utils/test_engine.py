@@ -367,6 +367,25 @@ def test_present_existing_create_failed_raises():
     assert all(res.count(m) == 0 for m in MUTATIONS)
 
 
+@pytest.mark.parametrize("status", ["UPDATE_FAILED", "DELETE_FAILED", "RESUME_FAILED"])
+def test_present_any_failed_status_says_what_to_do_before_any_request(status):
+    res = FakeResource(current=nks_obj(status, status_reason="heat stack failed"))
+    with pytest.raises(NksOperationFailed) as err:
+        machine(res, check_mode=True).present()
+    assert "heat stack failed" in str(err.value)
+    assert "only a delete" in str(err.value)
+    assert "create it again" in str(err.value)
+    assert err.value.status == status
+    assert all(res.count(m) == 0 for m in MUTATIONS)
+
+
+def test_absent_deletes_a_failed_resource():
+    res = FakeResource(current=nks_obj("UPDATE_FAILED"))
+    changed, _before = machine(res, wait=False).absent()
+    assert changed is True
+    assert res.count("delete") == 1
+
+
 # -- present: lost and refused creates -------------------------------------
 
 def test_create_recovers_a_lost_answer_without_duplicate():
