@@ -581,7 +581,7 @@ class NksClusterResource(Resource):
             else:
                 changes.append(Change("node_count", have_count, p["node_count"],
                                       lambda o: self.api.resize(o["uuid"], DEFAULT_WORKER, p["node_count"])))
-        if p["flavor_id"] is not None and worker.get("flavor_id") and worker["flavor_id"] != p["flavor_id"]:
+        if p["flavor_id"] and worker.get("flavor_id") and worker["flavor_id"] != p["flavor_id"]:
             changes.append(Change("flavor_id", worker["flavor_id"], p["flavor_id"],
                                   lambda o: self.api.change_flavor(o["uuid"], DEFAULT_WORKER, p["flavor_id"],
                                                                    p["num_buffer_nodes"],

@@ -26,9 +26,8 @@ description:
     their current values.
   - NKS accepts only a delete on a node group or cluster in a C(*_FAILED) status; O(state=present) then fails
     before any change, saying so, and O(state=absent) still deletes the node group.
-  - C(default-worker), created with the cluster, is managed like any other node group, except that it
-    cannot be deleted (it goes with the cluster). C(default-master), the control plane, cannot be managed
-    here; use M(nhncloud.nks.nks_cluster).
+  - C(default-worker), created with the cluster, is managed like any other node group. C(default-master), the
+    control plane, cannot be managed here; use M(nhncloud.nks.nks_cluster).
   - Node group operations keep the cluster busy too (C(UPDATE_IN_PROGRESS)). Before it changes anything the
     module waits for an operation already running on the node group or the cluster; with O(wait=true) it
     returns when both the node group and the cluster have settled, so that the next task on the same cluster
@@ -61,9 +60,9 @@ options:
     description:
       - V(present) creates the node group or brings it to the options given; V(absent) deletes it and waits
         until it is gone.
-      - V(absent) is refused, before any request, for the default node groups C(default-worker) and
-        C(default-master), and for the last worker node group of a cluster (NKS answers
-        C(Deleting the last nodegroup is not supported.)): delete the cluster instead.
+      - V(absent) is refused, before any request, for the last worker node group of a cluster (NKS answers
+        C(Deleting the last nodegroup is not supported.)): delete the cluster instead. C(default-worker) can be
+        deleted like any node group while another worker node group exists.
     type: str
     choices: [present, absent]
     default: present
@@ -435,8 +434,6 @@ LAST_NODEGROUP = ("absent is not possible for %s: it is the last worker node gro
                   " refuses to delete the last node group (HTTP 400 \"Deleting the last nodegroup is not"
                   " supported.\"); delete the cluster instead (nhncloud.nks.nks_cluster state=absent),"
                   " which deletes its node groups with it")
-DEFAULT_GOES_WITH_CLUSTER = ("absent is not possible for %s: a default node group goes only with its"
-                             " cluster (delete the cluster with nhncloud.nks.nks_cluster)")
 
 
 class _FailedCluster(Resource):
@@ -499,13 +496,11 @@ class NksNodegroupResource(Resource):
         return None
 
     def _refuse_delete(self, ng):
-        """Explain, before any request, the deletes NKS refuses: the last worker node group, a default one."""
+        """Explain, before any request, the delete NKS refuses: the last worker node group."""
         workers = [g for g in self.api.list_nodegroups(self.cluster_uuid)
                    if g.get("name") != CONTROL_PLANE and g.get("role", "worker") == "worker"]
         if len(workers) <= 1:
             raise ValidationError("state", LAST_NODEGROUP % (ng.get("name"), self.cluster.get("name")))
-        if ng.get("name") in DEFAULT_NODEGROUPS:
-            raise ValidationError("state", DEFAULT_GOES_WITH_CLUSTER % ng.get("name"))
 
     def failed_advice(self, obj):
         if obj.get("name") == DEFAULT_WORKER:
