@@ -158,6 +158,13 @@ class Sim:
             return self.wait_status(f"/v1/clusters/{uid}", "CREATE_COMPLETE")
         return {"uuid": uid, "name": body["name"]}
 
+    def seed_legacy(self, body: Optional[dict] = None, created_at: str = "2023-01-16T00:00:00+00:00") -> dict:
+        """A Flannel cluster created before 2023-03-31 (``POST /_sim/clusters/legacy``), as GET returns it."""
+        response = self.admin("POST", "/clusters/legacy", {"cluster": body or cluster_body(),
+                                                            "created_at": created_at})
+        assert response.status_code == 200, response.text
+        return self.get(f"/v1/clusters/{response.json()['uuid']}").json()
+
     def nodes(self, cluster: str, nodegroup: str) -> list:
         response = self.admin("GET", f"/clusters/{cluster}/nodegroups/{nodegroup}/nodes")
         assert response.status_code == 200, response.text

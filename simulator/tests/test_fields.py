@@ -24,7 +24,8 @@ CLUSTER = {**CLUSTER_SUMMARY, "status_reason": NULLABLE_S, "api_address": S, "pr
 EVENT = {"id": I, "uuid": S, "project_id": S, "cluster_uuid": S, "cluster_name": S, "resource_uuid": S,
          "resource_name": S, "resource_type": S, "type": S, "state": S, "contents": NULLABLE_S,
          "created_at": S, "updated_at": S}
-NG_SUMMARY = {"uuid": S, "flavor_id": S, "image_id": S, "max_node_count": I, "min_node_count": I, "name": S,
+NULLABLE_I = (int, type(None))
+NG_SUMMARY = {"uuid": S, "flavor_id": S, "image_id": S, "max_node_count": NULLABLE_I, "min_node_count": I, "name": S,
               "node_count": I, "role": S, "stack_id": S, "status": S, "is_default": B}
 NG_LABELS = {f"labels.{k}": S for k in (
     "availability_zone", "node_image", "boot_volume_type", "boot_volume_size", "boot_volume_key_id",
@@ -34,9 +35,10 @@ NG_LABELS = {f"labels.{k}": S for k in (
     "additional_network_id_list", "additional_subnet_id_list", "strict_sg_rules", "kube_version_status")}
 NODEGROUP = {**NG_SUMMARY, "cluster_id": S, "labels": O, **NG_LABELS, "node_addresses": L, "project_id": S,
              "status_reason": NULLABLE_S, "created_at": S, "updated_at": S, "links": L, "id": I}
-AUTOSCALE = {k: S for k in ("ca_enable", "ca_max_node_count", "ca_min_node_count", "ca_scale_down_enable",
-                            "ca_scale_down_unneeded_time", "ca_scale_down_util_thresh",
-                            "ca_scale_down_delay_after_add")}
+# the guide's example types (autoscale_values: json, the default)
+AUTOSCALE = {"ca_enable": B, "ca_scale_down_enable": B, **{k: I for k in (
+    "ca_max_node_count", "ca_min_node_count", "ca_scale_down_unneeded_time", "ca_scale_down_util_thresh",
+    "ca_scale_down_delay_after_add")}}
 UUID = {"uuid": S}
 
 

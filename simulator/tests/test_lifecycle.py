@@ -51,9 +51,9 @@ def test_nodegroup_lifecycle_with_failure(sim, cluster):
     events = sim.get(f"{path}/events").json()["events"]
     assert [(e["type"], e["state"], e["resource_type"]) for e in events[-2:]] == [
         ("NODEGROUP_CREATE", "SUCCESS", "nodegroup"), ("CLUSTER_RESIZE", "FAIL", "nodegroup")]
-    # a FAILED resource accepts a new operation
-    assert sim.post(f"{path}/actions/resize", {"nodegroup": "pool-a", "node_count": 2}).status_code == 202
-    assert sim.wait_status(f"{path}/nodegroups/pool-a", "UPDATE_COMPLETE")["node_count"] == 2
+    # a FAILED resource accepts only delete (see test_fidelity.py); deleting it heals the cluster
+    refused = sim.post(f"{path}/actions/resize", {"nodegroup": "pool-a", "node_count": 2})
+    assert refused.status_code == 400 and "only delete" in refused.json()["errors"][0]["detail"]
     assert sim.delete(f"{path}/nodegroups/pool-a").status_code == 204
     sim.wait_gone(f"{path}/nodegroups/pool-a")
     assert sim.wait_status(path, "UPDATE_COMPLETE")["node_count"] == 1
@@ -74,12 +74,12 @@ def test_fail_next_from_config_file(own_sim, tmp_path):
 
 
 def test_realistic_profile_and_time_scale(own_sim):
-    sim = own_sim("--profile", "realistic", time_scale="0.0005")  # create 600 s -> 0.3 s
+    sim = own_sim("--profile", "realistic", time_scale="0.0002")  # create 1800 s (30 min) -> 0.36 s
     config = sim.admin("GET", "/config").json()
     assert config["profile"] == "realistic"
-    assert abs(config["durations_effective"]["CLUSTER_CREATE"] - 0.3) < 1e-9
+    assert abs(config["durations_effective"]["CLUSTER_CREATE"] - 0.36) < 1e-9
     created = sim.create_cluster(cluster_body(), wait=False)
     assert sim.get(f"/v1/clusters/{created['uuid']}").json()["status"] == "CREATE_IN_PROGRESS"
     sim.wait_status(f"/v1/clusters/{created['uuid']}", "CREATE_COMPLETE")
     patched = sim.admin("PATCH", "/config", {"durations": {"CLUSTER_DELETE": 1000}}).json()
-    assert abs(patched["durations_effective"]["CLUSTER_DELETE"] - 0.5) < 1e-9
+    assert abs(patched["durations_effective"]["CLUSTER_DELETE"] - 0.2) < 1e-9

@@ -10,6 +10,7 @@ from conftest import GUIDE_NODEGROUP, cluster_body, unique
 from nks_simulator import rules
 from nks_simulator.errors import ApiError
 
+FLAVOR = "9c7e8a52-0c3b-4e7e-a4f6-3f1c1c8e2b11"
 NO_EXT = {"labels__external_network_id": None, "labels__external_subnet_id_list": None}
 
 CREATE_CASES = [
@@ -55,6 +56,7 @@ CREATE_CASES = [
     ("pod-subnet-guide-normal-example-ok", {"labels__pods_network_cidr": "10.100.0.0/22",
                                             "labels__pods_network_subnet": 24}, 202),
     ("cni-unknown", {"labels__cni_driver": "weave"}, 400),
+    ("cni-flannel-not-offered", {"labels__cni_driver": "flannel"}, 400),
     ("cni-ebpf-ok", {"labels__cni_driver": "calico-ebpf"}, 202),
     ("autoscale-min-above-max", {"labels__ca_min_node_count": "5", "labels__ca_max_node_count": "2"}, 400),
     ("autoscale-max-11", {"labels__ca_max_node_count": "11"}, 400),
@@ -115,7 +117,7 @@ CNI_CASES = [
 
 @pytest.fixture(scope="module")
 def flannel_cluster(sim):
-    return sim.create_cluster(cluster_body(labels__cni_driver="flannel"))
+    return sim.seed_legacy()
 
 
 @pytest.mark.parametrize("body,expected", [c[1:] for c in CNI_CASES], ids=[c[0] for c in CNI_CASES])
@@ -125,7 +127,7 @@ def test_cni_rules_refused(sim, flannel_cluster, body, expected):
 
 
 def test_cni_rules_accepted(sim):
-    created = sim.create_cluster(cluster_body(labels__cni_driver="flannel"))
+    created = sim.seed_legacy()
     body = {"cni": "calico", "pod_cidr": "10.200.0.0/22", "pod_subnet": "24"}
     assert sim.post(f"/v1/clusters/{created['uuid']}/actions/cni_update", body).status_code == 202
 
@@ -181,10 +183,10 @@ def test_certificate_rules(sim, cluster, years, expected):
 
 
 @pytest.mark.parametrize("body,expected", [
-    ({"type": "image_id", "flavor_id": "x"}, 400),
-    ({"type": "flavor_id", "flavor_id": "x", "num_buffer_nodes": 10}, 400),
-    ({"type": "flavor_id", "flavor_id": "x", "num_max_unavailable_nodes": 2}, 400),
-    ({"type": "flavor_id", "flavor_id": "x", "num_buffer_nodes": 9, "num_max_unavailable_nodes": 1}, 202),
+    ({"type": "image_id", "flavor_id": FLAVOR}, 400),
+    ({"type": "flavor_id", "flavor_id": FLAVOR, "num_buffer_nodes": 10}, 400),
+    ({"type": "flavor_id", "flavor_id": FLAVOR, "num_max_unavailable_nodes": 2}, 400),
+    ({"type": "flavor_id", "flavor_id": FLAVOR, "num_buffer_nodes": 9, "num_max_unavailable_nodes": 1}, 202),
 ], ids=["wrong-type", "buffer-above-quota-room", "unavailable-above-count", "ok"])
 def test_flavor_rules(sim, cluster, body, expected):
     response = sim.patch(f"/v1/clusters/{cluster['uuid']}/nodegroups/default-worker", body)
@@ -229,7 +231,7 @@ def test_action_while_in_progress_is_400(own_sim):
     assert sim.post(f"{path}/actions/resize", {"nodegroup": "default-worker", "node_count": 2}).status_code == 202
     for method, sub, body in [
         ("POST", "/actions/resize", {"nodegroup": "default-worker", "node_count": 3}),
-        ("PATCH", "/nodegroups/default-worker", {"type": "flavor_id", "flavor_id": "x"}),
+        ("PATCH", "/nodegroups/default-worker", {"type": "flavor_id", "flavor_id": FLAVOR}),
         ("POST", "/nodegroups/default-master/upgrade", {"version": "v1.27.3"}),
         ("DELETE", "", None),
     ]:

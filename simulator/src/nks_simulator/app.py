@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any, Dict, Optional
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import models as m
-from . import views
+from . import rules, views
 from .config import CLUSTER_EVENTS, DURATION_KEYS, NODEGROUP_EVENTS, FailRule, SimConfig
 from .errors import ApiError, AuthError, keystone_body, magnum_body, not_found
 from .faults import FaultDice, RequestLog, SimMiddleware
 from .state import Store
 
-ERRORS = {code: {"model": m.ErrorResponse} for code in (400, 401, 403, 404, 406, 409)}
+ERRORS = {code: {"model": m.ErrorResponse} for code in (400, 403, 404, 406, 409)}
+ERRORS[401] = {"model": m.KeystoneError, "description": "Missing, bad or expired X-Auth-Token (Keystone shape)"}
 
 
 class Runtime:
@@ -29,7 +32,19 @@ class Runtime:
         self.store = Store(config, state_file)
         self.log = RequestLog()
         self.dice = FaultDice(config.seed)
+        self.keypairs: Dict[str, dict] = {}
         self.app: Optional[FastAPI] = None
+
+    def check_keypair(self, name: str) -> None:
+        """The key pair race of nhn-field-behaviour.md N3: 403 "Unable to find keypair"
+        for the first ``keypair_missing_creates`` creates naming ``name``, and for creates
+        within ``keypair_missing_seconds`` of the first one naming it. Raises :class:`ApiError`."""
+        seen = self.keypairs.setdefault(name, {"first": time.monotonic(), "creates": 0})
+        seen["creates"] += 1
+        cfg = self.config
+        young = time.monotonic() - seen["first"] < cfg.keypair_missing_seconds
+        if seen["creates"] <= cfg.keypair_missing_creates or young:
+            raise ApiError(403, f"Unable to find keypair {name}.")
 
     def routes(self):
         return self.app.router.routes if self.app else []
@@ -48,6 +63,33 @@ class Runtime:
         self.set_config(self.startup_config.model_copy(deep=True), reseed=True)
         self.store.reset()
         self.log.clear()
+        self.keypairs.clear()
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make ``/openapi.json`` document the errors really returned (simulator-vs-guide.md
+    O1-O6): Magnum-shaped 400/403/404/406/409 and Keystone-shaped 401 on ``/v1`` only, no
+    422 (validation errors are 400), ``X-Auth-Token`` required on ``/v1``."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema["paths"].items():
+            v1 = path.startswith("/v1")
+            dropped = ["422"] if v1 else ["403", "404", "406", "409", "422"]
+            for operation in operations.values():
+                for code in dropped + (["400", "401"] if path.startswith("/_sim") else []):
+                    operation["responses"].pop(code, None)
+                for param in operation.get("parameters", []):
+                    if param["name"] == "x-auth-token" and v1:
+                        param.update(required=True, schema={"type": "string"})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(name, None)
+        return schema
+
+    app.openapi = openapi
 
 
 def _request_id(request: Request) -> str:
@@ -64,6 +106,7 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
     app = FastAPI(
         title="NKS API simulator",
         responses=ERRORS,
+        redirect_slashes=False,
         version="0.1.0",
         description="Local simulator of the NHN Kubernetes Service (NKS) API v2 and of the "
                     "NHN Cloud identity token API. See docs/simulator.md.",
@@ -100,7 +143,8 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
 
     # ------------------------------------------------------------ identity
     @app.post("/v2.0/tokens", tags=["identity"], response_model=None,
-              responses={200: {"model": m.TokenResponse}, 401: {"description": "Keystone-style error"}},
+              responses={200: {"model": m.TokenResponse}, 400: {"model": m.KeystoneError},
+                         401: {"model": m.KeystoneError}},
               summary="Issue a token (NHN Cloud identity, API v2.0)")
     def issue_token(request: Request, body: m.TokenRequest):
         """NKS_API_NOTES.md "Authentication": password credentials for a tenant."""
@@ -127,7 +171,7 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
 
     # ------------------------------------------------------------ NKS /v1
     def authed(request: Request,
-               x_auth_token: Optional[str] = Header(None, description="Token ID (tokenId)"),
+               x_auth_token: Optional[str] = Header(None, description="Token ID (tokenId); required"),
                openstack_api_version: Optional[str] = Header(
                    None, description="container-infra latest (or container-infra 1.N)")) -> dict:
         return store.check_token(x_auth_token)
@@ -150,17 +194,23 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
         return views.cluster_detail(store.get_cluster(cluster_id, project_id), _base(request),
                                     runtime.config.supported_versions)
 
-    @app.get("/v1/clusters/{cluster_id}/events", tags=["cluster"], summary="View Task History List",
-            response_model=None, responses={200: {"model": m.EventList}})
-    def list_events(cluster_id: str, project_id: str = Depends(project)):
-        """Guide: Cluster > View Task History List."""
-        return {"events": [views.event(e) for e in store.get_cluster(cluster_id, project_id)["events"]]}
+    def cluster_by_uuid(cluster_uuid: str, project_id: str) -> dict:
+        """The events paths take ``CLUSTER_UUID`` only (the guide): a name is 404."""
+        if not rules.is_dashed_uuid(cluster_uuid):
+            raise not_found("Cluster", cluster_uuid)
+        return store.get_cluster(cluster_uuid, project_id)
 
-    @app.get("/v1/clusters/{cluster_id}/events/{event_id}", tags=["cluster"], summary="View Task History",
+    @app.get("/v1/clusters/{cluster_uuid}/events", tags=["cluster"], summary="View Task History List",
+            response_model=None, responses={200: {"model": m.EventList}})
+    def list_events(cluster_uuid: str, project_id: str = Depends(project)):
+        """Guide: Cluster > View Task History List (cluster UUID only, a name is 404)."""
+        return {"events": [views.event(e) for e in cluster_by_uuid(cluster_uuid, project_id)["events"]]}
+
+    @app.get("/v1/clusters/{cluster_uuid}/events/{event_id}", tags=["cluster"], summary="View Task History",
             response_model=None, responses={200: {"model": m.Event}})
-    def get_event(cluster_id: str, event_id: str, project_id: str = Depends(project)):
-        """Guide: Cluster > View Task History (one event)."""
-        for ev in store.get_cluster(cluster_id, project_id)["events"]:
+    def get_event(cluster_uuid: str, event_id: str, project_id: str = Depends(project)):
+        """Guide: Cluster > View Task History (one event; cluster UUID only)."""
+        for ev in cluster_by_uuid(cluster_uuid, project_id)["events"]:
             if ev["uuid"] == event_id:
                 return views.event(ev)
         raise not_found("Event", event_id)
@@ -169,6 +219,7 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
              responses={202: {"model": m.UuidResponse}})
     def create_cluster(body: m.ClusterCreate, token: dict = Depends(authed)):
         """Guide: Cluster > Create a Cluster. 202 ``{"uuid"}``; status ``CREATE_IN_PROGRESS``."""
+        runtime.check_keypair(body.keypair)
         return store.create_cluster(body.model_dump(exclude_none=True), token)
 
     @app.delete("/v1/clusters/{cluster_id}", tags=["cluster"], summary="Delete a Cluster", status_code=204,
@@ -288,7 +339,8 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
             responses={200: {"model": m.AutoscaleResponse}})
     def get_autoscale(cluster_id: str, nodegroup_id: str, project_id: str = Depends(project)):
         """Guide: Node Group > View Autoscaler Configuration of a Node Group."""
-        return views.autoscale(visible_nodegroup(cluster_id, nodegroup_id, project_id)[1])
+        return views.autoscale(visible_nodegroup(cluster_id, nodegroup_id, project_id)[1],
+                               runtime.config.autoscale_values)
 
     @app.post("/v1/clusters/{cluster_id}/nodegroups/{nodegroup_id}/autoscale", tags=["nodegroup"],
              summary="Change Autoscaler Configuration of a Node Group", status_code=202, response_model=None,
@@ -405,10 +457,26 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
         store.mutate(clear)
         return {"fail_next": []}
 
+    @app.post("/_sim/clusters/legacy", tags=["simulator"], summary="Seed a cluster created before 2023-03-31 "
+              "(Flannel by default; the only way to get a Flannel cluster)")
+    def seed_legacy(body: m.LegacyClusterRequest):
+        try:
+            created = datetime.datetime.fromisoformat(body.created_at).timestamp()
+        except ValueError:
+            raise ApiError(400, f"created_at '{body.created_at}' is not an ISO 8601 time.") from None
+        try:
+            request = m.ClusterCreate.model_validate(body.cluster).model_dump(exclude_none=True)
+        except ValidationError as exc:
+            raise ApiError(400, f"Invalid input: {exc}") from None
+        cfg = runtime.config
+        token = {"tenant_id": cfg.tenant_id, "user_id": store.user_id(cfg.username)}
+        return store.seed_legacy_cluster(request, token, created)
+
     @app.get("/_sim/clusters/{cluster_id}/nodegroups/{nodegroup_id}/nodes", tags=["simulator"], summary="Node instances of a node group")
     def nodes(cluster_id: str, nodegroup_id: str):
         _, ng = store.get_nodegroup(cluster_id, nodegroup_id)
         return {"nodes": [dict(n) for n in ng["nodes"]]}
 
     app.add_middleware(SimMiddleware, runtime=runtime)
+    document_errors(app)
     return app

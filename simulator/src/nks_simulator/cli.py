@@ -24,6 +24,12 @@ CONFIG_FLAGS = {
     "drop_rate": "drop_rate",
     "seed": "seed",
     "region": "region",
+    "label_drift": "label_drift",
+    "autoscale_values": "autoscale_values",
+    "reject_unknown_attributes": "reject_unknown_attributes",
+    "require_api_version": "require_api_version",
+    "keypair_missing_creates": "keypair_missing_creates",
+    "keypair_missing_seconds": "keypair_missing_seconds",
 }
 
 
@@ -61,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     add("--drop-rate", type=float, metavar="P",
         help="fraction (0..1) of requests processed and then answered with a cut connection")
     add("--seed", type=int, help="seed of the fault randomness (reproducible runs)")
+    add("--no-label-drift", dest="label_drift", action="store_false", default=None,
+        help="echo label values as sent (default: as NKS stores them, re-cased and reordered)")
+    add("--autoscale-values", choices=["json", "string"], help="autoscaler GET value types (default json)")
+    add("--reject-unknown-attributes", action="store_true", default=None,
+        help="400 for unknown top-level request attributes")
+    add("--require-api-version", choices=["nodegroups", "all", "none"],
+        help="406 without OpenStack-API-Version: on node group paths (default), every /v1 path, never")
+    add("--keypair-missing-creates", type=int, metavar="N",
+        help="first N cluster creates naming a key pair get 403 'Unable to find keypair' (default 0)")
+    add("--keypair-missing-seconds", type=float, metavar="S",
+        help="cluster creates within S s of the first naming a key pair get that 403 (default 0)")
     add("--log-level", default=None, choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn log level (default warning)")
     return parser

@@ -23,6 +23,7 @@ from typing import Any, Callable, List, Optional
 from starlette.routing import Match
 
 from .errors import keystone_body, magnum_body, new_request_id
+from .models import REJECT_UNKNOWN
 
 MIN_VERSION = (1, 1)
 MAX_VERSION = (1, 10)
@@ -88,6 +89,41 @@ def parse_version_header(value: Optional[str]) -> Optional[str]:
     return "%d.%d" % wanted
 
 
+BAD_VERSION = ("Invalid value for OpenStack-API-Version header; expected 'container-infra latest' or "
+               "'container-infra 1.N' with N between %d and %d." % (MIN_VERSION[1], MAX_VERSION[1]))
+MISSING_VERSION = "The OpenStack-API-Version header is required (e.g. 'container-infra latest')."
+
+
+def version_required(policy: str, path: str) -> bool:
+    """``require_api_version``: ``nodegroups`` (node group paths, as NKS answered 406 on a
+    node group list without the header), ``all`` (every ``/v1`` path) or ``none``."""
+    return policy == "all" or (policy == "nodegroups" and "/nodegroups" in path)
+
+
+def version_headers(scope: dict, policy: str) -> tuple:
+    """(extra response headers, 406 detail or ``None``) for a ``/v1`` request."""
+    headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+    value = headers.get("openstack-api-version")
+    announced = parse_version_header(value)
+    extra = [(b"openstack-api-minimum-version", b"container-infra %d.%d" % MIN_VERSION),
+             (b"openstack-api-maximum-version", b"container-infra %d.%d" % MAX_VERSION),
+             (b"vary", b"OpenStack-API-Version")]
+    if announced is not None:
+        extra.append((b"openstack-api-version", f"container-infra {announced}".encode()))
+    if not (value or "").strip() and version_required(policy, scope["path"]):
+        return extra, MISSING_VERSION
+    return extra, None if announced is not None else BAD_VERSION
+
+
+def strip_trailing_slash(scope: dict) -> dict:
+    """``/v1/clusters/`` is answered as ``/v1/clusters`` (OpenStack clients send both; no redirect)."""
+    path = scope["path"]
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+        scope = dict(scope, path=path, raw_path=path.encode())
+    return scope
+
+
 class SimMiddleware:
     """Raw ASGI middleware implementing the ``/_sim/`` fault knobs and request log."""
 
@@ -110,6 +146,7 @@ class SimMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = new_request_id()
+        scope = strip_trailing_slash(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         method, path = scope["method"], scope["path"]
         kind = classify(method, path)
@@ -127,16 +164,11 @@ class SimMiddleware:
             await asyncio.sleep(cfg.latency_ms / 1000.0)
         inject_error, drop, code = runtime.draw_faults()
 
+        version_error = None
         if kind != "identity":
-            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-            announced = parse_version_header(headers.get("openstack-api-version"))
-            extra += [(b"openstack-api-minimum-version", b"container-infra %d.%d" % MIN_VERSION),
-                      (b"openstack-api-maximum-version", b"container-infra %d.%d" % MAX_VERSION),
-                      (b"vary", b"OpenStack-API-Version")]
-            if announced is not None:
-                extra.append((b"openstack-api-version", f"container-infra {announced}".encode()))
-        else:
-            announced = ""
+            headers, version_error = version_headers(scope, cfg.require_api_version)
+            extra += headers
+            REJECT_UNKNOWN.set(cfg.reject_unknown_attributes)
 
         if inject_error:
             fault = "error"
@@ -148,10 +180,8 @@ class SimMiddleware:
             await _send_json(send, code, body, extra + hdrs)
             runtime.log.record(method, path, route, code, kind, fault)
             return
-        if announced is None:
-            detail = ("Invalid value for OpenStack-API-Version header; expected 'container-infra latest' or "
-                      "'container-infra 1.N' with N between %d and %d." % (MIN_VERSION[1], MAX_VERSION[1]))
-            await _send_json(send, 406, magnum_body(406, detail, request_id), extra)
+        if version_error is not None:
+            await _send_json(send, 406, magnum_body(406, version_error, request_id), extra)
             runtime.log.record(method, path, route, 406, kind, fault)
             return
 

@@ -8,15 +8,33 @@ examples send them (``"ca_enable": true``, ``"node_count": 1``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+import contextvars
+from typing import Annotated, Any, Dict, List, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-Scalar = Union[StrictBool, StrictInt, StrictFloat, str]
+#: An integer, or a string of digits (the guide types these labels "String").
+IntLike = Union[StrictInt, Annotated[str, Field(pattern=r"^\s*[0-9]*\s*$")]]
+#: A JSON boolean, or "True"/"False" in any case.
+BoolLike = Union[StrictBool, Annotated[str, Field(pattern=r"^(?i:\s*(true|false)\s*)$")]]
+
+#: Set per request by the middleware from ``SimConfig.reject_unknown_attributes``.
+REJECT_UNKNOWN: contextvars.ContextVar = contextvars.ContextVar("reject_unknown", default=False)
 
 
 class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class _Body(_Open):
+    """A ``/v1`` request body: unknown top-level attributes are kept, or refused with 400
+    when ``reject_unknown_attributes`` is on (Magnum answers "Unknown attribute")."""
+
+    @model_validator(mode="after")
+    def _no_unknown(self):
+        if REJECT_UNKNOWN.get() and self.model_extra:
+            raise ValueError(f"Unknown attribute(s): {', '.join(sorted(self.model_extra))}")
+        return self
 
 
 # ---------------------------------------------------------------- identity
@@ -45,29 +63,29 @@ class ClusterCreateLabels(_Open):
     availability_zone: str
     node_image: str
     boot_volume_type: str
-    boot_volume_size: Scalar
-    cert_manager_api: Scalar = Field(description='Must be "True"')
-    ca_enable: Scalar
+    boot_volume_size: IntLike
+    cert_manager_api: BoolLike = Field(description='Must be "True"')
+    ca_enable: BoolLike
     kube_tag: str
-    master_lb_floating_ip_enabled: Scalar
+    master_lb_floating_ip_enabled: BoolLike
     boot_volume_key_id: Optional[str] = None
     boot_volume_appkey: Optional[str] = None
     external_network_id: Optional[str] = None
     external_subnet_id_list: Optional[str] = None
-    ca_max_node_count: Optional[Scalar] = None
-    ca_min_node_count: Optional[Scalar] = None
-    ca_scale_down_enable: Optional[Scalar] = None
-    ca_scale_down_unneeded_time: Optional[Scalar] = None
-    ca_scale_down_util_thresh: Optional[Scalar] = None
-    ca_scale_down_delay_after_add: Optional[Scalar] = None
+    ca_max_node_count: Optional[IntLike] = None
+    ca_min_node_count: Optional[IntLike] = None
+    ca_scale_down_enable: Optional[BoolLike] = None
+    ca_scale_down_unneeded_time: Optional[IntLike] = None
+    ca_scale_down_util_thresh: Optional[IntLike] = None
+    ca_scale_down_delay_after_add: Optional[IntLike] = None
     user_script: Optional[str] = None
     user_script_v2: Optional[str] = None
-    strict_sg_rules: Optional[Scalar] = None
+    strict_sg_rules: Optional[BoolLike] = None
     additional_network_id_list: Optional[str] = None
     additional_subnet_id_list: Optional[str] = None
     service_cluster_ip_range: Optional[str] = None
     pods_network_cidr: Optional[str] = None
-    pods_network_subnet: Optional[Scalar] = None
+    pods_network_subnet: Optional[IntLike] = None
     ncr_sgw: Optional[str] = None
     obs_sgw: Optional[str] = None
     cni_driver: Optional[str] = Field(None, description="calico (default) or calico-ebpf")
@@ -75,13 +93,13 @@ class ClusterCreateLabels(_Open):
     extra_volumes: Optional[List[Dict[str, Any]]] = None
 
 
-class ClusterCreate(_Open):
+class ClusterCreate(_Body):
     """Create a Cluster (request)."""
 
     name: str
     cluster_template_id: str = Field(description='Must be "iaas_console"')
     keypair: str
-    node_count: Scalar
+    node_count: IntLike
     labels: ClusterCreateLabels
     flavor_id: str
     fixed_network: str
@@ -151,7 +169,7 @@ class Cluster(ClusterSummary):
     updated_at: str
 
 
-class ResizeRequest(_Open):
+class ResizeRequest(_Body):
     """Resize (request)."""
 
     nodegroup: str
@@ -165,12 +183,12 @@ class KubeconfigResponse(BaseModel):
     config: str
 
 
-class CniUpdateRequest(_Open):
+class CniUpdateRequest(_Body):
     """Change Cluster CNI (request). ``pod_subnet`` defaults to 24."""
 
     cni: str
     pod_cidr: str
-    pod_subnet: Optional[Scalar] = None
+    pod_subnet: Optional[IntLike] = None
     num_buffer_nodes: Optional[StrictInt] = None
     num_max_unavailable_nodes: Optional[StrictInt] = None
 
@@ -180,12 +198,20 @@ class IpAclTarget(_Open):
     description: Optional[str] = None
 
 
-class IpAclRequest(_Open):
-    """Enforce IP Access Control to Cluster API Endpoints (request)."""
+class IpAclRequest(_Body):
+    """Enforce IP Access Control to Cluster API Endpoints (request). With ``enable``
+    false, ``action`` and ``ipacl_targets`` are ignored (KO guide), whatever they hold."""
 
-    enable: Scalar
+    enable: BoolLike
     action: Optional[str] = None
     ipacl_targets: Optional[List[IpAclTarget]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_when_disabled(cls, data: Any) -> Any:
+        if isinstance(data, dict) and str(data.get("enable")).strip().lower() == "false":
+            return {k: v for k, v in data.items() if k not in ("action", "ipacl_targets")}
+        return data
 
 
 class IpAclResponse(_Open):
@@ -197,13 +223,13 @@ class IpAclResponse(_Open):
     ipacl_targets: Optional[List[IpAclTarget]] = None
 
 
-class CertificateRequest(_Open):
+class CertificateRequest(_Body):
     """Renew Cluster Certificate (request): years, 1..5."""
 
     term_of_validity: StrictInt
 
 
-class SgwRequest(_Open):
+class SgwRequest(_Body):
     """Change Service Gateway (request)."""
 
     ncr_sgw: str
@@ -236,30 +262,30 @@ class EventList(BaseModel):
 class NodegroupCreateLabels(_Open):
     availability_zone: str
     boot_volume_type: str
-    boot_volume_size: Scalar
-    ca_enable: Scalar
+    boot_volume_size: IntLike
+    ca_enable: BoolLike
     boot_volume_key_id: Optional[str] = None
     boot_volume_appkey: Optional[str] = None
-    ca_max_node_count: Optional[Scalar] = None
-    ca_min_node_count: Optional[Scalar] = None
-    ca_scale_down_enable: Optional[Scalar] = None
-    ca_scale_down_unneeded_time: Optional[Scalar] = None
-    ca_scale_down_util_thresh: Optional[Scalar] = None
-    ca_scale_down_delay_after_add: Optional[Scalar] = None
+    ca_max_node_count: Optional[IntLike] = None
+    ca_min_node_count: Optional[IntLike] = None
+    ca_scale_down_enable: Optional[BoolLike] = None
+    ca_scale_down_unneeded_time: Optional[IntLike] = None
+    ca_scale_down_util_thresh: Optional[IntLike] = None
+    ca_scale_down_delay_after_add: Optional[IntLike] = None
     user_script: Optional[str] = None
     user_script_v2: Optional[str] = None
     additional_network_id_list: Optional[str] = None
     additional_subnet_id_list: Optional[str] = None
 
 
-class NodegroupCreate(_Open):
+class NodegroupCreate(_Body):
     """Create a Node Group (request)."""
 
     name: str
     flavor_id: str
     image_id: str
     labels: NodegroupCreateLabels
-    node_count: Optional[Scalar] = 1
+    node_count: Optional[IntLike] = 1
 
 
 class NodegroupSummary(_Open):
@@ -267,7 +293,7 @@ class NodegroupSummary(_Open):
     name: str
     flavor_id: Optional[str]
     image_id: Optional[str]
-    max_node_count: int
+    max_node_count: Optional[int] = Field(description="null while the autoscaler is off")
     min_node_count: int
     node_count: int
     role: str
@@ -293,37 +319,38 @@ class Nodegroup(NodegroupSummary):
     updated_at: str
 
 
-class NodeListRequest(_Open):
+class NodeListRequest(_Body):
     """Stop a Node Group / Start a Node (request): colon-separated node UUIDs."""
 
     node_list: str
 
 
-class AutoscaleRequest(_Open):
+class AutoscaleRequest(_Body):
     """Change Autoscaler Configuration of a Node Group (request)."""
 
-    ca_enable: Scalar
-    ca_max_node_count: Optional[Scalar] = None
-    ca_min_node_count: Optional[Scalar] = None
-    ca_scale_down_enable: Optional[Scalar] = None
-    ca_scale_down_unneeded_time: Optional[Scalar] = None
-    ca_scale_down_util_thresh: Optional[Scalar] = None
-    ca_scale_down_delay_after_add: Optional[Scalar] = None
+    ca_enable: BoolLike
+    ca_max_node_count: Optional[IntLike] = None
+    ca_min_node_count: Optional[IntLike] = None
+    ca_scale_down_enable: Optional[BoolLike] = None
+    ca_scale_down_unneeded_time: Optional[IntLike] = None
+    ca_scale_down_util_thresh: Optional[IntLike] = None
+    ca_scale_down_delay_after_add: Optional[IntLike] = None
 
 
 class AutoscaleResponse(_Open):
-    """View Autoscaler Configuration of a Node Group (response)."""
+    """View Autoscaler Configuration of a Node Group (response): JSON booleans and integers
+    as the guide's example (default), or strings as its table (``autoscale_values: string``)."""
 
-    ca_enable: str
-    ca_max_node_count: str
-    ca_min_node_count: str
-    ca_scale_down_enable: str
-    ca_scale_down_unneeded_time: str
-    ca_scale_down_util_thresh: str
-    ca_scale_down_delay_after_add: str
+    ca_enable: BoolLike
+    ca_max_node_count: IntLike
+    ca_min_node_count: IntLike
+    ca_scale_down_enable: BoolLike
+    ca_scale_down_unneeded_time: IntLike
+    ca_scale_down_util_thresh: IntLike
+    ca_scale_down_delay_after_add: IntLike
 
 
-class UpgradeRequest(_Open):
+class UpgradeRequest(_Body):
     """Upgrade a Cluster (request)."""
 
     version: str
@@ -331,13 +358,13 @@ class UpgradeRequest(_Open):
     num_max_unavailable_nodes: Optional[StrictInt] = None
 
 
-class UserscriptRequest(_Open):
+class UserscriptRequest(_Body):
     """Change User Script (request)."""
 
     contents: str
 
 
-class FlavorRequest(_Open):
+class FlavorRequest(_Body):
     """Change Instance Flavor (request)."""
 
     type: str = Field(description='Must be "flavor_id"')
@@ -368,7 +395,27 @@ class ErrorResponse(BaseModel):
     errors: List[ErrorItem]
 
 
+class KeystoneErrorItem(BaseModel):
+    code: int
+    title: str
+    message: str
+
+
+class KeystoneError(BaseModel):
+    """Keystone-style error body (identity errors and every 401)."""
+
+    error: KeystoneErrorItem
+
+
 # ---------------------------------------------------------------- simulator admin
+class LegacyClusterRequest(BaseModel):
+    """``POST /_sim/clusters/legacy``: a Create a Cluster body (``labels.cni_driver`` may be
+    ``flannel``, the default) and the creation time, before 2023-03-31."""
+
+    cluster: Dict[str, Any]
+    created_at: str = Field("2023-01-16T00:00:00+00:00", description="ISO 8601, before 2023-03-31")
+
+
 class FailNextRequest(BaseModel):
     """``POST /_sim/faults/fail-next``."""
 

@@ -30,6 +30,30 @@ def to_label(value: Any) -> str:
     return str(value)
 
 
+def stored_label(key: str, value: Any, drift: bool) -> Any:
+    """A label value as NKS stores it. Lists and dicts (``extra_volumes``) are kept;
+    other values become strings (:func:`to_label`). With ``drift`` (nhn-field-behaviour.md
+    N6, N7): boolean strings come back as ``True``/``False`` whatever the case sent, and
+    ``*_id_list`` colon lists come back rotated by one (always another order when they
+    hold two different ids)."""
+    if isinstance(value, (list, dict)):
+        return value
+    text = to_label(value)
+    if not drift:
+        return text
+    if text.strip().lower() in ("true", "false"):
+        return "True" if text.strip().lower() == "true" else "False"
+    if key.endswith("_id_list") and ":" in text:
+        items = text.split(":")
+        return ":".join(items[1:] + items[:1])
+    return text
+
+
+def stored_labels(labels: Dict[str, Any], drift: bool) -> Dict[str, Any]:
+    """:func:`stored_label` over a whole label dict."""
+    return {key: stored_label(key, value, drift) for key, value in labels.items()}
+
+
 def is_uuid(text: str) -> bool:
     """True when ``text`` parses as a UUID."""
     try:
@@ -37,6 +61,43 @@ def is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_dashed_uuid(text: Any) -> bool:
+    """True for the guide's UUID form ``8-4-4-4-12`` hex digits (what NKS returns)."""
+    return isinstance(text, str) and bool(UUID_RE.fullmatch(text))
+
+
+def check_uuid(value: Any, field: str, optional: bool = False) -> None:
+    """A field the guide types "UUID". ``optional``: ``""``/absent is allowed. Raises 400."""
+    if optional and value in (None, ""):
+        return
+    if not is_dashed_uuid(value):
+        raise bad_request(f"Invalid input for field {field}: '{value}' is not a valid UUID.")
+
+
+def check_uuid_list(value: Any, field: str) -> None:
+    """A colon-separated UUID list label (``external_subnet_id_list``...); ``""`` is allowed."""
+    if value in (None, ""):
+        return
+    for item in str(value).split(":"):
+        check_uuid(item, field)
+
+
+def check_ids(body: Dict[str, Any], required: Iterable[str], label_ids: Iterable[str] = (),
+              label_lists: Iterable[str] = ()) -> None:
+    """UUID checks of a request: required top-level fields, optional UUID labels and
+    optional colon-list labels ("Create a Cluster", "Create a Node Group"). Raises 400."""
+    labels = body.get("labels") or {}
+    for field in required:
+        check_uuid(body.get(field), field)
+    for key in label_ids:
+        check_uuid(labels.get(key), f"labels.{key}", optional=True)
+    for key in label_lists:
+        check_uuid_list(labels.get(key), f"labels.{key}")
 
 
 def check_name(name: str, what: str = "Cluster") -> None:

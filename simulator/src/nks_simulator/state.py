@@ -14,6 +14,7 @@ import datetime
 import ipaddress
 import json
 import os
+import random
 import secrets
 import tempfile
 import threading
@@ -72,7 +73,13 @@ AUTOSCALE_DEFAULTS = {
     "ca_scale_down_delay_after_add": "10",
 }
 CA_IMAGE = "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0"
-CNI_DRIVERS = ("calico", "calico-ebpf", "flannel")
+CNI_DRIVERS = ("calico", "calico-ebpf")
+#: Only clusters created before 2023-03-31 run Flannel (seeded via ``POST /_sim/clusters/legacy``).
+LEGACY_CNI_DRIVERS = ("flannel", "calico", "calico-ebpf")
+LEGACY_BEFORE = datetime.datetime(2023, 3, 31, tzinfo=datetime.timezone.utc).timestamp()
+#: "Create a Cluster": UUID-typed labels and colon-separated UUID-list labels.
+UUID_LABELS = ("external_network_id", "ncr_sgw", "obs_sgw")
+UUID_LIST_LABELS = ("external_subnet_id_list", "additional_network_id_list", "additional_subnet_id_list")
 
 
 def fresh_state(config: SimConfig) -> dict:
@@ -144,7 +151,7 @@ class Store:
             "expires": now + cfg.token_ttl,
             "tenant_id": tenant_id,
             "username": username,
-            "user_id": uuid.uuid5(uuid.NAMESPACE_DNS, username).hex,
+            "user_id": self.user_id(username),
         }
         with self.lock:
             tokens = self.state["tokens"]
@@ -153,6 +160,11 @@ class Store:
             tokens[token["id"]] = token
             self.save()
         return token
+
+    @staticmethod
+    def user_id(username: str) -> str:
+        """The stable user id of ``username`` (32 hex digits)."""
+        return uuid.uuid5(uuid.NAMESPACE_DNS, username).hex
 
     def check_token(self, token_id: Optional[str]) -> dict:
         """Return the token record for ``X-Auth-Token`` or raise :class:`AuthError`."""
@@ -219,6 +231,7 @@ class Store:
 
     def _apply_effects(self, cluster: dict, targets: List[dict], effects: dict) -> None:
         cluster["labels"].update(effects.get("cluster_labels", {}))
+        cluster.update(effects.get("cluster_fields", {}))
         for ng in targets:
             ng["labels"].update(effects.get("nodegroup_labels", {}))
             ng.update(effects.get("nodegroup_fields", {}))
@@ -232,8 +245,8 @@ class Store:
 
     def _resize_nodes(self, cluster: dict, ng: dict, count: int, remove: List[str]) -> None:
         nodes = [n for n in ng["nodes"] if n["uuid"] not in set(remove)]
-        while len(nodes) > count:
-            nodes.pop()
+        while len(nodes) > count:  # "chosen at random" (Resize, KO guide)
+            nodes.pop(random.randrange(len(nodes)))
         while len(nodes) < count:
             nodes.append(self._new_node(cluster))
         ng["nodes"] = nodes
@@ -335,11 +348,16 @@ class Store:
         return next(ng for ng in cluster["nodegroups"].values() if ng["role"] == "master")
 
     @staticmethod
-    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None) -> None:
+    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None, deleting: bool = False) -> None:
+        """400 while an operation runs; 400 on a ``*_FAILED`` resource unless ``deleting``
+        (NKS_API_NOTES.md: a failed state is terminal; only delete is accepted)."""
         for what, res in (("Cluster", cluster), ("Nodegroup", nodegroup)):
             if res is not None and in_progress(res["status"]):
                 raise bad_request(f"{what} {res['uuid']} is in a wrong state ({res['status']}): "
                                   "another operation is in progress.")
+            if res is not None and not deleting and str(res["status"]).endswith("_FAILED"):
+                raise bad_request(f"{what} {res['uuid']} is in a failed state ({res['status']}): only delete "
+                                  f"is accepted; delete the {what.lower()} and create it again.")
 
     def _worker(self, cluster: dict, ident: str) -> dict:
         ng = self._nodegroup(cluster, ident)
@@ -376,11 +394,14 @@ class Store:
                 self.save()
 
     # ------------------------------------------------------------------ clusters
-    def create_cluster(self, body: dict, token: dict) -> dict:
-        """Create a Cluster: validates the guide's rules, then ``CREATE_IN_PROGRESS``."""
+    def create_cluster(self, body: dict, token: dict, cni_drivers: tuple = CNI_DRIVERS) -> dict:
+        """Create a Cluster: validates the guide's rules, then ``CREATE_IN_PROGRESS``.
+        ``cni_drivers``: the selectable ``labels.cni_driver`` values (the guide's two)."""
         cfg = self.config
         labels_in = dict(body.get("labels") or {})
         rules.check_name(body.get("name"), "Cluster")
+        rules.check_ids(body, ("fixed_network", "fixed_subnet", "flavor_id"), UUID_LABELS, UUID_LIST_LABELS)
+        rules.check_uuid(labels_in.get("node_image"), "labels.node_image")
         if body.get("cluster_template_id") != "iaas_console":
             raise bad_request("cluster_template_id must be \"iaas_console\".")
         if not rules.parse_bool(labels_in.get("cert_manager_api"), "labels.cert_manager_api"):
@@ -394,11 +415,11 @@ class Store:
         rules.parse_version(kube_tag)
         rules.check_supported(kube_tag, cfg.supported_versions)
         node_count = rules.parse_int(body.get("node_count"), "node_count", 1, cfg.max_nodes_per_nodegroup)
-        autoscale = rules.check_autoscale(labels_in, cfg.max_nodes_per_nodegroup)
+        rules.check_autoscale(labels_in, cfg.max_nodes_per_nodegroup)
         if "strict_sg_rules" in labels_in:
-            labels_in["strict_sg_rules"] = rules.parse_bool(labels_in["strict_sg_rules"], "labels.strict_sg_rules")
-        cni = str(labels_in.get("cni_driver") or "calico")
-        if cni not in CNI_DRIVERS:
+            rules.parse_bool(labels_in["strict_sg_rules"], "labels.strict_sg_rules")
+        cni = str(labels_in.get("cni_driver") or cni_drivers[0])
+        if cni not in cni_drivers:
             raise bad_request(f"labels.cni_driver '{cni}' is not supported (calico, calico-ebpf).")
         rules.parse_int(labels_in.get("boot_volume_size"), "labels.boot_volume_size", 1, None)
         fixed_cidr = cfg.subnets.get(str(body.get("fixed_subnet")), cfg.default_subnet_cidr)
@@ -412,12 +433,10 @@ class Store:
             now = self.clock()
             cid = str(uuid.uuid4())
             labels = dict(CLUSTER_LABEL_DEFAULTS)
-            labels.update({k: (v if isinstance(v, (list, dict)) else rules.to_label(v)) for k, v in labels_in.items()})
+            labels.update(rules.stored_labels(labels_in, cfg.label_drift))
             labels.update(networks)
-            labels.update(autoscale)
             labels.update(
                 cni_driver=cni,
-                master_lb_floating_ip_enabled="True" if floating else "False",
                 term_of_validity=str(cfg.certificate_validity_years),
                 certificate_expiry=_years_later(now, cfg.certificate_validity_years),
                 server_group_meta=f"k8s_{cid}",
@@ -458,6 +477,28 @@ class Store:
 
         return self.mutate(run)
 
+    def seed_legacy_cluster(self, body: dict, token: dict, created_at: float) -> dict:
+        """``POST /_sim/clusters/legacy``: a cluster as NKS has them from before 2023-03-31,
+        already ``CREATE_COMPLETE``: Flannel by default (the only way to get one; the public
+        create refuses ``flannel``) and without the date-gated labels (``cni_driver``,
+        ``service_cluster_ip_range``, ``pods_network_*``, ``strict_sg_rules``). 400 when
+        ``created_at`` is not before 2023-03-31."""
+        if created_at >= LEGACY_BEFORE:
+            raise bad_request("created_at must be before 2023-03-31T00:00:00+00:00 (a legacy cluster).")
+        labels = {"cni_driver": "flannel", **(body.get("labels") or {})}
+        uid = self.create_cluster({**body, "labels": labels}, token, cni_drivers=LEGACY_CNI_DRIVERS)["uuid"]
+
+        def run():
+            cluster = self.state["clusters"][uid]
+            self.state["operations"] = [op for op in self.state["operations"] if op["cluster_uuid"] != uid]
+            cluster.update(status="CREATE_COMPLETE", created_at=created_at, updated_at=created_at,
+                           legacy=True, events=[])
+            for ng in cluster["nodegroups"].values():
+                ng.update(status="CREATE_COMPLETE", status_reason="Stack CREATE completed successfully",
+                          created_at=created_at, updated_at=created_at)
+            return {"uuid": uid}
+        return self.mutate(run)
+
     def _add_nodegroup(self, cluster: dict, name: str, role: str, flavor_id: Any, image_id: Any,
                        labels: dict, node_count: int, with_nodes: bool = True) -> dict:
         now = self.clock()
@@ -492,7 +533,7 @@ class Store:
         """Delete a Cluster: ``DELETE_IN_PROGRESS``, then gone (404)."""
         def run():
             cluster = self._cluster(ident, project_id)
-            self._check_idle(cluster)
+            self._check_idle(cluster, deleting=True)
             self._start(cluster, "CLUSTER_DELETE", cluster_phase="DELETE", nodegroup_phase="DELETE",
                         all_nodegroups=True)
         self.mutate(run)
@@ -528,8 +569,10 @@ class Store:
             self._check_idle(cluster)
             if body.get("cni") != "calico":
                 raise bad_request(f"cni '{body.get('cni')}' is not supported; the only selectable CNI is calico.")
-            if cluster["labels"].get("cni_driver") == "calico":
-                raise bad_request(f"Cluster {cluster['uuid']} already uses CNI calico.")
+            current = cluster["labels"].get("cni_driver")
+            if current != "flannel":
+                raise bad_request(f"Cluster {cluster['uuid']} uses CNI {current}: the CNI can be changed only "
+                                  "from flannel.")
             workers = [ng for ng in cluster["nodegroups"].values() if ng["role"] == "worker"]
             total = sum(ng["node_count"] for ng in workers)
             if body.get("num_buffer_nodes") is not None:
@@ -539,7 +582,7 @@ class Store:
                 rules.parse_int(body["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1, max(1, total))
             pod_cidr, pod_subnet = rules.check_cni_networks(body.get("pod_cidr"), body.get("pod_subnet"),
                                                             cluster["fixed_cidr"], cluster["labels"])
-            self._start(cluster, "CLUSTER_CNI_UPDATE", effects={"cluster_labels": {
+            self._start(cluster, "CLUSTER_CNI_UPDATE", effects={"cluster_fields": {"legacy": False}, "cluster_labels": {
                 "cni_driver": "calico", "pods_network_cidr": pod_cidr, "pods_network_subnet": pod_subnet}})
             return {"uuid": cluster["uuid"]}
         return self.mutate(run)
@@ -587,14 +630,12 @@ class Store:
         def run():
             cluster = self._cluster(ident, project_id)
             self._check_idle(cluster)
-            changes = {}
+            if not (cluster["labels"].get("ncr_sgw") or cluster["labels"].get("obs_sgw")):
+                raise bad_request(f"Cluster {cluster['uuid']} was created without a service gateway: "
+                                  "the service gateway can be changed only on a cluster created with one.")
             for key in ("ncr_sgw", "obs_sgw"):
-                value = body.get(key)
-                if value is None:
-                    continue
-                if value != "" and not rules.is_uuid(value):
-                    raise bad_request(f"{key} must be a service gateway UUID.")
-                changes[key] = str(value)
+                rules.check_uuid(body.get(key), key)
+            changes = {key: str(body[key]) for key in ("ncr_sgw", "obs_sgw")}
             self._start(cluster, "CLUSTER_SGW_UPDATE", effects={"cluster_labels": changes})
             return {"uuid": cluster["uuid"]}
         return self.mutate(run)
@@ -608,9 +649,10 @@ class Store:
             cluster = self._cluster(ident, project_id)
             self._check_idle(cluster)
             rules.check_name(body.get("name"), "Nodegroup")
+            rules.check_ids(body, ("flavor_id", "image_id"), (), UUID_LIST_LABELS[1:])
             count = rules.parse_int(body.get("node_count", 1), "node_count", 1, quota)
             labels_in = dict(body.get("labels") or {})
-            autoscale = rules.check_autoscale(labels_in, quota)
+            rules.check_autoscale(labels_in, quota)
             rules.parse_bool(labels_in.get("ca_enable"), "labels.ca_enable")
             rules.parse_int(labels_in.get("boot_volume_size"), "labels.boot_volume_size", 1, None)
             if any(ng["name"] == body["name"] for ng in cluster["nodegroups"].values()):
@@ -622,8 +664,7 @@ class Store:
                                             "user_script_v2", "additional_network_id_list",
                                             "additional_subnet_id_list")})
             labels.update(AUTOSCALE_DEFAULTS)
-            labels.update({k: (v if isinstance(v, (list, dict)) else rules.to_label(v)) for k, v in labels_in.items()})
-            labels.update(autoscale)
+            labels.update(rules.stored_labels(labels_in, self.config.label_drift))
             labels["node_image"] = str(body.get("image_id"))
             ng = self._add_nodegroup(cluster, body["name"], "worker", body.get("flavor_id"), body.get("image_id"),
                                      labels, count)
@@ -633,13 +674,16 @@ class Store:
         return self.mutate(run)
 
     def delete_nodegroup(self, ident: str, ng_ident: str, project_id: str) -> None:
-        """Delete a Node Group (default node groups are refused with 400)."""
+        """Delete a Node Group. 400 for ``default-master`` and for the last worker node group
+        ("Deleting the last nodegroup is not supported.", as NKS answers)."""
         def run():
             cluster = self._cluster(ident, project_id)
             ng = self._nodegroup(cluster, ng_ident)
-            if ng["is_default"]:
-                raise bad_request(f"Deleting a default node group ({ng['name']}) is not allowed.")
-            self._check_idle(cluster, ng)
+            if ng["role"] == "master":
+                raise bad_request(f"Deleting the control plane node group ({ng['name']}) is not allowed.")
+            if [g for g in cluster["nodegroups"].values() if g["role"] == "worker"] == [ng]:
+                raise bad_request("Deleting the last nodegroup is not supported.")
+            self._check_idle(cluster, ng, deleting=True)
             self._start(cluster, "NODEGROUP_DELETE", nodegroup=ng, nodegroup_phase="DELETE")
         self.mutate(run)
 
@@ -671,6 +715,8 @@ class Store:
             ng = self._worker(cluster, ng_ident)
             self._check_idle(cluster, ng)
             changes = rules.check_autoscale(body, quota)
+            if not self.config.label_drift:
+                changes = {key: rules.to_label(body[key]) for key in changes}
             merged = {**ng["labels"], **changes}
             low, high = int(merged.get("ca_min_node_count") or 1), int(merged.get("ca_max_node_count") or quota)
             if low > high:
@@ -727,8 +773,7 @@ class Store:
             self._check_idle(cluster, ng)
             if body.get("type") != "flavor_id":
                 raise bad_request("type must be \"flavor_id\".")
-            if not body.get("flavor_id"):
-                raise bad_request("flavor_id is required.")
+            rules.check_uuid(body.get("flavor_id"), "flavor_id")
             rules.check_rolling(body, ng["node_count"], cfg.max_nodes_per_nodegroup)
             self._start(cluster, "NODEGROUP_UPDATE_FLAVOR", nodegroup=ng,
                         effects={"nodegroup_fields": {"flavor_id": str(body["flavor_id"])}})

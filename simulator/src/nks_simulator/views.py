@@ -12,6 +12,14 @@ from . import rules
 from .state import iso
 
 HEALTHY_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+#: Labels NKS shows only on clusters created after 2023-03-31 / 2023-05-30 / 2024-02-27.
+DATE_GATED_LABELS = ("cni_driver", "service_cluster_ip_range", "pods_network_cidr", "pods_network_subnet",
+                     "strict_sg_rules")
+#: ``cluster_template_id`` as NKS returns it: a UUID (the guide's example value), although
+#: create takes the literal ``iaas_console``.
+TEMPLATE_UUID = "b4503d97-6012-499d-a31a-5200f94a7890"
+AUTOSCALE_KEYS = ("ca_enable", "ca_max_node_count", "ca_min_node_count", "ca_scale_down_enable",
+                  "ca_scale_down_unneeded_time", "ca_scale_down_util_thresh", "ca_scale_down_delay_after_add")
 
 
 def _links(base: str, path: str) -> List[dict]:
@@ -31,6 +39,9 @@ def _default_worker(cluster: dict) -> dict:
 
 def cluster_labels(cluster: dict, supported: Dict[str, bool]) -> dict:
     labels = dict(cluster["labels"])
+    if cluster.get("legacy"):
+        for key in DATE_GATED_LABELS:
+            labels.pop(key, None)
     labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
     return labels
 
@@ -42,7 +53,7 @@ def cluster_summary(cluster: dict, base: str, supported: Dict[str, bool]) -> dic
     return {
         "uuid": cluster["uuid"],
         "name": cluster["name"],
-        "cluster_template_id": "iaas_console",
+        "cluster_template_id": TEMPLATE_UUID,
         "create_timeout": cluster["create_timeout"],
         "docker_volume_size": None,
         "flavor_id": worker.get("flavor_id"),
@@ -70,7 +81,7 @@ def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool]) -> dict
         updated_at=iso(cluster["updated_at"]),
         fixed_network=cluster["fixed_network"],
         fixed_subnet=cluster["fixed_subnet"],
-        floating_ip_enabled=cluster["labels"].get("master_lb_floating_ip_enabled") == "True",
+        floating_ip_enabled=False,  # Magnum's field, false in the guide's example whatever the label
         health_status_reason=(
             {**{f"{cluster['name']}-{ng['name']}-node-{i}.Ready": "True"
                 for ng in workers for i in range(len(ng["nodes"]))}, "api": "ok"} if healthy else {}),
@@ -90,12 +101,16 @@ def nodegroup_labels(cluster: dict, ng: dict, supported: Dict[str, bool]) -> dic
 
 
 def _min_max(ng: dict, quota: int) -> tuple:
+    """(min_node_count, max_node_count): the autoscaler range; ``max`` is ``None`` while
+    the autoscaler is off, as in the guide's Create a Node Group response example."""
     labels = ng["labels"]
     try:
         low = int(labels.get("ca_min_node_count") or 1)
         high = int(labels.get("ca_max_node_count") or quota)
     except ValueError:
         low, high = 1, quota
+    if str(labels.get("ca_enable", "")).strip().lower() != "true":
+        high = None
     return low, high
 
 
@@ -136,12 +151,20 @@ def nodegroup_detail(cluster: dict, ng: dict, base: str, supported: Dict[str, bo
     return body
 
 
-def autoscale(ng: dict) -> dict:
-    """View Autoscaler Configuration of a Node Group (values as strings, per the table)."""
+def _json_value(text: str):
+    """``"True"`` -> ``True``, ``"10"`` -> ``10``; anything else unchanged."""
+    if text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    return int(text) if text.strip().isdigit() else text
+
+
+def autoscale(ng: dict, style: str = "json") -> dict:
+    """View Autoscaler Configuration of a Node Group. ``style`` ``json``: JSON booleans and
+    integers, as the guide's example; ``string``: strings, as its response table."""
     labels = ng["labels"]
-    keys = ("ca_enable", "ca_max_node_count", "ca_min_node_count", "ca_scale_down_enable",
-            "ca_scale_down_unneeded_time", "ca_scale_down_util_thresh", "ca_scale_down_delay_after_add")
-    body = {key: str(labels.get(key, "")) for key in keys}
+    body = {key: str(labels.get(key, "")) for key in AUTOSCALE_KEYS}
+    if style == "json":
+        body = {key: _json_value(value) for key, value in body.items()}
     body["ca_image"] = labels.get("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
     body["clusterautoscale"] = "nodegroupfeature"
     return body
