@@ -145,10 +145,14 @@ options:
       - Size (prefix length) of each node's pod subnet, 20 to 28, and at least the prefix of O(pods_network_cidr) plus 2.
     type: int
   ncr_sgw:
-    description: UUID of the NCR service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(obs_sgw).
+    description:
+      - UUID of the NCR service gateway (in the cluster's VPC). Changed in place on an existing cluster together with
+        O(obs_sgw), but only on a cluster created with a service gateway (NKS refuses it otherwise).
     type: str
   obs_sgw:
-    description: UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(ncr_sgw).
+    description:
+      - UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with
+        O(ncr_sgw), but only on a cluster created with a service gateway (NKS refuses it otherwise).
     type: str
   cni_driver:
     description:
@@ -447,6 +451,7 @@ TOP_LEVEL = ("flavor_id", "keypair", "fixed_network", "fixed_subnet")
 IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw",
             "cni_driver", "flavor_id")
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
+LEGACY_CNI = "flannel"  # the CNI of clusters created before 2023-03-31 (no cni_driver label)
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
 # Options no NKS operation changes on an existing cluster (compared by _compare.differences).
 IMMUTABLE = tuple(row[0] for row in CLUSTER_LABELS
@@ -539,7 +544,7 @@ class NksClusterResource(Resource):
 
     def plan(self, obj):
         current = cluster_view(obj)
-        cni_change = self._plan_cni(current)
+        cni_change = self._plan_cni(current, obj.get("labels") or {})
         self._refuse_immutable_changes(current, obj.get("labels") or {},
                                        skip=CNI_CHANGE_OPTIONS if cni_change else ())
         changes = [cni_change] if cni_change else []
@@ -549,12 +554,7 @@ class NksClusterResource(Resource):
             if worker is not None:
                 changes.extend(self._plan_worker(obj["uuid"], worker))
         if p["ncr_sgw"] is not None or p["obs_sgw"] is not None:
-            want_ncr = p["ncr_sgw"] if p["ncr_sgw"] is not None else current.get("ncr_sgw")
-            want_obs = p["obs_sgw"] if p["obs_sgw"] is not None else current.get("obs_sgw")
-            if (want_ncr, want_obs) != (current.get("ncr_sgw"), current.get("obs_sgw")):
-                changes.append(Change("ncr_sgw", current.get("ncr_sgw"), want_ncr,
-                                      lambda o: self.api.update_sgw(o["uuid"], want_ncr, want_obs)))
-                changes.append(Change("obs_sgw", current.get("obs_sgw"), want_obs, None))
+            changes.extend(self._plan_sgw(current))
         if p["kube_version"] is not None:
             changes.append(self._plan_upgrade(obj["uuid"], current.get("kube_version")))
         if p["certificate_renewal"] is not None:
@@ -592,10 +592,30 @@ class NksClusterResource(Resource):
                                   lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER, p["user_script"])))
         return changes
 
-    def _plan_cni(self, current):
-        """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists)."""
+    def _plan_sgw(self, current):
+        """Change Service Gateway: both gateways in one request; NKS changes them only on a cluster
+        created with a service gateway."""
         p = self.params
-        have = current.get("cni_driver")
+        have = (current.get("ncr_sgw") or "", current.get("obs_sgw") or "")
+        want = (have[0] if p["ncr_sgw"] is None else p["ncr_sgw"], have[1] if p["obs_sgw"] is None else p["obs_sgw"])
+        if want == have:
+            return []
+        if not any(have):
+            raise ValidationError("ncr_sgw" if p["ncr_sgw"] is not None else "obs_sgw",
+                                  "NKS changes the service gateways only of a cluster created with one"
+                                  " (Change Service Gateway), and cluster %r has none; it cannot get one"
+                                  " later" % self.params["name"])
+        return [Change("ncr_sgw", have[0], want[0], lambda o: self.api.update_sgw(o["uuid"], want[0], want[1])),
+                Change("obs_sgw", have[1], want[1], None)]
+
+    def _plan_cni(self, current, labels):
+        """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists).
+
+        A cluster without a ``cni_driver`` label was created before 2023-03-31 (guide: the label
+        is "available for clusters created on or after 2023.03.31") and runs Flannel.
+        """
+        p = self.params
+        have = current.get("cni_driver") or (LEGACY_CNI if labels and "cni_driver" not in labels else None)
         if p["cni_driver"] is None or not have or have == p["cni_driver"]:
             return None
         if p["cni_driver"] != "calico":
