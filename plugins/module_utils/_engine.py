@@ -104,14 +104,18 @@ operations from about 1 minute (autoscaler) to 10 (upgrade), so no single
 figure helps."""
 
 
-def expected_seconds(resource, obj):
+def expected_seconds(resource, obj, kind=None):
     """The typical duration of the operation running on ``obj``, or ``None``.
 
-    :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``.
+    :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``;
+        read only when ``kind`` is not given (callers outside the engine).
     :param dict obj: the API object (its ``status`` says which operation runs).
+    :param str kind: the :attr:`Resource.kind` (``cluster``, ``node group``, ...): what the
+        engine passes, so timing follows the declared kind, not the wording of a message.
     :returns: seconds (float) from :data:`EXPECTED_SECONDS`, or ``None`` when unknown.
     """
-    kind = "node group" if str(resource).startswith("node group") else "cluster"
+    if kind is None:
+        kind = "node group" if str(resource).startswith("node group") else "cluster"
     return EXPECTED_SECONDS.get((kind, status_of(obj)))
 
 
@@ -201,12 +205,12 @@ class Waiter(object):
         self.sleeper = sleeper
         self.polls = 0
 
-    def _delays(self, start, resource, obj):
+    def _delays(self, start, resource, obj, kind=None):
         if self.backoff:
             return backoff_delays(*self.backoff)
-        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj))
+        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj, kind))
 
-    def until_settled(self, fetch, resource, current=None):
+    def until_settled(self, fetch, resource, current=None, kind=None):
         """Wait until ``fetch()`` shows no operation in progress.
 
         :param fetch: callable returning the API object, or ``None`` on 404.
@@ -214,13 +218,14 @@ class Waiter(object):
         :param dict current: the object as just read, if the caller has it. When it
             shows an operation in progress the first ``fetch()`` is skipped (one GET
             less per wait); otherwise it may predate a change, and is read again.
+        :param str kind: the resource's :attr:`Resource.kind`, for the poll timing.
         :returns: the settled object (``*_COMPLETE`` or another final status).
         :raises NksOperationFailed: on ``*_FAILED`` (with ``status_reason``).
         :raises NksWaitTimeout: when the timeout passes first.
         """
         start = self.clock()
         obj = current if in_progress(current) else fetch()
-        delays = self._delays(start, resource, obj)
+        delays = self._delays(start, resource, obj, kind)
         while True:
             if obj is None:
                 if self.clock() - start > self.not_found_grace:
@@ -232,14 +237,14 @@ class Waiter(object):
             self._pause(start, resource, obj, delays)
             obj = fetch()
 
-    def until_gone(self, fetch, resource):
+    def until_gone(self, fetch, resource, kind=None):
         """Wait until ``fetch()`` returns ``None`` (404): a delete finished.
 
         :raises NksOperationFailed: on ``DELETE_FAILED``. :raises NksWaitTimeout:
         """
         start = self.clock()
         obj = fetch()
-        delays = self._delays(start, resource, obj)
+        delays = self._delays(start, resource, obj, kind)
         while obj is not None:
             if failed(obj):
                 raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
@@ -283,6 +288,10 @@ class Resource(object):
 
     Objects passed around are the API's own dicts; :meth:`view` turns one into
     the typed, secret-free dict that modules return and diff.
+
+    :cvar str kind: what the resource is, ``cluster`` or ``node group`` (the keys of
+        :data:`EXPECTED_SECONDS`, which time the polls) or another word for settings
+        resources (``autoscaler``, ``ipacl``).
     """
 
     kind = "resource"
@@ -377,7 +386,12 @@ class StateMachine(object):
 
     def _settle(self, obj):
         last = [obj]
-        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(), current=obj)
+        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
+                                         current=obj, kind=self.resource.kind)
+
+    def _until_gone(self, obj):
+        res = self.resource
+        self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind)
 
     def present(self):
         """Converge to ``present``.
@@ -390,7 +404,7 @@ class StateMachine(object):
         obj = res.find()
         if status_of(obj) == "DELETE_IN_PROGRESS":
             # A delete is running: let it finish, then create anew.
-            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            self._until_gone(obj)
             obj = None
         elif obj is not None and in_progress(obj):
             obj = self._settle(obj)  # attach to the running operation
@@ -437,7 +451,7 @@ class StateMachine(object):
         before = res.view(obj)
         if status_of(obj) == "DELETE_IN_PROGRESS":
             if self.wait and not self.check_mode:
-                self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+                self._until_gone(obj)
             return False, before
         if self.check_mode:
             return True, before
@@ -447,8 +461,20 @@ class StateMachine(object):
                 return False, before
         self._delete(obj)
         if self.wait:
-            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            self._until_gone(obj)
         return True, before
+
+    def converge(self, state="present"):
+        """Converge to ``state``: the one entry point of every module's ``run()``.
+
+        :param str state: ``present`` or ``absent``.
+        :returns: :class:`Outcome` (``changed``, ``obj``, ``before``, ``after``; ``diff``).
+        """
+        if state == "absent":
+            changed, before = self.absent()
+            return Outcome(changed, None, before, None)
+        changed, obj, before, after = self.present()
+        return Outcome(changed, obj, before, after)
 
     def _settle_any(self, obj):
         """Wait for a running operation before deleting; a failure is fine here."""
@@ -571,6 +597,37 @@ class StateMachine(object):
         obj.setdefault("status", "CREATE_IN_PROGRESS")
         fetched = self.resource.fetch(obj)
         return fetched if fetched is not None else obj
+
+
+class Outcome(object):
+    """What :meth:`StateMachine.converge` did, in one shape for every module.
+
+    :ivar bool changed: :ivar dict obj: the API object afterwards (``None`` for absent, or
+        before a create in check mode). :ivar dict before: typed view before (``None`` when
+        absent). :ivar dict after: typed view after, or the prediction in check mode
+        (``None`` when deleted).
+    """
+
+    def __init__(self, changed, obj, before, after):
+        self.changed = changed
+        self.obj = obj
+        self.before = before
+        self.after = after
+
+    @property
+    def diff(self):
+        """The ``diff`` return value (:func:`diff_result`) of the current ``before``/``after``."""
+        return diff_result(self.before, self.after)
+
+    def result(self, key, diff_mode, **extra):
+        """The module result: ``changed``, ``key`` (``after``, or ``before`` when deleted, else
+        ``{}``), ``extra`` and, in diff mode, ``diff``."""
+        shown = self.after if self.after is not None else self.before
+        result = dict(changed=self.changed, **extra)
+        result[key] = shown if shown is not None else {}
+        if diff_mode:
+            result["diff"] = self.diff
+        return result
 
 
 def raise_failed(resource, obj):

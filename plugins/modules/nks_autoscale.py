@@ -161,7 +161,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE
 from ansible_collections.nhncloud.nks.plugins.module_utils._autoscale import SETTINGS
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result, failed, in_progress)
+    Change, Resource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_name, is_uuid)
@@ -275,14 +275,11 @@ class NksAutoscale(NksModule):
         self.validate_input()
         resource = NksAutoscaleResource(self)
         machine = StateMachine(resource, self.check_mode, p["wait"], Waiter(p["wait_timeout"]))
-        changed, obj, before, after = machine.present()
-        if changed and not p["wait"] and not self.check_mode:
-            after = dict(before, **dict((c.name, c.after) for c in machine.changes))
-        result = dict(changed=changed, autoscale=after, cluster_uuid=obj["uuid"],
-                      nodegroup_uuid=obj["nodegroup_uuid"])
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge()
+        if outcome.changed and not p["wait"] and not self.check_mode:
+            outcome.after = dict(outcome.before, **dict((c.name, c.after) for c in machine.changes))
+        return outcome.result("autoscale", self.diff_mode, cluster_uuid=outcome.obj["uuid"],
+                              nodegroup_uuid=outcome.obj["nodegroup_uuid"])
 
 
 def main():

@@ -430,7 +430,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import (
     differences, label_differences, refuse)
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result)
+    Change, Resource, StateMachine, Waiter)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
@@ -624,7 +624,7 @@ class NksClusterResource(Resource):
         if not p["pods_network_cidr"]:
             raise ValidationError("pods_network_cidr", "required to change the CNI to calico: the new pod"
                                                        " network (the current one is %s)"
-                                  % current.get("pods_network_cidr"))
+                                  % (current.get("pods_network_cidr") or "not reported by NKS"))
         pod_cidr = check_cni_pod_cidr(p["pods_network_cidr"], current.get("service_cluster_ip_range"),
                                       current.get("pods_network_cidr"), option="pods_network_cidr")
         pod_subnet = check_pod_subnet(p["pods_network_subnet"] or 24, pod_cidr)
@@ -760,17 +760,11 @@ class NksCluster(NksModule):
             self.validate_input()
         machine = StateMachine(NksClusterResource(self), self.check_mode, p["wait"],
                                Waiter(p["wait_timeout"]))
+        outcome = machine.converge(p["state"])
         if p["state"] == "absent":
-            changed, before = machine.absent()
-            result = dict(changed=changed, cluster=before or {},
-                          deleted_nodegroups=(before or {}).get("nodegroups", []) if changed else [])
-            after = None
-        else:
-            changed, obj, before, after = machine.present()
-            result = dict(changed=changed, cluster=after)
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+            deleted = (outcome.before or {}).get("nodegroups", []) if outcome.changed else []
+            return outcome.result("cluster", self.diff_mode, deleted_nodegroups=deleted)
+        return outcome.result("cluster", self.diff_mode)
 
 
 def main():

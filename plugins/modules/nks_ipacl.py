@@ -155,7 +155,7 @@ diff:
 """
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result, failed, in_progress)
+    Change, Resource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_name, is_uuid, normalize_ip_cidr)
@@ -299,11 +299,8 @@ class NksIpAcl(NksModule):
         given = self.validate_input()
         machine = StateMachine(NksIpAclResource(self, given), self.check_mode, p["wait"],
                                Waiter(p["wait_timeout"]))
-        changed, obj, before, after = machine.present()
-        result = dict(changed=changed, ipacl=after, cluster_uuid=obj["uuid"])
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge()
+        return outcome.result("ipacl", self.diff_mode, cluster_uuid=outcome.obj["uuid"])
 
 
 def main():

@@ -404,7 +404,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_NODEGROUPS, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import differences, refuse
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, NksOperationFailed, Resource, StateMachine, Waiter, diff_result, failed, in_progress,
+    Change, NksOperationFailed, Resource, StateMachine, Waiter, failed, in_progress,
     raise_failed, status_of)
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     NODEGROUP_LABELS, autoscale_from_api, to_labels)
@@ -520,7 +520,7 @@ class NksNodegroupResource(Resource):
         if cluster is not None and in_progress(cluster):
             try:
                 cluster = self.waiter.until_settled(self._get_cluster,
-                                                    "cluster %r" % self.params["cluster"])
+                                                    "cluster %r" % self.params["cluster"], kind="cluster")
             except NksOperationFailed:
                 cluster = None
         if cluster is not None:
@@ -529,7 +529,7 @@ class NksNodegroupResource(Resource):
     def wait_cluster_settled(self):
         """Wait until the cluster has settled after an operation of ours (``*_FAILED`` raises)."""
         self._cluster = self.waiter.until_settled(self._get_cluster,
-                                                  "cluster %r" % self.params["cluster"])
+                                                  "cluster %r" % self.params["cluster"], kind="cluster")
 
     @staticmethod
     def _overlay(ng, cluster):
@@ -762,11 +762,11 @@ class NksNodegroupResource(Resource):
         until both have settled. :returns: the node group afterwards.
         """
         p = self.params
-        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
         self.api.node_action(self.cluster_uuid, obj["uuid"], NODE_ACTIONS[p["node_action"]],
                              p["node_ids"])
         if wait:
-            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
         return self.fetch(obj) or obj
 
 
@@ -833,22 +833,14 @@ class NksNodegroup(NksModule):
         waiter = Waiter(p["wait_timeout"])
         resource = NksNodegroupResource(self, waiter)
         machine = StateMachine(resource, self.check_mode, p["wait"], waiter)
-        if p["state"] == "absent":
-            changed, before = machine.absent()
-            if changed and p["wait"] and not self.check_mode:
-                resource.wait_cluster_settled()
-            result = dict(changed=changed, nodegroup=before or {})
-            after = None
-        else:
-            changed, obj, before, after = machine.present()
-            if p["node_action"]:
-                changed = True
-                if not self.check_mode:
-                    after = resource.view(resource.node_action(obj, p["wait"]))
-            result = dict(changed=changed, nodegroup=after)
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge(p["state"])
+        if p["state"] == "absent" and outcome.changed and p["wait"] and not self.check_mode:
+            resource.wait_cluster_settled()
+        if p["node_action"]:
+            outcome.changed = True
+            if not self.check_mode:
+                outcome.after = resource.view(resource.node_action(outcome.obj, p["wait"]))
+        return outcome.result("nodegroup", self.diff_mode)
 
 
 def main():

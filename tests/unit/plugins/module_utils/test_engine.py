@@ -641,3 +641,27 @@ def test_absent_delete_failed_raises():
 
 def test_change_repr():
     assert repr(Change("node_count", 1, 3, None)) == "Change(node_count: 1 -> 3)"
+
+
+# -- converge: one entry point, one result shape ---------------------------------
+
+def test_converge_present_and_absent_give_one_shape():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._engine import Outcome
+    res = FakeResource(current=nks_obj("CREATE_COMPLETE"))
+    outcome = machine(res).converge("present")
+    assert isinstance(outcome, Outcome)
+    assert outcome.changed is False and outcome.obj["uuid"] == "c-1"
+    result = outcome.result("cluster", True)
+    assert result["cluster"] == outcome.after
+    assert result["diff"] == {"before": outcome.before, "after": outcome.after}
+    gone = machine(FakeResource(current=nks_obj("CREATE_COMPLETE")), wait=False).converge("absent")
+    result = gone.result("cluster", False, extra=1)
+    assert gone.changed is True and gone.after is None
+    assert result["cluster"] == gone.before and result["extra"] == 1 and "diff" not in result
+    assert gone.diff["after"] == {}
+
+
+def test_converge_absent_of_nothing_shows_an_empty_dict():
+    outcome = machine(FakeResource(current=None)).converge("absent")
+    assert outcome.result("nodegroup", True) == {"changed": False, "nodegroup": {},
+                                                "diff": {"before": {}, "after": {}}}
