@@ -66,14 +66,18 @@ class NksOperationFailed(Exception):
     """The resource ended in a ``*_FAILED`` status.
 
     :ivar str resource: :ivar str status: :ivar str reason: the API's ``status_reason``.
+    :ivar str advice: what to do now (``None`` when nothing needs saying).
     """
 
-    def __init__(self, resource, status, reason):
+    def __init__(self, resource, status, reason, advice=None):
         self.resource = resource
         self.status = status
         self.reason = reason
-        super(NksOperationFailed, self).__init__("%s is %s: %s" % (resource, status,
-                                                                   reason or "no status_reason given"))
+        self.advice = advice
+        message = "%s is %s: %s" % (resource, status, reason or "no status_reason given")
+        if advice:
+            message += ". NKS accepts only a delete in this status: %s" % advice
+        super(NksOperationFailed, self).__init__(message)
 
 
 def status_of(obj):
@@ -385,9 +389,16 @@ class StateMachine(object):
         return fresh
 
     def _settle(self, obj):
+        """Wait for the operation on ``obj``; when it fails, the error says what to do next."""
         last = [obj]
-        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
-                                         current=obj, kind=self.resource.kind)
+        try:
+            return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
+                                             current=obj, kind=self.resource.kind)
+        except NksOperationFailed as exc:
+            if exc.advice or not exc.status.endswith("_FAILED"):
+                raise
+            raise NksOperationFailed(exc.resource, exc.status, exc.reason,
+                                     self.resource.failed_advice(last[0]))
 
     def _until_gone(self, obj):
         res = self.resource
@@ -637,10 +648,8 @@ def raise_failed(resource, obj):
     (NKS_API_NOTES: errors), so the message says so and what to do
     (:meth:`Resource.failed_advice`), before any request that NKS would refuse.
     """
-    raise NksOperationFailed(resource.describe(), status_of(obj),
-                             "%s. NKS accepts only a delete in this status: %s"
-                             % (obj.get("status_reason") or "no status_reason given",
-                                resource.failed_advice(obj)))
+    raise NksOperationFailed(resource.describe(), status_of(obj), obj.get("status_reason"),
+                             resource.failed_advice(obj))
 
 
 def diff_result(before, after):
