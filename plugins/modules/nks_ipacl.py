@@ -19,7 +19,7 @@ description:
     entries with the same CIDR collapse into one (see O(targets)).
   - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
-    an operation in progress). NKS accepts nothing but a delete on a cluster in a C(*_FAILED) status: the
+    an operation in progress). NKS accepts nothing but a delete on a cluster in a C(*_FAILED) status, so the
     task then fails before any change, saying so.
 author:
   - nhncloud.nks contributors (@nhncloud)

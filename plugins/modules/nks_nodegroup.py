@@ -61,7 +61,7 @@ options:
       - V(present) creates the node group or brings it to the options given; V(absent) deletes it and waits
         until it is gone.
       - V(absent) is refused, before any request, for the last worker node group of a cluster (NKS answers
-        C(Deleting the last nodegroup is not supported.)): delete the cluster instead. C(default-worker) can be
+        C(Deleting the last nodegroup is not supported.)); delete the cluster instead. C(default-worker) can be
         deleted like any node group while another worker node group exists.
     type: str
     choices: [present, absent]

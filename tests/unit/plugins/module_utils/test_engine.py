@@ -663,5 +663,5 @@ def test_converge_present_and_absent_give_one_shape():
 
 def test_converge_absent_of_nothing_shows_an_empty_dict():
     outcome = machine(FakeResource(current=None)).converge("absent")
-    assert outcome.result("nodegroup", True) == {"changed": False, "nodegroup": {},
-                                                "diff": {"before": {}, "after": {}}}
+    expected = {"changed": False, "nodegroup": {}, "diff": {"before": {}, "after": {}}}
+    assert outcome.result("nodegroup", True) == expected
