@@ -25,6 +25,9 @@ description:
     upgrades the control plane, O(cni_driver=calico) changes the CNI of a flannel cluster, and
     O(certificate_renewal) renews the certificate when it is about to expire.
   - Any other difference is an error listing the fields. The module never deletes and re-creates a cluster by itself.
+  - In check mode, a control plane upgrade while node groups are one minor version behind is a warning naming the
+    node group upgrades an earlier task of the same run would make, and the upgrade is predicted; outside check
+    mode it is an error.
   - Options that are not set are left alone on an existing cluster. Of the cluster's labels only those
     given (typed options or O(labels)) are compared, by value; labels NKS adds are ignored.
   - NKS accepts only a delete on a cluster in a C(*_FAILED) status; O(state=present) then fails before any
@@ -664,13 +667,26 @@ class NksClusterResource(Resource):
             detail = self.api.get_nodegroup(uuid, group.get("uuid") or group["name"]) or {}
             version = (detail.get("labels") or {}).get("kube_tag")
             if version and parse_version(version) != parse_version(have):
-                lagging.append("%s (%s)" % (group["name"], version))
+                lagging.append((group["name"], version))
         if lagging:
-            raise ValidationError("kube_version", "the control plane can move to %s only when every"
-                                                  " node group is on %s; upgrade first: %s"
-                                  % (want, have, ", ".join(lagging)))
+            self._lagging(lagging, have, want)
         return Change("kube_version", have, want,
                       lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))
+
+    def _lagging(self, lagging, have, want):
+        """Node groups below the control plane block its upgrade. In check mode, when one earlier
+        step of each (nhncloud.nks.nks_nodegroup kube_version) brings them to ``have``, this is a
+        warning naming those steps, and the upgrade is predicted."""
+        rule = ("the control plane can move to %s only when every node group is on %s; upgrade first: %s"
+                % (want, have, ", ".join("%s (%s)" % item for item in lagging)))
+        if not self.mod.check_mode:
+            raise ValidationError("kube_version", rule)
+        for _name, version in lagging:
+            check_upgrade_step(version, have, "kube_version")  # one earlier step must reach it
+        self.mod.warn("kube_version: %s. Check mode goes on as if earlier tasks of this run (%s) had upgraded"
+                      " them; outside check mode this is an error"
+                      % (rule, "; ".join("nhncloud.nks.nks_nodegroup cluster=%s name=%s kube_version=%s"
+                                         % (self.params["name"], name, have) for name, _v in lagging)))
 
     def _refuse_immutable_changes(self, current, labels, skip=()):
         """Refuse, listing them all, the options and declared labels no NKS operation changes."""

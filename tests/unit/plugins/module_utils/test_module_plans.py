@@ -171,3 +171,15 @@ def test_node_group_on_a_failed_cluster_is_refused_before_any_request():
         StateMachine(nodegroup_resource(api, name="default-worker", node_count=2), False, True,
                      Waiter(60)).converge("present")
     assert "delete the cluster" in str(err.value) and api.sent == []
+
+
+def test_control_plane_upgrade_with_lagging_node_groups_warns_only_in_check_mode():
+    api = StubApi(cluster(kube_tag="v1.28.3"), [worker()])
+    mod = StubModule(NksCluster, api, name="demo", kube_version="v1.29.3")
+    api.supported_versions = lambda: {"v1.28.3": True, "v1.29.3": True}
+    with pytest.raises(ValidationError):
+        NksClusterResource(mod).plan(api.cluster)
+    mod.check_mode = True
+    changes = NksClusterResource(mod).plan(api.cluster)
+    assert [c.name for c in changes] == ["kube_version"]
+    assert "name=default-worker kube_version=v1.28.3" in mod.warnings[0]
