@@ -339,3 +339,35 @@ def test_openapi_documents_real_errors(sim):
     assert {"type": "integer"} in node_count and not any(t.get("type") in ("boolean", "number") for t in node_count)
     assert "/v1/clusters/{cluster_uuid}/events" in schema["paths"]
     assert set(schema["paths"]["/_sim/reset"]["post"]["responses"]) == {"200"}
+    token_errors = schema["paths"]["/v2.0/tokens"]["post"]["responses"]
+    assert set(token_errors) == {"200", "400", "401"}
+    assert token_errors["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/KeystoneError")
+    assert schema["components"]["schemas"]["CniUpdateRequest"]["required"] == ["cni", "pod_cidr"]
+
+
+# ---------------------------------------------------------------- is_default as in the examples (D11)
+def test_default_worker_is_not_is_default(sim, cluster):
+    listed = sim.get(f"/v1/clusters/{cluster['uuid']}/nodegroups").json()["nodegroups"]
+    assert [(g["name"], g["is_default"]) for g in listed] == [("default-worker", False)]
+
+
+# ---------------------------------------------------------------- rolling fields on default-master (D19)
+def test_rolling_fields_ignored_on_control_plane_checked_on_workers(sim, cluster):
+    path = f"/v1/clusters/{cluster['uuid']}/nodegroups"
+    assert sim.post(f"{path}/default-worker/upgrade", {"version": "v1.27.3", "num_buffer_nodes": 99}
+                    ).status_code == 400
+    assert sim.post(f"{path}/default-master/upgrade", {"version": "v1.27.3", "num_buffer_nodes": 99}
+                    ).status_code == 202
+
+
+# ---------------------------------------------------------------- pod_cidr vs additional subnets (D31)
+def test_cni_pod_cidr_must_not_overlap_additional_subnets(own_sim):
+    sim = own_sim()
+    subnets = sim.admin("GET", "/config").json()["subnets"]
+    sim.admin("PATCH", "/config", {"subnets": {**subnets, C: "10.200.0.0/24"}})
+    legacy = sim.seed_legacy(cluster_body(labels__additional_network_id_list=A,
+                                          labels__additional_subnet_id_list=C))
+    path = f"/v1/clusters/{legacy['uuid']}/actions/cni_update"
+    refused = sim.post(path, {"cni": "calico", "pod_cidr": "10.200.0.0/16"})
+    assert refused.status_code == 400 and "additional network subnet" in detail(refused)
+    assert sim.post(path, {"cni": "calico", "pod_cidr": "10.210.0.0/16"}).status_code == 202

@@ -111,5 +111,7 @@ def test_openapi_describes_the_guide(sim):
                     "Change Autoscaler Configuration of a Node Group", "Upgrade a Cluster", "Change User Script",
                     "Change Instance Flavor", "See the Supported Kubernetes Versions"):
         assert section in summaries
-    assert sum(len(item) for p, item in spec["paths"].items() if p.startswith("/v1")) == 25
+    # the guide's 25 operations, plus Magnum's /v1 version document and two .../detail lists
+    magnum = {"/v1", "/v1/clusters/detail", "/v1/clusters/{cluster_id}/nodegroups/detail"}
+    assert sum(len(item) for p, item in spec["paths"].items() if p.startswith("/v1") and p not in magnum) == 25
     assert "ClusterCreate" in spec["components"]["schemas"]

@@ -16,7 +16,7 @@ from . import models as m
 from . import rules, views
 from .config import CLUSTER_EVENTS, DURATION_KEYS, NODEGROUP_EVENTS, FailRule, SimConfig
 from .errors import ApiError, AuthError, keystone_body, magnum_body, not_found
-from .faults import FaultDice, RequestLog, SimMiddleware
+from .faults import MAX_VERSION, MIN_VERSION, FaultDice, RequestLog, SimMiddleware
 from .state import Store
 
 ERRORS = {code: {"model": m.ErrorResponse} for code in (400, 403, 404, 406, 409)}
@@ -161,6 +161,8 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
             "serviceCatalog": [
                 {"type": "kubernetes", "name": "kubernetes", "endpoints_links": [],
                  "endpoints": [{"region": cfg.region, "publicURL": base}]},
+                {"type": "container-infra", "name": "magnum", "endpoints_links": [],
+                 "endpoints": [{"region": cfg.region, "publicURL": f"{base}/v1"}]},
                 {"type": "identity", "name": "keystone", "endpoints_links": [],
                  "endpoints": [{"region": cfg.region, "publicURL": f"{base}/v2.0"}]},
             ],
@@ -179,6 +181,23 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
     def project(token: dict = Depends(authed)) -> str:
         return token["tenant_id"]
 
+    # -------- version documents (Magnum's; the guide does not list them)
+    def version_v1(base: str) -> dict:
+        return {"id": "v1", "status": "CURRENT", "min_version": "%d.%d" % MIN_VERSION,
+                "max_version": "%d.%d" % MAX_VERSION, "links": [{"href": f"{base}/v1/", "rel": "self"}],
+                "media_types": [{"base": "application/json",
+                                 "type": "application/vnd.openstack.magnum.v1+json"}]}
+
+    @app.get("/", tags=["other"], summary="API versions (Magnum root; no token needed)")
+    def versions(request: Request):
+        """Magnum's root document, which version discovery (keystoneauth, openstacksdk) reads."""
+        return {"name": "OpenStack Magnum API", "versions": [version_v1(_base(request))]}
+
+    @app.get("/v1", tags=["other"], summary="API version v1 (Magnum; no token needed)")
+    def version(request: Request):
+        """Magnum's ``/v1`` document: id, status, min/max microversion (1.1..1.10)."""
+        return version_v1(_base(request))
+
     # -------- clusters
     @app.get("/v1/clusters", tags=["cluster"], summary="List Clusters", response_model=None,
             responses={200: {"model": m.ClusterList}})
@@ -186,6 +205,14 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
         """Guide: Cluster > List Clusters."""
         sup = runtime.config.supported_versions
         return {"clusters": [views.cluster_summary(c, _base(request), sup) for c in store.list_clusters(project_id)]}
+
+    @app.get("/v1/clusters/detail", tags=["cluster"], summary="List Clusters with details (Magnum route)",
+            response_model=None, responses={200: {"model": m.ClusterDetailList}})
+    def list_clusters_detail(request: Request, project_id: str = Depends(project)):
+        """Magnum's ``GET /v1/clusters/detail`` (python-magnumclient ``detail=True``); the guide does
+        not list it. Items are Get a Cluster bodies."""
+        sup = runtime.config.supported_versions
+        return {"clusters": [views.cluster_detail(c, _base(request), sup) for c in store.list_clusters(project_id)]}
 
     @app.get("/v1/clusters/{cluster_id}", tags=["cluster"], summary="Get a Cluster", response_model=None,
             responses={200: {"model": m.Cluster}})
@@ -290,6 +317,17 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
         cluster = store.get_cluster(cluster_id, project_id)
         return {"nodegroups": [views.nodegroup_summary(ng, quota()) for ng in cluster["nodegroups"].values()
                                if ng["role"] != "master"]}
+
+    @app.get("/v1/clusters/{cluster_id}/nodegroups/detail", tags=["nodegroup"],
+            summary="List Node Groups with details (Magnum route)", response_model=None,
+            responses={200: {"model": m.NodegroupDetailList}})
+    def list_nodegroups_detail(request: Request, cluster_id: str, project_id: str = Depends(project)):
+        """Magnum's ``GET .../nodegroups/detail`` (python-magnumclient ``detail=True``); the guide does
+        not list it. Items are Get a Node Group bodies; ``default-master`` is hidden."""
+        cluster = store.get_cluster(cluster_id, project_id)
+        sup = runtime.config.supported_versions
+        return {"nodegroups": [views.nodegroup_detail(cluster, ng, _base(request), sup, quota())
+                               for ng in cluster["nodegroups"].values() if ng["role"] != "master"]}
 
     def visible_nodegroup(cluster_id: str, nodegroup_id: str, project_id: str) -> tuple:
         cluster, ng = store.get_nodegroup(cluster_id, nodegroup_id, project_id)

@@ -169,6 +169,12 @@ class Cluster(ClusterSummary):
     updated_at: str
 
 
+class ClusterDetailList(BaseModel):
+    """Magnum's List Clusters with details (``/v1/clusters/detail``)."""
+
+    clusters: List[Cluster]
+
+
 class ResizeRequest(_Body):
     """Resize (request)."""
 
@@ -317,6 +323,12 @@ class Nodegroup(NodegroupSummary):
     status_reason: Optional[str]
     created_at: str
     updated_at: str
+
+
+class NodegroupDetailList(BaseModel):
+    """Magnum's List Node Groups with details (``.../nodegroups/detail``)."""
+
+    nodegroups: List[Nodegroup]
 
 
 class NodeListRequest(_Body):

@@ -221,15 +221,17 @@ def check_create_networks(fixed_cidr: str, labels: Dict[str, Any], kube_tag: str
     }
 
 
-def check_cni_networks(pod_cidr: Any, pod_subnet: Any, fixed_cidr: str, labels: Dict[str, str]) -> Tuple[str, str]:
-    """pod_cidr / pod_subnet rules of "Change Cluster CNI"."""
+def check_cni_networks(pod_cidr: Any, pod_subnet: Any, fixed_cidr: str, labels: Dict[str, str],
+                       additional: Iterable[str] = ()) -> Tuple[str, str]:
+    """pod_cidr / pod_subnet rules of "Change Cluster CNI"; ``additional``: CIDRs of the
+    cluster's additional subnets whose CIDR the simulator knows (config ``subnets``)."""
     pods = parse_cidr(pod_cidr, "pod_cidr")
     _check_reserved(pods, "pod_cidr", None)
     others = [
         ("the service network (service_cluster_ip_range)", parse_cidr(labels["service_cluster_ip_range"], "service")),
         ("the VPC subnet (fixed_subnet)", parse_cidr(fixed_cidr, "fixed_subnet")),
         ("the current pod network (pods_network_cidr)", parse_cidr(labels["pods_network_cidr"], "pods")),
-    ]
+    ] + [("an additional network subnet", parse_cidr(cidr, "additional subnet")) for cidr in additional]
     for name, net in others:
         if pods.overlaps(net):
             raise bad_request(f"pod_cidr {pods} overlaps {name} {net}.")

@@ -513,7 +513,7 @@ class Store:
             "image_id": image_id,
             "labels": labels,
             "role": role,
-            "is_default": name in (MASTER, WORKER),
+            "is_default": name == MASTER,  # the guide's examples: default-worker is_default false
             "node_count": node_count,
             "stack_id": str(uuid.uuid4()),
             "status": "CREATE_IN_PROGRESS",
@@ -580,8 +580,10 @@ class Store:
                 rules.parse_int(body["num_buffer_nodes"], "num_buffer_nodes", 0, max(0, room))
             if body.get("num_max_unavailable_nodes") is not None:
                 rules.parse_int(body["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1, max(1, total))
+            extra = [self.config.subnets[u] for u in str(cluster["labels"].get("additional_subnet_id_list") or "")
+                     .split(":") if u in self.config.subnets]
             pod_cidr, pod_subnet = rules.check_cni_networks(body.get("pod_cidr"), body.get("pod_subnet"),
-                                                            cluster["fixed_cidr"], cluster["labels"])
+                                                            cluster["fixed_cidr"], cluster["labels"], extra)
             self._start(cluster, "CLUSTER_CNI_UPDATE", effects={"cluster_fields": {"legacy": False}, "cluster_labels": {
                 "cni_driver": "calico", "pods_network_cidr": pod_cidr, "pods_network_subnet": pod_subnet}})
             return {"uuid": cluster["uuid"]}
