@@ -266,9 +266,9 @@ nodegroups:
       type: str
       sample: worker
     is_default:
-      description: Whether NKS created the node group with the cluster.
+      description: The API's C(is_default) flag, as NKS reports it (its examples show V(false) for C(default-worker)).
       type: bool
-      sample: true
+      sample: false
     kube_version:
       description: Kubernetes version of the node group.
       type: str
@@ -292,7 +292,7 @@ nodegroups:
       min_node_count: 1
       max_node_count: 10
       role: worker
-      is_default: true
+      is_default: false
       flavor_id: 6ef27f21-c774-4c0e-84ff-7dd4a762571f
       image_id: f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc
       availability_zone: kr2-pub-b

@@ -331,7 +331,7 @@ nodegroup:
       type: str
       sample: worker
     is_default:
-      description: Whether this is C(default-worker).
+      description: The API's C(is_default) flag, as NKS reports it (its examples show V(false) for C(default-worker)).
       type: bool
     flavor_id:
       description: Flavor UUID of the nodes.
