@@ -94,8 +94,9 @@ def apply_all(changes, obj):
 @pytest.mark.parametrize("key, value", [("max_node_count", 5), ("min_node_count", 2), ("enabled", True),
                                         ("scale_down_util_thresh", 40)])
 def test_cluster_partial_autoscale_always_sends_ca_enable(key, value):
-    api = StubApi(cluster(), [worker()], autoscale={"ca_enable": "False", "ca_min_node_count": "1",
-                                                      "ca_max_node_count": "10", "ca_scale_down_util_thresh": "50"})
+    current = {"ca_enable": "False", "ca_min_node_count": "1", "ca_max_node_count": "10",
+               "ca_scale_down_util_thresh": "50"}
+    api = StubApi(cluster(), [worker()], autoscale=current)
     changes = plan_cluster(api, autoscale={key: value})
     apply_all(changes, api.cluster)
     (call,) = api.sent
