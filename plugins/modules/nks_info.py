@@ -467,7 +467,6 @@ supported_versions:
           CLUSTER_RESIZE: Resize the cluster
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksNotFound
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import DEFAULT_WORKER
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
@@ -551,20 +550,15 @@ class NksInfo(NksModule):
             result["autoscale"] = {}
             if cluster:
                 target = nodegroup or DEFAULT_WORKER
-                try:
-                    settings = self.api.get_autoscale(uuid, target)
-                except NksNotFound:
-                    settings = None
+                settings = self.api.get_autoscale(uuid, target)
                 if settings is not None:
                     result["autoscale"] = dict(autoscale_view(settings), nodegroup=target)
 
         if "ipacl" in gather:
             result["ipacl"] = {}
-            if cluster:
-                try:
-                    result["ipacl"] = acl_view(self.api.get_ipacl(uuid))
-                except NksNotFound:
-                    pass
+            acl = self.api.get_ipacl(uuid) if cluster else None
+            if acl is not None:
+                result["ipacl"] = acl_view(acl)
 
         return result
 
