@@ -100,8 +100,8 @@ def test_label_drift_on_by_default(sim):
 
 
 def test_label_drift_off_echoes_spelling(own_sim):
-    sim = own_sim()
-    assert sim.admin("PATCH", "/config", {"label_drift": False}).status_code == 200
+    sim = own_sim("--no-label-drift")
+    assert sim.admin("GET", "/config").json()["label_drift"] is False
     labels = sim.create_cluster(cluster_body(**DRIFT_LABELS))["labels"]
     assert labels["master_lb_floating_ip_enabled"] == "true" and labels["ca_enable"] == "false"
     assert labels["external_subnet_id_list"] == f"{A}:{B}:{C}"
@@ -235,6 +235,7 @@ def test_unknown_attributes_kept_by_default_refused_with_knob(own_sim):
     sim = own_sim()
     assert sim.post("/v1/clusters", {**cluster_body(), "create_timeot": 30}).status_code == 202
     sim.admin("PATCH", "/config", {"reject_unknown_attributes": True})
+    assert own_sim("--reject-unknown-attributes").admin("GET", "/config").json()["reject_unknown_attributes"]
     refused = sim.post("/v1/clusters", {**cluster_body(), "create_timeot": 30})
     assert refused.status_code == 400 and "Unknown attribute(s): create_timeot" in detail(refused)
     assert sim.post("/v1/clusters", cluster_body()).status_code == 202
