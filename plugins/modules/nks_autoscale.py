@@ -158,7 +158,7 @@ diff:
 """
 
 from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
-from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE, DEFAULT_WORKER
 from ansible_collections.nhncloud.nks.plugins.module_utils._autoscale import SETTINGS
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, Resource, StateMachine, Waiter, failed, in_progress)
@@ -225,8 +225,11 @@ class NksAutoscaleResource(Resource):
         return autoscale_view(obj.get("autoscale"))
 
     def failed_advice(self, obj):
-        return ("delete the node group (nhncloud.nks.nks_nodegroup state=absent) or the cluster"
-                " (nhncloud.nks.nks_cluster state=absent) that failed, and create it again")
+        cluster = "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+        if self.params["nodegroup"] == DEFAULT_WORKER:
+            return cluster
+        return ("delete the node group (nhncloud.nks.nks_nodegroup state=absent) and create it again, or, when"
+                " the cluster failed, " + cluster)
 
     def plan(self, obj):
         have = self.view(obj)
