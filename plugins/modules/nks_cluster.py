@@ -441,8 +441,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_cluster_cidrs, check_cni_pod_cidr, check_name,
-    check_pod_subnet, check_range,
-    check_supported_version, check_upgrade_step, is_uuid, normalize_version, parse_version)
+    check_pod_subnet, check_range, check_supported_version, check_upgrade_step, is_uuid,
+    normalize_version, parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view
 
 REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fixed_network",
@@ -679,14 +679,12 @@ class NksClusterResource(Resource):
         warning naming those steps, and the upgrade is predicted."""
         rule = ("the control plane can move to %s only when every node group is on %s; upgrade first: %s"
                 % (want, have, ", ".join("%s (%s)" % item for item in lagging)))
-        if not self.mod.check_mode:
-            raise ValidationError("kube_version", rule)
-        for _name, version in lagging:
-            check_upgrade_step(version, have, "kube_version")  # one earlier step must reach it
-        self.mod.warn("kube_version: %s. Check mode goes on as if earlier tasks of this run (%s) had upgraded"
-                      " them; outside check mode this is an error"
-                      % (rule, "; ".join("nhncloud.nks.nks_nodegroup cluster=%s name=%s kube_version=%s"
-                                         % (self.params["name"], name, have) for name, _v in lagging)))
+        if self.mod.check_mode:
+            for _name, version in lagging:
+                check_upgrade_step(version, have, "kube_version")  # one earlier step must reach it
+        precondition_unmet(self.mod.check_mode, self.mod.warn, "kube_version", rule,
+                           "; ".join("nhncloud.nks.nks_nodegroup cluster=%s name=%s kube_version=%s"
+                                     % (self.params["name"], name, have) for name, _v in lagging))
 
     def _refuse_immutable_changes(self, current, labels, skip=()):
         """Refuse, listing them all, the options and declared labels no NKS operation changes."""

@@ -413,7 +413,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_name, check_range, check_supported_version,
-    check_upgrade_step, is_uuid, normalize_version, parse_version)
+    check_upgrade_step, is_uuid, normalize_version, parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import nodegroup_view
 
 REQUIRED_TO_CREATE = ("flavor_id", "image_id", "availability_zone", "boot_volume_type",
@@ -486,13 +486,9 @@ class NksNodegroupResource(Resource):
         mode, where an earlier task of the same run may create the cluster (a warning names it)."""
         p = self.params
         message = "no cluster %r exists; give the name or UUID of an existing cluster" % p["cluster"]
-        if p["state"] == "absent":
-            return None
-        if not self.mod.check_mode:
-            raise ValidationError("cluster", message)
-        self.mod.warn("cluster: %s. Check mode goes on as if an earlier task of this run (for example"
-                      " nhncloud.nks.nks_cluster name=%s) had created it; outside check mode this is an"
-                      " error" % (message, p["cluster"]))
+        if p["state"] != "absent":
+            precondition_unmet(self.mod.check_mode, self.mod.warn, "cluster", message,
+                               "for example nhncloud.nks.nks_cluster name=%s" % p["cluster"])
         return None
 
     def _refuse_delete(self, ng):
@@ -738,12 +734,10 @@ class NksNodegroupResource(Resource):
         rule = ("%s is above the control plane's version %s: a node group can never be newer than the"
                 " control plane; upgrade the control plane first (nhncloud.nks.nks_cluster kube_version)"
                 % (want, control_plane))
-        if not self.mod.check_mode:
-            raise ValidationError("kube_version", rule)
-        check_upgrade_step(control_plane, want, "kube_version")  # one earlier step must reach it
-        self.mod.warn("kube_version: %s. Check mode goes on as if an earlier task of this run (nhncloud.nks."
-                      "nks_cluster name=%s kube_version=%s) had upgraded it; outside check mode this is an"
-                      " error" % (rule, self.params["cluster"], want))
+        if self.mod.check_mode:
+            check_upgrade_step(control_plane, want, "kube_version")  # one earlier step must reach it
+        precondition_unmet(self.mod.check_mode, self.mod.warn, "kube_version", rule,
+                           "nhncloud.nks.nks_cluster name=%s kube_version=%s" % (self.params["cluster"], want))
 
     def _refuse_immutable_changes(self, current):
         """Refuse, listing them all, the options no NKS operation changes on a node group."""
