@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 try:
     from urllib.parse import quote
 except ImportError:  # pragma: no cover
@@ -34,6 +36,21 @@ def _q(value):
     return quote(str(value), safe="")
 
 
+def _absent_on_404(absent=None):
+    """Decorate a read (or a delete) so that NKS's 404 returns ``absent`` instead of raising
+    :class:`NksNotFound`: the one "not found" rule of this module (``None`` for a thing, ``[]``
+    for a list, ``False`` for a delete of something already gone)."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except NksNotFound:
+                return absent() if callable(absent) else absent
+        return wrapper
+    return decorate
+
+
 class NksApi(object):
     """The guide's operations over one :class:`NksClient`.
 
@@ -50,15 +67,13 @@ class NksApi(object):
         """List Clusters: ``GET /v1/clusters``. Returns a ``list`` of cluster dicts."""
         return self.client.get("/v1/clusters").get("clusters") or []
 
+    @_absent_on_404()
     def get_cluster(self, cluster_id):
         """Get a Cluster: ``GET /v1/clusters/{CLUSTER_ID_OR_NAME}``.
 
         :returns: the cluster ``dict``, or ``None`` on 404.
         """
-        try:
-            return self.client.get("/v1/clusters/%s" % _q(cluster_id))
-        except NksNotFound:
-            return None
+        return self.client.get("/v1/clusters/%s" % _q(cluster_id))
 
     def find_cluster(self, name_or_id):
         """Find a cluster by UUID or by exact name.
@@ -86,15 +101,13 @@ class NksApi(object):
         """Create a Cluster: ``POST /v1/clusters``. Returns ``{"uuid": ...}`` (never retried)."""
         return self.client.request("POST", "/v1/clusters", body, safe=False)
 
+    @_absent_on_404(False)
     def delete_cluster(self, cluster_id):
         """Delete a Cluster: ``DELETE /v1/clusters/{CLUSTER_ID_OR_NAME}``.
 
         :returns: ``True`` when the delete was accepted, ``False`` when the cluster was already gone.
         """
-        try:
-            self.client.request("DELETE", "/v1/clusters/%s" % _q(cluster_id))
-        except NksNotFound:
-            return False
+        self.client.request("DELETE", "/v1/clusters/%s" % _q(cluster_id))
         return True
 
     def resize(self, cluster_id, nodegroup, node_count, nodes_to_remove=None):
@@ -112,8 +125,9 @@ class NksApi(object):
         """Change Cluster CNI: ``POST /v1/clusters/{id}/actions/cni_update``."""
         return self.client.request("POST", "/v1/clusters/%s/actions/cni_update" % _q(cluster_id), body)
 
+    @_absent_on_404()
     def get_ipacl(self, cluster_id):
-        """Get Cluster API Endpoint IP Access Control: ``GET /v1/clusters/{id}/api_ep_ipacl``."""
+        """Get Cluster API Endpoint IP Access Control: ``GET /v1/clusters/{id}/api_ep_ipacl``; ``None`` on 404."""
         return self.client.get("/v1/clusters/%s/api_ep_ipacl" % _q(cluster_id))
 
     def set_ipacl(self, cluster_id, body):
@@ -134,48 +148,37 @@ class NksApi(object):
         return self.client.request("POST", "/v1/clusters/%s/actions/update_sgw" % _q(cluster_id),
                                    {"ncr_sgw": ncr_sgw, "obs_sgw": obs_sgw})
 
+    @_absent_on_404(list)
     def list_events(self, cluster_uuid):
         """View Task History List: ``GET /v1/clusters/{CLUSTER_UUID}/events``; ``[]`` on 404."""
-        try:
-            return self.client.get("/v1/clusters/%s/events" % _q(cluster_uuid)).get("events") or []
-        except NksNotFound:
-            return []
+        return self.client.get("/v1/clusters/%s/events" % _q(cluster_uuid)).get("events") or []
 
+    @_absent_on_404()
     def get_event(self, cluster_uuid, event_uuid):
         """Task history detail: ``GET /v1/clusters/{CLUSTER_UUID}/events/{EVENT_UUID}``; ``None`` on 404."""
-        try:
-            return self.client.get("/v1/clusters/%s/events/%s" % (_q(cluster_uuid), _q(event_uuid)))
-        except NksNotFound:
-            return None
+        return self.client.get("/v1/clusters/%s/events/%s" % (_q(cluster_uuid), _q(event_uuid)))
 
     # -- node groups ----------------------------------------------------------
 
+    @_absent_on_404(list)
     def list_nodegroups(self, cluster_id):
         """List Node Groups: ``GET /v1/clusters/{id}/nodegroups``; ``[]`` when the cluster is gone."""
-        try:
-            return self.client.get("/v1/clusters/%s/nodegroups" % _q(cluster_id)).get("nodegroups") or []
-        except NksNotFound:
-            return []
+        return self.client.get("/v1/clusters/%s/nodegroups" % _q(cluster_id)).get("nodegroups") or []
 
+    @_absent_on_404()
     def get_nodegroup(self, cluster_id, nodegroup):
         """Get a Node Group: ``GET /v1/clusters/{id}/nodegroups/{NODEGROUP_ID_OR_NAME}``; ``None`` on 404."""
-        try:
-            return self.client.get("/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)))
-        except NksNotFound:
-            return None
+        return self.client.get("/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)))
 
     def create_nodegroup(self, cluster_id, body):
         """Create a Node Group: ``POST /v1/clusters/{id}/nodegroups`` (never retried)."""
         return self.client.request("POST", "/v1/clusters/%s/nodegroups" % _q(cluster_id), body,
                                    safe=False)
 
+    @_absent_on_404(False)
     def delete_nodegroup(self, cluster_id, nodegroup):
         """Delete a Node Group: ``DELETE .../nodegroups/{ng}``. ``False`` when already gone."""
-        try:
-            self.client.request("DELETE", "/v1/clusters/%s/nodegroups/%s"
-                                % (_q(cluster_id), _q(nodegroup)))
-        except NksNotFound:
-            return False
+        self.client.request("DELETE", "/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)))
         return True
 
     def node_action(self, cluster_id, nodegroup, action, node_ids):
@@ -188,8 +191,9 @@ class NksApi(object):
                                    % (_q(cluster_id), _q(nodegroup), action),
                                    {"node_list": ":".join(node_ids)})
 
+    @_absent_on_404()
     def get_autoscale(self, cluster_id, nodegroup):
-        """View Autoscaler Configuration of a Node Group: ``GET .../nodegroups/{ng}/autoscale``."""
+        """View Autoscaler Configuration of a Node Group: ``GET .../nodegroups/{ng}/autoscale``; ``None`` on 404."""
         return self.client.get("/v1/clusters/%s/nodegroups/%s/autoscale" % (_q(cluster_id), _q(nodegroup)))
 
     def set_autoscale(self, cluster_id, nodegroup, body):

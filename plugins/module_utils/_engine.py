@@ -63,14 +63,18 @@ class NksOperationFailed(Exception):
     """The resource ended in a ``*_FAILED`` status.
 
     :ivar str resource: :ivar str status: :ivar str reason: the API's ``status_reason``.
+    :ivar str advice: what to do now (``None`` when nothing needs saying).
     """
 
-    def __init__(self, resource, status, reason):
+    def __init__(self, resource, status, reason, advice=None):
         self.resource = resource
         self.status = status
         self.reason = reason
-        super(NksOperationFailed, self).__init__("%s is %s: %s" % (resource, status,
-                                                                   reason or "no status_reason given"))
+        self.advice = advice
+        message = "%s is %s: %s" % (resource, status, reason or "no status_reason given")
+        if advice:
+            message += ". NKS accepts only a delete in this status: %s" % advice
+        super(NksOperationFailed, self).__init__(message)
 
 
 def status_of(obj):
@@ -101,14 +105,18 @@ operations from about 1 minute (autoscaler) to 10 (upgrade), so no single
 figure helps."""
 
 
-def expected_seconds(resource, obj):
+def expected_seconds(resource, obj, kind=None):
     """The typical duration of the operation running on ``obj``, or ``None``.
 
-    :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``.
+    :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``;
+        read only when ``kind`` is not given (callers outside the engine).
     :param dict obj: the API object (its ``status`` says which operation runs).
+    :param str kind: the :attr:`Resource.kind` (``cluster``, ``node group``, ...): what the
+        engine passes, so timing follows the declared kind, not the wording of a message.
     :returns: seconds (float) from :data:`EXPECTED_SECONDS`, or ``None`` when unknown.
     """
-    kind = "node group" if str(resource).startswith("node group") else "cluster"
+    if kind is None:
+        kind = "node group" if str(resource).startswith("node group") else "cluster"
     return EXPECTED_SECONDS.get((kind, status_of(obj)))
 
 
@@ -198,12 +206,12 @@ class Waiter(object):
         self.sleeper = sleeper
         self.polls = 0
 
-    def _delays(self, start, resource, obj):
+    def _delays(self, start, resource, obj, kind=None):
         if self.backoff:
             return backoff_delays(*self.backoff)
-        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj))
+        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj, kind))
 
-    def until_settled(self, fetch, resource, current=None):
+    def until_settled(self, fetch, resource, current=None, kind=None):
         """Wait until ``fetch()`` shows no operation in progress.
 
         :param fetch: callable returning the API object, or ``None`` on 404.
@@ -211,13 +219,14 @@ class Waiter(object):
         :param dict current: the object as just read, if the caller has it. When it
             shows an operation in progress the first ``fetch()`` is skipped (one GET
             less per wait); otherwise it may predate a change, and is read again.
+        :param str kind: the resource's :attr:`Resource.kind`, for the poll timing.
         :returns: the settled object (``*_COMPLETE`` or another final status).
         :raises NksOperationFailed: on ``*_FAILED`` (with ``status_reason``).
         :raises NksWaitTimeout: when the timeout passes first.
         """
         start = self.clock()
         obj = current if in_progress(current) else fetch()
-        delays = self._delays(start, resource, obj)
+        delays = self._delays(start, resource, obj, kind)
         while True:
             if obj is None:
                 if self.clock() - start > self.not_found_grace:
@@ -229,14 +238,14 @@ class Waiter(object):
             self._pause(start, resource, obj, delays)
             obj = fetch()
 
-    def until_gone(self, fetch, resource):
+    def until_gone(self, fetch, resource, kind=None):
         """Wait until ``fetch()`` returns ``None`` (404): a delete finished.
 
         :raises NksOperationFailed: on ``DELETE_FAILED``. :raises NksWaitTimeout:
         """
         start = self.clock()
         obj = fetch()
-        delays = self._delays(start, resource, obj)
+        delays = self._delays(start, resource, obj, kind)
         while obj is not None:
             if failed(obj):
                 raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
@@ -280,6 +289,10 @@ class Resource(object):
 
     Objects passed around are the API's own dicts; :meth:`view` turns one into
     the typed, secret-free dict that modules return and diff.
+
+    :cvar str kind: what the resource is, ``cluster`` or ``node group`` (the keys of
+        :data:`EXPECTED_SECONDS`, which time the polls) or another word for settings
+        resources (``autoscaler``, ``ipacl``).
     """
 
     kind = "resource"
@@ -319,6 +332,10 @@ class Resource(object):
     def delete(self, obj):
         """Send the delete request."""
         raise NotImplementedError
+
+    def failed_advice(self, obj):
+        """What to do about ``obj`` found in a ``*_FAILED`` status (NKS then accepts only a delete)."""
+        return "delete it (state=absent) and create it again"
 
 
 class StateMachine(object):
@@ -371,8 +388,20 @@ class StateMachine(object):
         return fresh
 
     def _settle(self, obj):
+        """Wait for the operation on ``obj``; when it fails, the error says what to do next."""
         last = [obj]
-        return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(), current=obj)
+        try:
+            return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
+                                             current=obj, kind=self.resource.kind)
+        except NksOperationFailed as exc:
+            if exc.advice or not exc.status.endswith("_FAILED"):
+                raise
+            raise NksOperationFailed(exc.resource, exc.status, exc.reason,
+                                     self.resource.failed_advice(last[0]))
+
+    def _until_gone(self, obj):
+        res = self.resource
+        self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind)
 
     def present(self):
         """Converge to ``present``.
@@ -385,7 +414,7 @@ class StateMachine(object):
         obj = res.find()
         if status_of(obj) == "DELETE_IN_PROGRESS":
             # A delete is running: let it finish, then create anew.
-            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            self._until_gone(obj)
             obj = None
         elif obj is not None and in_progress(obj):
             obj = self._settle(obj)  # attach to the running operation
@@ -397,8 +426,8 @@ class StateMachine(object):
             if self.wait:
                 obj = self._settle(obj)
             return True, obj, None, res.view(obj)
-        if status_of(obj) == "CREATE_FAILED":
-            raise_failed(res, obj)
+        if failed(obj):
+            raise_failed(res, obj)  # NKS accepts only a delete now: say so before any request
         before = res.view(obj)
         self.changes = res.plan(obj)
         if not self.changes:
@@ -432,7 +461,7 @@ class StateMachine(object):
         before = res.view(obj)
         if status_of(obj) == "DELETE_IN_PROGRESS":
             if self.wait and not self.check_mode:
-                self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+                self._until_gone(obj)
             return False, before
         if self.check_mode:
             return True, before
@@ -442,8 +471,20 @@ class StateMachine(object):
                 return False, before
         self._delete(obj)
         if self.wait:
-            self.waiter.until_gone(lambda: res.fetch(obj), res.describe())
+            self._until_gone(obj)
         return True, before
+
+    def converge(self, state="present"):
+        """Converge to ``state``: the one entry point of every module's ``run()``.
+
+        :param str state: ``present`` or ``absent``.
+        :returns: :class:`Outcome` (``changed``, ``obj``, ``before``, ``after``; ``diff``).
+        """
+        if state == "absent":
+            changed, before = self.absent()
+            return Outcome(changed, None, before, None)
+        changed, obj, before, after = self.present()
+        return Outcome(changed, obj, before, after)
 
     def _settle_any(self, obj):
         """Wait for a running operation before deleting; a failure is fine here."""
@@ -564,10 +605,46 @@ class StateMachine(object):
         return fetched if fetched is not None else obj
 
 
+class Outcome(object):
+    """What :meth:`StateMachine.converge` did, in one shape for every module.
+
+    :ivar bool changed: :ivar dict obj: the API object afterwards (``None`` for absent, or
+        before a create in check mode). :ivar dict before: typed view before (``None`` when
+        absent). :ivar dict after: typed view after, or the prediction in check mode
+        (``None`` when deleted).
+    """
+
+    def __init__(self, changed, obj, before, after):
+        self.changed = changed
+        self.obj = obj
+        self.before = before
+        self.after = after
+
+    @property
+    def diff(self):
+        """The ``diff`` return value (:func:`diff_result`) of the current ``before``/``after``."""
+        return diff_result(self.before, self.after)
+
+    def result(self, key, diff_mode, **extra):
+        """The module result: ``changed``, ``key`` (``after``, or ``before`` when deleted, else
+        ``{}``), ``extra`` and, in diff mode, ``diff``."""
+        shown = self.after if self.after is not None else self.before
+        result = dict(changed=self.changed, **extra)
+        result[key] = shown if shown is not None else {}
+        if diff_mode:
+            result["diff"] = self.diff
+        return result
+
+
 def raise_failed(resource, obj):
-    """Raise :class:`NksOperationFailed` for an object found in a ``*_FAILED`` status."""
-    raise NksOperationFailed(resource.describe(), status_of(obj), (obj.get("status_reason") or "")
-                             + " (fix the cause, then delete it with state=absent and run again)")
+    """Raise :class:`NksOperationFailed` for an object found in a ``*_FAILED`` status.
+
+    NKS accepts nothing but a delete on a ``*_FAILED`` cluster or node group
+    (NKS_API_NOTES: errors), so the message says so and what to do
+    (:meth:`Resource.failed_advice`), before any request that NKS would refuse.
+    """
+    raise NksOperationFailed(resource.describe(), status_of(obj), obj.get("status_reason"),
+                             resource.failed_advice(obj))
 
 
 def diff_result(before, after):

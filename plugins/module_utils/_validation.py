@@ -284,6 +284,25 @@ def check_autoscale(settings, option="autoscale"):
     return settings
 
 
+def precondition_unmet(check_mode, warn, option, rule, earlier):
+    """A precondition that an earlier task of the same run could satisfy is not met yet.
+
+    Outside check mode this is an error. In check mode nothing of the earlier task has
+    happened, so the precondition is a warning naming that task, and the caller goes on to
+    predict its change (issue: previews of hand-written sequences).
+
+    :param bool check_mode: :param warn: callable taking the warning text.
+    :param str option: the option at fault. :param str rule: what is not met.
+    :param str earlier: the task(s) that would satisfy it, for example
+        ``nhncloud.nks.nks_cluster name=x``.
+    :raises ValidationError: outside check mode.
+    """
+    if not check_mode:
+        raise ValidationError(option, rule)
+    warn("%s: %s. Check mode goes on as if an earlier task of this run (%s) had done it; outside check"
+         " mode this is an error" % (option, rule, earlier))
+
+
 def normalize_ip_cidr(value, option="targets.cidr"):
     """Normalise an IP ACL target: a bare IP becomes ``/32``; host bits are kept as given.
 

@@ -157,16 +157,15 @@ diff:
       type: dict
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE
+from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE, DEFAULT_WORKER
+from ansible_collections.nhncloud.nks.plugins.module_utils._autoscale import SETTINGS
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result, in_progress)
-from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, autoscale_from_api, autoscale_to_api)
+    Change, Resource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_name, is_uuid)
-
-SETTINGS = tuple(row[0] for row in AUTOSCALE_LABELS)
+from ansible_collections.nhncloud.nks.plugins.module_utils._views import autoscale_view
 
 
 class NksAutoscaleResource(Resource):
@@ -209,10 +208,11 @@ class NksAutoscaleResource(Resource):
         return self._wrap(cluster, nodegroup)
 
     def _wrap(self, cluster, nodegroup):
-        # Busy while either runs an operation; otherwise the node group's own status, so that
-        # a change ending in *_FAILED fails the task, while a cluster left *_FAILED by an
-        # earlier, unrelated operation does not.
-        busy = cluster if in_progress(cluster) and not in_progress(nodegroup) else nodegroup
+        # Busy while either runs an operation; failed when either is *_FAILED (NKS then accepts
+        # only a delete); otherwise the node group's own status.
+        busy = nodegroup
+        if (in_progress(cluster) and not in_progress(nodegroup)) or (failed(cluster) and not failed(nodegroup)):
+            busy = cluster
         obj = dict(uuid=cluster["uuid"], nodegroup_uuid=nodegroup.get("uuid") or self.params["nodegroup"],
                    status=busy.get("status"), status_reason=busy.get("status_reason"))
         if not in_progress(obj):
@@ -222,30 +222,24 @@ class NksAutoscaleResource(Resource):
     def view(self, obj):
         if obj is None:
             return None
-        settings = autoscale_from_api(obj.get("autoscale") or {})
-        return dict((key, settings.get(key)) for key in SETTINGS)
+        return autoscale_view(obj.get("autoscale"))
+
+    def failed_advice(self, obj):
+        cluster = "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+        if self.params["nodegroup"] == DEFAULT_WORKER:
+            return cluster
+        return ("delete the node group (nhncloud.nks.nks_nodegroup state=absent) and create it again, or, when"
+                " the cluster failed, " + cluster)
 
     def plan(self, obj):
         have = self.view(obj)
-        want = dict((key, self.params[key]) for key in SETTINGS if self.params[key] is not None)
-        merged = dict(have, **want)
-        low, high = merged["min_node_count"], merged["max_node_count"]
-        if isinstance(low, int) and isinstance(high, int) and low > high:
-            # Only one of them was given (both given were checked in validate_input): blame it.
-            option = "min_node_count" if "min_node_count" in want else "max_node_count"
-            raise ValidationError(option, "min_node_count must not exceed max_node_count: asked %s,"
-                                          " and the current %s is %s"
-                                  % (want[option], "max_node_count" if option == "min_node_count"
-                                     else "min_node_count", high if option == "min_node_count" else low))
-        changes = [Change(key, have[key], want[key], None) for key in SETTINGS
-                   if key in want and have[key] != want[key]]
-        if changes:
-            body = dict(want)
-            if body.get("enabled") is None:
-                # ca_enable is required by the API: keep the current value.
-                body["enabled"] = bool(have.get("enabled"))
-            body = autoscale_to_api(body)
-            changes[-1].apply = lambda o: self.api.set_autoscale(o["uuid"], o["nodegroup_uuid"], body)
+        merged, body = _autoscale.plan(dict((k, v) for k, v in have.items() if v is not None),
+                                       dict((key, self.params[key]) for key in SETTINGS))
+        if body is None:
+            return []
+        changes = [Change(key, have[key], merged[key], None) for key in SETTINGS
+                   if self.params[key] is not None and have[key] != merged[key]]
+        changes[-1].apply = lambda o: self.api.set_autoscale(o["uuid"], o["nodegroup_uuid"], body)
         return changes
 
     def create(self):  # pragma: no cover - find() never returns None
@@ -284,14 +278,11 @@ class NksAutoscale(NksModule):
         self.validate_input()
         resource = NksAutoscaleResource(self)
         machine = StateMachine(resource, self.check_mode, p["wait"], Waiter(p["wait_timeout"]))
-        changed, obj, before, after = machine.present()
-        if changed and not p["wait"] and not self.check_mode:
-            after = dict(before, **dict((c.name, c.after) for c in machine.changes))
-        result = dict(changed=changed, autoscale=after, cluster_uuid=obj["uuid"],
-                      nodegroup_uuid=obj["nodegroup_uuid"])
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge()
+        if outcome.changed and not p["wait"] and not self.check_mode:
+            outcome.after = dict(outcome.before, **dict((c.name, c.after) for c in machine.changes))
+        return outcome.result("autoscale", self.diff_mode, cluster_uuid=outcome.obj["uuid"],
+                              nodegroup_uuid=outcome.obj["nodegroup_uuid"])
 
 
 def main():

@@ -18,12 +18,22 @@ description:
     the name, the task fails and lists their UUIDs.
   - On an existing cluster, a different O(node_count) resizes C(default-worker) (ignored with a
     warning while its autoscaler is on), a different O(autoscale) changes the autoscaler of
-    C(default-worker), a different O(user_script) changes its user script, O(ncr_sgw)/O(obs_sgw)
+    C(default-worker) (keys not given keep their current values), a different O(flavor_id) changes the
+    instance flavor of C(default-worker) (NKS replaces its nodes one by one, see O(num_buffer_nodes) and
+    O(num_max_unavailable_nodes)), a different O(user_script) changes its user script, O(ncr_sgw)/O(obs_sgw)
     change the service gateways, and a O(kube_version) one minor version above the current one
     upgrades the control plane, O(cni_driver=calico) changes the CNI of a flannel cluster, and
     O(certificate_renewal) renews the certificate when it is about to expire.
   - Any other difference is an error listing the fields. The module never deletes and re-creates a cluster by itself.
-  - Options that are not set are left alone on an existing cluster.
+  - In check mode, a control plane upgrade while node groups are one minor version behind is a warning naming the
+    node group upgrades an earlier task of the same run would make, and the upgrade is predicted; outside check
+    mode it is an error.
+  - Options that are not set are left alone on an existing cluster. Of the cluster's labels only those
+    given (typed options or O(labels)) are compared, by value; labels NKS adds are ignored.
+  - NKS accepts only a delete on a cluster in a C(*_FAILED) status; O(state=present) then fails before any
+    change, saying so, and O(state=absent) deletes it.
+  - O(state=absent) deletes the cluster's node groups with it; the result, the diff and check mode list them
+    (RV(deleted_nodegroups)).
 author:
   - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
@@ -41,10 +51,18 @@ options:
     required: true
   state:
     description:
-      - V(present) creates the cluster or brings it to the options given; V(absent) deletes it and waits until it is gone.
+      - V(present) creates the cluster or brings it to the options given; V(absent) deletes it, with all its
+        node groups, and waits until it is gone.
     type: str
     choices: [present, absent]
     default: present
+  wait_timeout:
+    description:
+      - Seconds to wait before failing. The operation goes on in NKS; running the task again attaches to it.
+      - The default covers a cluster create, which takes 25 to 40 minutes on NHN Cloud (60 minutes, the
+        create timeout of NHN's Terraform provider).
+    type: int
+    default: 3600
   kube_version:
     description:
       - Kubernetes version of the control plane, for example V(v1.28.3). Required to create.
@@ -59,7 +77,11 @@ options:
       - At least 1; the upper bound (10 by default) is a quota NKS enforces.
     type: int
   flavor_id:
-    description: UUID of the instance flavor of the C(default-worker) nodes. Required to create.
+    description:
+      - UUID of the instance flavor of the C(default-worker) nodes. Required to create.
+      - On an existing cluster, a different value changes the flavor of C(default-worker) in place (guide,
+        "Change Instance Flavor"; NKS replaces the nodes one by one, see O(num_buffer_nodes) and
+        O(num_max_unavailable_nodes)).
     type: str
   keypair:
     description: Name of the key pair applied to the C(default-worker) nodes. Required to create.
@@ -127,10 +149,14 @@ options:
       - Size (prefix length) of each node's pod subnet, 20 to 28, and at least the prefix of O(pods_network_cidr) plus 2.
     type: int
   ncr_sgw:
-    description: UUID of the NCR service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(obs_sgw).
+    description:
+      - UUID of the NCR service gateway (in the cluster's VPC). Changed in place on an existing cluster together with
+        O(obs_sgw), but only on a cluster created with a service gateway (NKS refuses it otherwise).
     type: str
   obs_sgw:
-    description: UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with O(ncr_sgw).
+    description:
+      - UUID of the OBS service gateway (in the cluster's VPC). Changed in place on an existing cluster together with
+        O(ncr_sgw), but only on a cluster created with a service gateway (NKS refuses it otherwise).
     type: str
   cni_driver:
     description:
@@ -144,7 +170,8 @@ options:
   autoscale:
     description:
       - Autoscaler of the C(default-worker) node group. Keys not set are left to NKS.
-      - On an existing cluster, a difference is applied through the autoscaler API.
+      - On an existing cluster, a difference is applied through the autoscaler API; keys not given keep
+        their current values (one key alone, for example O(autoscale.max_node_count), is enough).
     type: dict
     suboptions:
       enabled:
@@ -209,11 +236,13 @@ options:
         type: str
   num_buffer_nodes:
     description:
-      - Buffer nodes NKS adds to each worker node group while it changes the CNI (O(cni_driver)); at least 0. NKS default 1.
+      - Buffer nodes NKS adds while it changes the CNI (O(cni_driver), to each worker node group) or the flavor
+        of C(default-worker) (O(flavor_id)); at least 0. NKS default 1.
     type: int
   num_max_unavailable_nodes:
     description:
-      - Nodes that may be unavailable at once while NKS changes the CNI (O(cni_driver)); at least 1. NKS default 1.
+      - Nodes that may be unavailable at once while NKS changes the CNI (O(cni_driver)) or the flavor of
+        C(default-worker) (O(flavor_id)); at least 1. NKS default 1.
     type: int
   certificate_renewal:
     description:
@@ -234,6 +263,8 @@ options:
       - Extra labels sent as they are when creating, for labels the guide adds later.
       - Must not repeat a label that one of the typed options above sets.
       - On an existing cluster, a label whose value differs is an error (labels cannot change in place).
+        Values are compared as NKS stores them - V(True) equals V(true), and C(*_list) values (colon-separated)
+        are sets.
     type: dict
 notes:
   - The C(default-master) (control plane) and C(default-worker) node groups are created with the cluster.
@@ -369,13 +400,26 @@ cluster:
     labels:
       description: The cluster's labels as the API gives them (appkeys masked).
       type: dict
+    nodegroups:
+      description: For O(state=absent), the names of the node groups that go with the cluster.
+      type: list
+      elements: str
+      returned: when O(state=absent)
+deleted_nodegroups:
+  description:
+    - For O(state=absent), the names of the node groups deleted with the cluster (also in check mode, and in
+      RV(cluster.nodegroups) and the diff's C(before)). Empty when nothing was deleted.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [default-worker, web]
 diff:
   description: Before and after the task, when run with C(--diff).
   returned: when diff mode is on
   type: dict
   contains:
     before:
-      description: The cluster before (empty when it did not exist).
+      description: The cluster before (empty when it did not exist); for O(state=absent) with C(nodegroups).
       type: dict
     after:
       description: The cluster after, or as predicted in check mode (empty when deleted).
@@ -383,54 +427,45 @@ diff:
 """
 
 import datetime
-import json
 
+from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_WORKER)
+from ansible_collections.nhncloud.nks.plugins.module_utils._compare import (
+    differences, label_differences, refuse)
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result)
+    Change, Resource, StateMachine, Waiter)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, autoscale_to_api,
-    to_labels)
+    AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_cluster_cidrs, check_cni_pod_cidr, check_name,
-    check_pod_subnet, check_range,
-    check_supported_version, check_upgrade_step, is_uuid, normalize_version, parse_version)
+    check_pod_subnet, check_range, check_supported_version, check_upgrade_step, is_uuid,
+    normalize_version, parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view
 
 REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fixed_network",
                       "fixed_subnet", "availability_zone", "node_image", "boot_volume_type",
                       "boot_volume_size")
 TOP_LEVEL = ("flavor_id", "keypair", "fixed_network", "fixed_subnet")
-# Options changed in place by a Change of their own (see NksClusterResource.plan).
+# Options changed in place by a Change of their own (see NksClusterResource.plan); flavor_id
+# through Change Instance Flavor of default-worker.
 IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw",
-            "cni_driver")
+            "cni_driver", "flavor_id")
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
-UNORDERED = ("external_subnet_ids", "additional_network_ids", "additional_subnet_ids")
+LEGACY_CNI = "flannel"  # the CNI of clusters created before 2023-03-31 (no cni_driver label)
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
-
-
-def _canonical(option, value):
-    """Comparable form of a typed value: unordered lists sorted, dict lists as sorted JSON."""
-    if value is None:
-        return None
-    if option in UNORDERED:
-        return sorted(value)
-    if option in ("extra_security_groups", "extra_volumes"):
-        items = []
-        for item in value:
-            item = dict((k, v) for k, v in item.items() if v is not None and k != "volume_appkey")
-            if "security_group_ids" in item:
-                item["security_group_ids"] = sorted(item["security_group_ids"])
-            items.append(json.dumps(item, sort_keys=True))
-        return sorted(items)
-    if option == "kube_version":
-        return normalize_version(value)
-    return value
+# Options no NKS operation changes on an existing cluster (compared by _compare.differences).
+IMMUTABLE = tuple(row[0] for row in CLUSTER_LABELS
+                  if row[0] not in IN_PLACE + WRITE_ONLY) + ("keypair", "fixed_network", "fixed_subnet")
+WORKER_OPTIONS = ("availability_zone", "node_image", "boot_volume_type", "boot_volume_size",
+                  "additional_network_ids", "additional_subnet_ids", "extra_security_groups",
+                  "extra_volumes")
+IMMUTABLE_ADVICE = ("for the worker options (%s) create another node group with nhncloud.nks.nks_nodegroup;"
+                    " otherwise delete and re-create the cluster deliberately" % ", ".join(WORKER_OPTIONS))
 
 
 class NksClusterResource(Resource):
@@ -453,7 +488,12 @@ class NksClusterResource(Resource):
         return self.api.get_cluster(obj["uuid"])
 
     def view(self, obj):
-        return cluster_view(obj)
+        """:func:`cluster_view`; for ``state=absent`` also ``nodegroups``, the names of the node
+        groups deleted with the cluster (List Node Groups; ``default-master`` is not listed)."""
+        view = cluster_view(obj)
+        if view is not None and self.params["state"] == "absent":
+            view["nodegroups"] = sorted(ng.get("name") for ng in self.api.list_nodegroups(obj["uuid"]))
+        return view
 
     # -- create -------------------------------------------------------------
 
@@ -482,10 +522,7 @@ class NksClusterResource(Resource):
             opts["master_lb_floating_ip"] = False
         labels = dict(FIXED_CLUSTER_LABELS)
         labels.update(to_labels(CLUSTER_LABELS, opts))
-        autoscale = dict(p.get("autoscale") or {})
-        if autoscale.get("enabled") is None:
-            autoscale["enabled"] = False
-        labels.update(to_labels(AUTOSCALE_LABELS, autoscale))
+        labels.update(_autoscale.create_labels(p.get("autoscale")))
         labels.update(p.get("labels") or {})
         body = dict((key, p[key]) for key in TOP_LEVEL)
         body.update(name=p["name"], cluster_template_id="iaas_console",
@@ -500,8 +537,7 @@ class NksClusterResource(Resource):
         view.pop("boot_volume_appkey", None)
         view.update(uuid=None, name=self.params["name"], node_count=self.params["node_count"],
                     status="CREATE_COMPLETE" if self.mod.params["wait"] else "CREATE_IN_PROGRESS",
-                    autoscale=dict((k, v) for k, v in (self.params.get("autoscale") or {}).items()
-                                   if v is not None))
+                    autoscale=_autoscale.predict_create(self.params.get("autoscale")))
         for key in TOP_LEVEL:
             view[key] = self.params[key]
         return view
@@ -513,65 +549,78 @@ class NksClusterResource(Resource):
 
     def plan(self, obj):
         current = cluster_view(obj)
-        cni_change = self._plan_cni(current)
+        cni_change = self._plan_cni(current, obj.get("labels") or {})
         self._refuse_immutable_changes(current, obj.get("labels") or {},
                                        skip=CNI_CHANGE_OPTIONS if cni_change else ())
         changes = [cni_change] if cni_change else []
-        uuid = obj["uuid"]
         p = self.params
-        worker = None
-        if p["autoscale"] is not None or p["node_count"] is not None or p["user_script"] is not None:
-            worker = self.api.get_nodegroup(uuid, DEFAULT_WORKER)
-        autoscale_on = None
-        if p["autoscale"] is not None and worker is not None:
-            have = autoscale_from_api(self.api.get_autoscale(uuid, DEFAULT_WORKER))
-            want = dict((k, v) for k, v in p["autoscale"].items() if v is not None)
-            if any(have.get(k) != v for k, v in want.items()):
-                merged = dict(have, **want)
-                changes.append(Change("autoscale", have, merged,
-                                      lambda o, body=autoscale_to_api(want):
-                                      self.api.set_autoscale(o["uuid"], DEFAULT_WORKER, body)))
-            autoscale_on = want.get("enabled", have.get("enabled"))
-        if p["node_count"] is not None and worker is not None:
-            have_count = int(worker.get("node_count") or 0)
-            if have_count != p["node_count"]:
-                if autoscale_on is None:
-                    autoscale_on = autoscale_from_api(worker.get("labels") or {}).get("enabled")
-                if autoscale_on:
-                    self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the"
-                                  " number of nodes (currently %d)"
-                                  % (p["node_count"], DEFAULT_WORKER, have_count))
-                else:
-                    changes.append(Change("node_count", have_count, p["node_count"],
-                                          lambda o: self.api.resize(o["uuid"], DEFAULT_WORKER,
-                                                                    p["node_count"])))
-        if p["user_script"] is not None and worker is not None:
-            have_script = (worker.get("labels") or {}).get("user_script_v2") or ""
-            if have_script != p["user_script"]:
-                changes.append(Change("user_script", have_script, p["user_script"],
-                                      lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER,
-                                                                        p["user_script"])))
+        if any(p[key] is not None for key in ("autoscale", "node_count", "user_script", "flavor_id")):
+            worker = self.api.get_nodegroup(obj["uuid"], DEFAULT_WORKER)
+            if worker is not None:
+                changes.extend(self._plan_worker(obj["uuid"], worker))
         if p["ncr_sgw"] is not None or p["obs_sgw"] is not None:
-            want_ncr = p["ncr_sgw"] if p["ncr_sgw"] is not None else current.get("ncr_sgw")
-            want_obs = p["obs_sgw"] if p["obs_sgw"] is not None else current.get("obs_sgw")
-            if (want_ncr, want_obs) != (current.get("ncr_sgw"), current.get("obs_sgw")):
-                changes.append(Change("ncr_sgw", current.get("ncr_sgw"), want_ncr,
-                                      lambda o: self.api.update_sgw(o["uuid"], want_ncr, want_obs)))
-                changes.append(Change("obs_sgw", current.get("obs_sgw"), want_obs, None))
+            changes.extend(self._plan_sgw(current))
         if p["kube_version"] is not None:
-            change = self._plan_upgrade(uuid, current.get("kube_version"))
-            if change is not None:
-                changes.append(change)
+            changes.append(self._plan_upgrade(obj["uuid"], current.get("kube_version")))
         if p["certificate_renewal"] is not None:
-            change = self._plan_certificate(current)
-            if change is not None:
-                changes.append(change)
+            changes.append(self._plan_certificate(current))
+        return [change for change in changes if change is not None]
+
+    def _plan_worker(self, uuid, worker):
+        """Changes of ``default-worker``: autoscaler, resize, flavor (Change Instance Flavor), user script."""
+        p = self.params
+        changes = []
+        autoscale_on = autoscale_from_api(worker.get("labels") or {}).get("enabled")
+        if p["autoscale"] is not None:
+            have = autoscale_from_api(self.api.get_autoscale(uuid, DEFAULT_WORKER))
+            merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
+            if body is not None:
+                changes.append(Change("autoscale", have, merged,
+                                      lambda o: self.api.set_autoscale(o["uuid"], DEFAULT_WORKER, body)))
+            autoscale_on = merged.get("enabled")
+        have_count = int(worker.get("node_count") or 0)
+        if p["node_count"] is not None and have_count != p["node_count"]:
+            if autoscale_on:
+                self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the"
+                              " number of nodes (currently %d)" % (p["node_count"], DEFAULT_WORKER, have_count))
+            else:
+                changes.append(Change("node_count", have_count, p["node_count"],
+                                      lambda o: self.api.resize(o["uuid"], DEFAULT_WORKER, p["node_count"])))
+        if p["flavor_id"] and worker.get("flavor_id") and worker["flavor_id"] != p["flavor_id"]:
+            changes.append(Change("flavor_id", worker["flavor_id"], p["flavor_id"],
+                                  lambda o: self.api.change_flavor(o["uuid"], DEFAULT_WORKER, p["flavor_id"],
+                                                                   p["num_buffer_nodes"],
+                                                                   p["num_max_unavailable_nodes"])))
+        have_script = (worker.get("labels") or {}).get("user_script_v2") or ""
+        if p["user_script"] is not None and have_script != p["user_script"]:
+            changes.append(Change("user_script", have_script, p["user_script"],
+                                  lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER, p["user_script"])))
         return changes
 
-    def _plan_cni(self, current):
-        """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists)."""
+    def _plan_sgw(self, current):
+        """Change Service Gateway: both gateways in one request; NKS changes them only on a cluster
+        created with a service gateway."""
         p = self.params
-        have = current.get("cni_driver")
+        have = (current.get("ncr_sgw") or "", current.get("obs_sgw") or "")
+        want = (have[0] if p["ncr_sgw"] is None else p["ncr_sgw"], have[1] if p["obs_sgw"] is None else p["obs_sgw"])
+        if want == have:
+            return []
+        if not any(have):
+            raise ValidationError("ncr_sgw" if p["ncr_sgw"] is not None else "obs_sgw",
+                                  "NKS changes the service gateways only of a cluster created with one"
+                                  " (Change Service Gateway), and cluster %r has none; it cannot get one"
+                                  " later" % self.params["name"])
+        return [Change("ncr_sgw", have[0], want[0], lambda o: self.api.update_sgw(o["uuid"], want[0], want[1])),
+                Change("obs_sgw", have[1], want[1], None)]
+
+    def _plan_cni(self, current, labels):
+        """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists).
+
+        A cluster without a ``cni_driver`` label was created before 2023-03-31 (guide: the label
+        is "available for clusters created on or after 2023.03.31") and runs Flannel.
+        """
+        p = self.params
+        have = current.get("cni_driver") or (LEGACY_CNI if labels and "cni_driver" not in labels else None)
         if p["cni_driver"] is None or not have or have == p["cni_driver"]:
             return None
         if p["cni_driver"] != "calico":
@@ -580,7 +629,7 @@ class NksClusterResource(Resource):
         if not p["pods_network_cidr"]:
             raise ValidationError("pods_network_cidr", "required to change the CNI to calico: the new pod"
                                                        " network (the current one is %s)"
-                                  % current.get("pods_network_cidr"))
+                                  % (current.get("pods_network_cidr") or "not reported by NKS"))
         pod_cidr = check_cni_pod_cidr(p["pods_network_cidr"], current.get("service_cluster_ip_range"),
                                       current.get("pods_network_cidr"), option="pods_network_cidr")
         pod_subnet = check_pod_subnet(p["pods_network_subnet"] or 24, pod_cidr)
@@ -620,34 +669,31 @@ class NksClusterResource(Resource):
             detail = self.api.get_nodegroup(uuid, group.get("uuid") or group["name"]) or {}
             version = (detail.get("labels") or {}).get("kube_tag")
             if version and parse_version(version) != parse_version(have):
-                lagging.append("%s (%s)" % (group["name"], version))
+                lagging.append((group["name"], version))
         if lagging:
-            raise ValidationError("kube_version", "the control plane can move to %s only when every"
-                                                  " node group is on %s; upgrade first: %s"
-                                  % (want, have, ", ".join(lagging)))
+            self._lagging(lagging, have, want)
         return Change("kube_version", have, want,
                       lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))
 
+    def _lagging(self, lagging, have, want):
+        """Node groups below the control plane block its upgrade. In check mode, when one earlier
+        step of each (nhncloud.nks.nks_nodegroup kube_version) brings them to ``have``, this is a
+        warning naming those steps, and the upgrade is predicted."""
+        rule = ("the control plane can move to %s only when every node group is on %s; upgrade first: %s"
+                % (want, have, ", ".join("%s (%s)" % item for item in lagging)))
+        if self.mod.check_mode:
+            for _name, version in lagging:
+                check_upgrade_step(version, have, "kube_version")  # one earlier step must reach it
+        precondition_unmet(self.mod.check_mode, self.mod.warn, "kube_version", rule,
+                           "; ".join("nhncloud.nks.nks_nodegroup cluster=%s name=%s kube_version=%s"
+                                     % (self.params["name"], name, have) for name, _v in lagging))
+
     def _refuse_immutable_changes(self, current, labels, skip=()):
-        diffs = []
-        for option, value in self.typed_options().items():
-            if value is None or option in IN_PLACE or option in WRITE_ONLY or option in skip:
-                continue
-            if option not in current or current[option] is None:
-                continue
-            if _canonical(option, value) != _canonical(option, current[option]):
-                diffs.append("%s (is %s, asked %s)" % (option, current[option], value))
-        for key in TOP_LEVEL:
-            if self.params[key] is not None and current.get(key) not in (None, self.params[key]):
-                diffs.append("%s (is %s, asked %s)" % (key, current[key], self.params[key]))
-        for key, value in (self.params["labels"] or {}).items():
-            if key in labels and str(labels[key]) != str(value):
-                diffs.append("labels.%s (is %s, asked %s)" % (key, labels[key], value))
-        if diffs:
-            raise ValidationError(diffs[0].split(" ")[0], "cannot be changed on an existing cluster"
-                                                          " (NKS has no API for it; delete and"
-                                                          " re-create the cluster deliberately): "
-                                  + "; ".join(diffs))
+        """Refuse, listing them all, the options and declared labels no NKS operation changes."""
+        want = dict(self.typed_options(), **dict((key, self.params[key]) for key in TOP_LEVEL))
+        options = [option for option in IMMUTABLE if option not in skip]
+        refuse(differences(want, current, options) + label_differences(self.params["labels"], labels),
+               "cluster", IMMUTABLE_ADVICE)
 
 
 class NksCluster(NksModule):
@@ -657,6 +703,7 @@ class NksCluster(NksModule):
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         wait_for=wait_for_spec(),
+        wait_timeout=dict(type="int", default=3600),
         kube_version=dict(type="str"),
         node_count=dict(type="int"),
         flavor_id=dict(type="str"),
@@ -730,17 +777,12 @@ class NksCluster(NksModule):
             self.validate_input()
         machine = StateMachine(NksClusterResource(self), self.check_mode, p["wait"],
                                Waiter(p["wait_timeout"]))
+        outcome = machine.converge(p["state"])
         if p["state"] == "absent":
-            changed, before = machine.absent()
-            result = dict(changed=changed, cluster=before or {})
-            after = None
-        else:
-            changed, obj, before, after = machine.present()
-            wait_after_converge(self, (after or {}).get("uuid"))
-            result = dict(changed=changed, cluster=after)
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+            deleted = (outcome.before or {}).get("nodegroups", []) if outcome.changed else []
+            return outcome.result("cluster", self.diff_mode, deleted_nodegroups=deleted)
+        wait_after_converge(self, (outcome.after or {}).get("uuid"))
+        return outcome.result("cluster", self.diff_mode)
 
 
 def main():

@@ -62,9 +62,9 @@ extends_documentation_fragment:
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.INFO
 notes:
-  - The node group list (List Node Groups) has fewer fields than the detail of one node group (Get a Node
-    Group); RV(nodegroups) is the list answer unless O(nodegroup) is set. The control plane node group
-    V(default-master) is not listed by NKS.
+  - The node group list (List Node Groups) has no labels, so no Kubernetes version and no autoscaler
+    settings; RV(nodegroups) therefore reads each listed node group in full detail (Get a Node Group, one
+    request per node group). The control plane node group V(default-master) is not listed by NKS.
   - Likewise RV(clusters) is the list answer (List Clusters) when O(cluster) is not set, and the full detail
     (Get a Cluster) when it is.
 seealso:
@@ -222,9 +222,8 @@ clusters:
       autoscale: {"enabled": false, "min_node_count": 1, "max_node_count": 10}
 nodegroups:
   description:
-    - The node groups of O(cluster), as typed views.
-    - The list answer (fewer fields, missing ones are V(null)) unless O(nodegroup) is set; then just that node
-      group in full detail, or an empty list when it does not exist.
+    - The node groups of O(cluster), each in full detail (Get a Node Group), as typed views.
+    - Just O(nodegroup) when it is set, or an empty list when it does not exist.
     - Empty when O(cluster) does not exist.
   returned: when V(nodegroups) is gathered
   type: list
@@ -267,25 +266,42 @@ nodegroups:
       type: str
       sample: worker
     is_default:
-      description: Whether NKS created the node group with the cluster.
+      description: The API's C(is_default) flag, as NKS reports it (its examples show V(false) for C(default-worker)).
       type: bool
-      sample: true
+      sample: false
     kube_version:
       description: Kubernetes version of the node group.
       type: str
       sample: v1.28.3
+    kube_version_status:
+      description: V(LATEST), or V(NEED_UPGRADE) when a newer version is offered.
+      type: str
+      sample: LATEST
     autoscale:
-      description: Autoscaler settings read from the labels, typed.
+      description: Autoscaler settings read from the node group's C(ca_*) labels, typed (keys as in RV(autoscale)).
       type: dict
-      sample: {"enabled": false}
+      sample: {"enabled": false, "min_node_count": 1, "max_node_count": 10, "scale_down_enabled": true,
+               "scale_down_unneeded_time": 3, "scale_down_util_thresh": 50, "scale_down_delay_after_add": 3}
   sample:
     - uuid: 1d9a6e4d-0a8b-4bd0-a3a4-8c1d3c6b0c57
       name: default-worker
+      cluster_id: 388794e6-14dc-48ee-9a4f-9c40df5d97ec
       status: CREATE_COMPLETE
+      status_reason: null
       node_count: 1
+      min_node_count: 1
+      max_node_count: 10
       role: worker
-      is_default: true
+      is_default: false
+      flavor_id: 6ef27f21-c774-4c0e-84ff-7dd4a762571f
+      image_id: f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc
+      availability_zone: kr2-pub-b
+      boot_volume_type: General HDD
+      boot_volume_size: 20
       kube_version: v1.28.3
+      kube_version_status: LATEST
+      autoscale: {"enabled": false, "min_node_count": 1, "max_node_count": 10, "scale_down_enabled": true,
+                  "scale_down_unneeded_time": 3, "scale_down_util_thresh": 50, "scale_down_delay_after_add": 3}
 events:
   description:
     - The task history of O(cluster), as the API gives it (View Task History List).
@@ -404,7 +420,10 @@ ipacl:
       type: str
       sample: ALLOW
     targets:
-      description: The addresses the action applies to.
+      description:
+        - The addresses the action applies to, in CIDR notation (a single address as V(/32)), sorted by address,
+          then prefix length; each CIDR once. Empty when access control is off.
+        - The same view as RV(nhncloud.nks.nks_ipacl#module:ipacl).
       type: list
       elements: dict
       contains:
@@ -420,10 +439,10 @@ ipacl:
     enabled: true
     action: ALLOW
     targets:
-      - cidr: 192.168.0.5
-        description: null
       - cidr: 10.10.22.0/24
         description: office
+      - cidr: 192.168.0.5/32
+        description: null
 supported_versions:
   description: Kubernetes versions and task types NKS supports (See the Supported Kubernetes Versions).
   returned: when V(supported_versions) is gathered
@@ -448,38 +467,14 @@ supported_versions:
           CLUSTER_RESIZE: Resize the cluster
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksNotFound
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import DEFAULT_WORKER
-from ansible_collections.nhncloud.nks.plugins.module_utils._labels import autoscale_from_api, to_bool
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, available_versions)
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (
-    cluster_view, event_view, nodegroup_view)
+    acl_view, autoscale_view, cluster_view, event_view, nodegroup_view, supports_view)
 
 GATHER_CHOICES = ["clusters", "nodegroups", "events", "autoscale", "ipacl", "supported_versions"]
 NEEDS_CLUSTER = ("nodegroups", "events", "autoscale", "ipacl")
-
-
-def ipacl_view(data):
-    """Typed view of Get Cluster API Endpoint IP Access Control (``enable`` is a string there)."""
-    if not data:
-        return {}
-    targets = []
-    for item in data.get("ipacl_targets") or []:
-        # the guide spells the key "descripion" in its tables and "description" in its examples
-        targets.append({"cidr": item.get("cidr_address"),
-                        "description": item.get("description", item.get("descripion"))})
-    return {"enabled": bool(to_bool(data.get("enable"))), "action": data.get("action"),
-            "targets": targets}
-
-
-def supports_view(data):
-    """``/v1/supports`` with the version flags as booleans and the offered versions sorted."""
-    versions = dict((version, bool(to_bool(flag)))
-                    for version, flag in (data.get("supported_k8s") or {}).items())
-    return {"supported_k8s": versions, "available": available_versions(versions),
-            "event_types": data.get("supported_event_type") or {}}
 
 
 class NksInfo(NksModule):
@@ -537,7 +532,10 @@ class NksInfo(NksModule):
                 found = self.api.get_nodegroup(uuid, nodegroup)
                 result["nodegroups"] = [nodegroup_view(found)] if found else []
             else:
-                result["nodegroups"] = [nodegroup_view(ng) for ng in self.api.list_nodegroups(uuid)]
+                # The list answer has no labels (no kube_version, no autoscaler): read each in detail.
+                found = [self.api.get_nodegroup(uuid, ng.get("uuid") or ng["name"]) or ng
+                         for ng in self.api.list_nodegroups(uuid)]
+                result["nodegroups"] = [nodegroup_view(ng) for ng in found]
 
         if "events" in gather:
             if not cluster:
@@ -552,20 +550,15 @@ class NksInfo(NksModule):
             result["autoscale"] = {}
             if cluster:
                 target = nodegroup or DEFAULT_WORKER
-                try:
-                    settings = self.api.get_autoscale(uuid, target)
-                except NksNotFound:
-                    settings = None
+                settings = self.api.get_autoscale(uuid, target)
                 if settings is not None:
-                    result["autoscale"] = dict(autoscale_from_api(settings), nodegroup=target)
+                    result["autoscale"] = dict(autoscale_view(settings), nodegroup=target)
 
         if "ipacl" in gather:
             result["ipacl"] = {}
-            if cluster:
-                try:
-                    result["ipacl"] = ipacl_view(self.api.get_ipacl(uuid))
-                except NksNotFound:
-                    pass
+            acl = self.api.get_ipacl(uuid) if cluster else None
+            if acl is not None:
+                result["ipacl"] = acl_view(acl)
 
         return result
 

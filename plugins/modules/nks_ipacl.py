@@ -19,8 +19,8 @@ description:
     entries with the same CIDR collapse into one (see O(targets)).
   - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
-    an operation in progress). A cluster left in a C(*_FAILED) status by an earlier operation does not
-    stop the change.
+    an operation in progress). NKS accepts nothing but a delete on a cluster in a C(*_FAILED) status, so the
+    task then fails before any change, saying so.
 author:
   - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
@@ -154,71 +154,15 @@ diff:
       type: dict
 """
 
-import ipaddress
-
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, diff_result, in_progress)
-from ansible_collections.nhncloud.nks.plugins.module_utils._labels import to_bool
+    Change, Resource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_name, is_uuid, normalize_ip_cidr)
+from ansible_collections.nhncloud.nks.plugins.module_utils._views import (
+    ACL_OFF, acl_view, collapse_targets)
 
 FIELDS = ("enabled", "action", "targets")
-OFF = {"enabled": False, "action": None, "targets": []}
-
-
-def _sort_key(target):
-    try:
-        iface = ipaddress.ip_interface(u"%s" % target["cidr"])
-    except ValueError:
-        return (1, 0, 0, target["cidr"])
-    return (0, int(iface.ip), iface.network.prefixlen, target["cidr"])
-
-
-def collapse(targets):
-    """The targets as a set: one per CIDR, sorted (:func:`_sort_key`).
-
-    Of several entries with the same CIDR, the last one with a description is
-    kept, or the last one when none has a description.
-
-    :param list targets: ``[{"cidr": normalised, "description": str or None}]``.
-    :returns: ``(targets, duplicated_cidrs)``.
-    """
-    kept, dups = {}, []
-    for target in targets:
-        previous = kept.get(target["cidr"])
-        if previous is not None:
-            if target["cidr"] not in dups:
-                dups.append(target["cidr"])
-            if previous["description"] and not target["description"]:
-                continue
-        kept[target["cidr"]] = target
-    return sorted(kept.values(), key=_sort_key), dups
-
-
-def acl_view(data):
-    """Typed view of Get Cluster API Endpoint IP Access Control.
-
-    ``enable`` may be ``"true"``, ``"True"`` or ``true``; the guide's table spells the
-    description key ``descripion`` while its examples say ``description``: both are read.
-    A target the API gives that is not an IPv4 address or CIDR is kept as it is.
-    """
-    data = data or {}
-    if not to_bool(data.get("enable")):
-        return dict(OFF)
-    targets = []
-    for item in data.get("ipacl_targets") or []:
-        if not isinstance(item, dict):
-            continue
-        cidr = str(item.get("cidr_address") or "").strip()
-        try:
-            cidr = normalize_ip_cidr(cidr)
-        except ValidationError:
-            pass
-        targets.append({"cidr": cidr,
-                        "description": item.get("description", item.get("descripion")) or None})
-    return {"enabled": True, "action": (str(data.get("action") or "").upper() or None),
-            "targets": collapse(targets)[0]}
 
 
 def acl_body(want):
@@ -265,10 +209,10 @@ class NksIpAclResource(Resource):
         return self._wrap(cluster) if cluster is not None else None
 
     def _wrap(self, cluster):
-        # Only a running operation (to wait for) and a failed creation matter here: NKS sets
-        # an ACL at once, so a cluster left *_FAILED by an earlier operation does not fail it.
+        # Only a running operation (to wait for) and a failed cluster matter here: NKS sets an
+        # ACL at once, and accepts nothing but a delete on a *_FAILED cluster.
         status = cluster.get("status")
-        if not (in_progress(cluster) or status == "CREATE_FAILED"):
+        if not (in_progress(cluster) or failed(cluster)):
             status = None
         return dict(uuid=cluster["uuid"], status=status, status_reason=cluster.get("status_reason"),
                     acl=self.api.get_ipacl(cluster["uuid"]))
@@ -276,17 +220,20 @@ class NksIpAclResource(Resource):
     def view(self, obj):
         return acl_view(obj.get("acl")) if obj is not None else None
 
+    def failed_advice(self, obj):
+        return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+
     def desired(self, have):
         """The ACL the options ask for, given the current one ``have``."""
         p = self.params
         if not p["enabled"]:
-            return dict(OFF)
+            return dict(ACL_OFF)
         if self.given is None:
             targets = have["targets"]
         elif p["purge_targets"]:
             targets = self.given
         else:
-            targets = collapse(have["targets"] + self.given)[0]
+            targets = collapse_targets(have["targets"] + self.given)[0]
         if not targets:
             raise ValidationError("targets", "NKS needs at least one target to enforce IP access"
                                              " control, and none is set or given")
@@ -341,7 +288,7 @@ class NksIpAcl(NksModule):
         if not targets and p["purge_targets"]:
             raise ValidationError("targets", "NKS needs at least one target to enforce IP access"
                                              " control; to turn it off, set enabled to false")
-        targets, dups = collapse(targets)
+        targets, dups = collapse_targets(targets)
         if dups:
             self.warn("targets: %s given more than once; kept one entry each (the last one with a"
                       " description)" % ", ".join(dups))
@@ -352,11 +299,8 @@ class NksIpAcl(NksModule):
         given = self.validate_input()
         machine = StateMachine(NksIpAclResource(self, given), self.check_mode, p["wait"],
                                Waiter(p["wait_timeout"]))
-        changed, obj, before, after = machine.present()
-        result = dict(changed=changed, ipacl=after, cluster_uuid=obj["uuid"])
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge()
+        return outcome.result("ipacl", self.diff_mode, cluster_uuid=outcome.obj["uuid"])
 
 
 def main():

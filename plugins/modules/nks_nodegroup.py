@@ -22,10 +22,12 @@ description:
     the control plane). Any other difference (O(availability_zone), O(image_id), boot volume, additional
     networks, extra security groups or volumes) is an error listing the fields; the module never deletes
     and re-creates a node group by itself.
-  - Options that are not set are left alone on an existing node group.
-  - C(default-worker), created with the cluster, is managed like any other node group, except that it
-    cannot be deleted (it goes with the cluster). C(default-master), the control plane, cannot be managed
-    here; use M(nhncloud.nks.nks_cluster).
+  - Options that are not set are left alone on an existing node group; in O(autoscale), keys not given keep
+    their current values.
+  - NKS accepts only a delete on a node group or cluster in a C(*_FAILED) status; O(state=present) then fails
+    before any change, saying so, and O(state=absent) still deletes the node group.
+  - C(default-worker), created with the cluster, is managed like any other node group. C(default-master), the
+    control plane, cannot be managed here; use M(nhncloud.nks.nks_cluster).
   - Node group operations keep the cluster busy too (C(UPDATE_IN_PROGRESS)). Before it changes anything the
     module waits for an operation already running on the node group or the cluster; with O(wait=true) it
     returns when both the node group and the cluster have settled, so that the next task on the same cluster
@@ -41,7 +43,11 @@ extends_documentation_fragment:
 options:
   cluster:
     description:
-      - Name or UUID of the cluster the node group belongs to. The cluster must exist, also for O(state=absent).
+      - Name or UUID of the cluster the node group belongs to.
+      - For O(state=present) the cluster must exist; in check mode a missing cluster is a warning (an earlier
+        task of the same run may create it) and the task predicts the node group's creation.
+      - For O(state=absent), a cluster that does not exist (any more) means there is nothing to delete
+        (C(changed=false)).
     type: str
     required: true
   name:
@@ -55,7 +61,9 @@ options:
     description:
       - V(present) creates the node group or brings it to the options given; V(absent) deletes it and waits
         until it is gone.
-      - V(absent) is refused for the default node groups C(default-worker) and C(default-master).
+      - V(absent) is refused, before any request, for the last worker node group of a cluster (NKS answers
+        C(Deleting the last nodegroup is not supported.)); delete the cluster instead. C(default-worker) can be
+        deleted like any node group while another worker node group exists.
     type: str
     choices: [present, absent]
     default: present
@@ -135,6 +143,8 @@ options:
       - On an existing node group, a version one minor above the current one upgrades it. It can never go
         above the control plane (upgrade that first with M(nhncloud.nks.nks_cluster)), must be offered by NKS,
         and larger steps and downgrades are refused.
+      - In check mode, a version one minor above the control plane is a warning instead (an earlier task of
+        the same run may upgrade the control plane) and the upgrade is predicted.
       - NKS refuses to upgrade a node group with stopped nodes.
     type: str
   num_buffer_nodes:
@@ -322,7 +332,7 @@ nodegroup:
       type: str
       sample: worker
     is_default:
-      description: Whether this is C(default-worker).
+      description: The API's C(is_default) flag, as NKS reports it (its examples show V(false) for C(default-worker)).
       type: bool
     flavor_id:
       description: Flavor UUID of the nodes.
@@ -390,22 +400,22 @@ diff:
       type: dict
 """
 
-import json
-
+from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
-    CONTROL_PLANE, DEFAULT_NODEGROUPS)
+    CONTROL_PLANE, DEFAULT_NODEGROUPS, DEFAULT_WORKER)
+from ansible_collections.nhncloud.nks.plugins.module_utils._compare import differences, refuse
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, NksOperationFailed, Resource, StateMachine, Waiter, diff_result, failed, in_progress,
-    status_of)
+    Change, NksOperationFailed, Resource, StateMachine, Waiter, failed, in_progress,
+    raise_failed, status_of)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, NODEGROUP_LABELS, autoscale_from_api, autoscale_to_api, to_labels)
+    NODEGROUP_LABELS, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_name, check_range, check_supported_version,
-    check_upgrade_step, is_uuid, normalize_version, parse_version)
+    check_upgrade_step, is_uuid, normalize_version, parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import nodegroup_view
 
 REQUIRED_TO_CREATE = ("flavor_id", "image_id", "availability_zone", "boot_volume_type",
@@ -417,31 +427,28 @@ CREATE_LABELS = tuple(row for row in NODEGROUP_LABELS if row[0] != "kube_version
 IMMUTABLE = ("image_id", "availability_zone", "boot_volume_type", "boot_volume_size",
              "additional_network_ids", "additional_subnet_ids", "extra_security_groups",
              "extra_volumes")
-LIST_OPTIONS = ("additional_network_ids", "additional_subnet_ids", "extra_security_groups",
-                "extra_volumes")
-UNORDERED = ("additional_network_ids", "additional_subnet_ids")
+IMMUTABLE_ADVICE = "create another node group and delete this one deliberately"
 NODE_ACTIONS = {"stop": "stop_node", "start": "start_node"}
 # Keys of a node group object shown "in progress" while its cluster is busy (see _overlay).
 _OWN_STATUS = "_nodegroup_status"
 _OWN_REASON = "_nodegroup_status_reason"
+LAST_NODEGROUP = ("absent is not possible for %s: it is the last worker node group of cluster %r, and NKS"
+                  " refuses to delete the last node group (HTTP 400 \"Deleting the last nodegroup is not"
+                  " supported.\"); delete the cluster instead (nhncloud.nks.nks_cluster state=absent),"
+                  " which deletes its node groups with it")
 
 
-def _canonical(option, value):
-    """Comparable form of a typed value: unordered lists sorted, dict lists as sorted JSON."""
-    if value is None:
-        return [] if option in LIST_OPTIONS else None
-    if option in UNORDERED:
-        return sorted(value)
-    if option in ("extra_security_groups", "extra_volumes"):
-        items = []
-        for item in value:
-            item = dict((k, v) for k, v in item.items()
-                        if v not in (None, "") and k != "volume_appkey")
-            if "security_group_ids" in item:
-                item["security_group_ids"] = sorted(item["security_group_ids"])
-            items.append(json.dumps(item, sort_keys=True))
-        return sorted(items)
-    return value
+class _FailedCluster(Resource):
+    """The cluster of a node group, for the message about a ``*_FAILED`` cluster."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def describe(self):
+        return "cluster %r" % self.name
+
+    def failed_advice(self, obj):
+        return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
 
 
 class NksNodegroupResource(Resource):
@@ -467,18 +474,36 @@ class NksNodegroupResource(Resource):
 
     @property
     def cluster(self):
-        """The cluster (Get a Cluster), looked up once; a missing cluster is an error naming ``cluster``."""
+        """The cluster (Get a Cluster), looked up once; ``{}`` when it does not exist (see :meth:`find`)."""
         if self._cluster is None:
-            found = self.api.find_cluster(self.params["cluster"])
-            if found is None:
-                raise ValidationError("cluster", "no cluster %r exists; give the name or UUID of an"
-                                                 " existing cluster" % self.params["cluster"])
-            self._cluster = found
+            self._cluster = self.api.find_cluster(self.params["cluster"]) or {}
         return self._cluster
 
     @property
     def cluster_uuid(self):
-        return self.cluster["uuid"]
+        return self.cluster.get("uuid")
+
+    def _missing_cluster(self):
+        """No cluster: ``state=absent`` has nothing to do; ``present`` is an error, except in check
+        mode, where an earlier task of the same run may create the cluster (a warning names it)."""
+        p = self.params
+        message = "no cluster %r exists; give the name or UUID of an existing cluster" % p["cluster"]
+        if p["state"] != "absent":
+            precondition_unmet(self.mod.check_mode, self.mod.warn, "cluster", message,
+                               "for example nhncloud.nks.nks_cluster name=%s" % p["cluster"])
+        return None
+
+    def _refuse_delete(self, ng):
+        """Explain, before any request, the delete NKS refuses: the last worker node group."""
+        workers = [g for g in self.api.list_nodegroups(self.cluster_uuid)
+                   if g.get("name") != CONTROL_PLANE and g.get("role", "worker") == "worker"]
+        if len(workers) <= 1:
+            raise ValidationError("state", LAST_NODEGROUP % (ng.get("name"), self.cluster.get("name")))
+
+    def failed_advice(self, obj):
+        if obj.get("name") == DEFAULT_WORKER:
+            return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+        return "delete the node group (state=absent) and create it again"
 
     def _get_cluster(self):
         return self.api.get_cluster(self.cluster_uuid)
@@ -493,7 +518,7 @@ class NksNodegroupResource(Resource):
         if cluster is not None and in_progress(cluster):
             try:
                 cluster = self.waiter.until_settled(self._get_cluster,
-                                                    "cluster %r" % self.params["cluster"])
+                                                    "cluster %r" % self.params["cluster"], kind="cluster")
             except NksOperationFailed:
                 cluster = None
         if cluster is not None:
@@ -502,7 +527,7 @@ class NksNodegroupResource(Resource):
     def wait_cluster_settled(self):
         """Wait until the cluster has settled after an operation of ours (``*_FAILED`` raises)."""
         self._cluster = self.waiter.until_settled(self._get_cluster,
-                                                  "cluster %r" % self.params["cluster"])
+                                                  "cluster %r" % self.params["cluster"], kind="cluster")
 
     @staticmethod
     def _overlay(ng, cluster):
@@ -524,11 +549,15 @@ class NksNodegroupResource(Resource):
 
     def find(self):
         cluster = self.cluster
+        if not cluster:
+            return self._missing_cluster()
         ng = self.api.get_nodegroup(cluster["uuid"], self.params["name"])
-        if ng is not None and self.params["state"] == "absent" and ng.get("name") in DEFAULT_NODEGROUPS:
-            raise ValidationError("state", "absent is not possible for %s: a default node group goes"
-                                           " only with its cluster (delete the cluster with"
-                                           " nhncloud.nks.nks_cluster)" % ng.get("name"))
+        if self.params["state"] == "absent":
+            if ng is not None and status_of(ng) != "DELETE_IN_PROGRESS":
+                self._refuse_delete(ng)
+        elif failed(cluster) and not failed(ng):
+            # NKS accepts nothing but a delete on a *_FAILED cluster.
+            raise_failed(_FailedCluster(self.params["cluster"]), cluster)
         return self._overlay(ng, cluster)
 
     def fetch(self, obj):
@@ -543,7 +572,7 @@ class NksNodegroupResource(Resource):
         return nodegroup_view(obj)
 
     def control_plane_version(self):
-        """Kubernetes version of the control plane (cluster ``labels.kube_tag``)."""
+        """Kubernetes version of the control plane (cluster ``labels.kube_tag``); ``None`` when unknown."""
         return (self.cluster.get("labels") or {}).get("kube_tag")
 
     # -- create ---------------------------------------------------------------
@@ -575,10 +604,7 @@ class NksNodegroupResource(Resource):
         """Request body of Create a Node Group built from the options."""
         p = self.params
         labels = to_labels(CREATE_LABELS, self.typed_options())
-        autoscale = dict(p.get("autoscale") or {})
-        if autoscale.get("enabled") is None:
-            autoscale["enabled"] = False  # labels.ca_enable is required
-        labels.update(to_labels(AUTOSCALE_LABELS, autoscale))
+        labels.update(_autoscale.create_labels(p.get("autoscale")))  # labels.ca_enable is required
         return dict(name=p["name"], flavor_id=p["flavor_id"], image_id=p["image_id"],
                     node_count=int(p["node_count"] or 1), labels=labels)
 
@@ -590,13 +616,14 @@ class NksNodegroupResource(Resource):
         p = self.params
         view = dict((key, value) for key, value in self.typed_options().items() if value is not None)
         view.pop("boot_volume_appkey", None)
-        autoscale = dict((k, v) for k, v in (p.get("autoscale") or {}).items() if v is not None)
-        autoscale.setdefault("enabled", False)
+        version = self.control_plane_version()
+        if version is None and p["kube_version"] is not None:
+            version = normalize_version(p["kube_version"])  # check mode, the cluster comes earlier
         view.update(uuid=None, name=p["name"], cluster_id=self.cluster_uuid, role="worker",
                     is_default=False, flavor_id=p["flavor_id"], image_id=p["image_id"],
-                    node_count=p["node_count"] or 1, kube_version=self.control_plane_version(),
+                    node_count=p["node_count"] or 1, kube_version=version,
                     status="CREATE_COMPLETE" if p["wait"] else "CREATE_IN_PROGRESS",
-                    autoscale=autoscale)
+                    autoscale=_autoscale.predict_create(p.get("autoscale")))
         return view
 
     # -- update ---------------------------------------------------------------
@@ -624,18 +651,9 @@ class NksNodegroupResource(Resource):
         if p["autoscale"] is None:
             return None, current["autoscale"].get("enabled")
         have = autoscale_from_api(self.api.get_autoscale(self.cluster_uuid, obj["uuid"]))
-        want = dict((k, v) for k, v in p["autoscale"].items() if v is not None)
-        merged = dict(have, **want)
-        lo, hi = merged.get("min_node_count"), merged.get("max_node_count")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            option = "min_node_count" if "min_node_count" in want else "max_node_count"
-            raise ValidationError("autoscale.%s" % option, "min_node_count must not exceed"
-                                                           " max_node_count (%s > %s with the current"
-                                                           " settings)" % (lo, hi))
-        if all(have.get(k) == v for k, v in want.items()):
+        merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
+        if body is None:
             return None, merged.get("enabled")
-        body = autoscale_to_api(want)
-        body.setdefault("ca_enable", "True" if merged.get("enabled") else "False")  # required
         change = Change("autoscale", have, merged,
                         lambda o: self.api.set_autoscale(self.cluster_uuid, o["uuid"], body))
         return change, merged.get("enabled")
@@ -701,12 +719,7 @@ class NksNodegroupResource(Resource):
         if not have or parse_version(want) == parse_version(have):
             return None
         self._cluster = self._get_cluster() or self._cluster  # the control plane may just have moved
-        control_plane = self.control_plane_version()
-        if control_plane and parse_version(want) > parse_version(control_plane):
-            raise ValidationError("kube_version", "%s is above the control plane's version %s: a node"
-                                                  " group can never be newer than the control plane;"
-                                                  " upgrade the control plane first (nhncloud.nks."
-                                                  "nks_cluster kube_version)" % (want, control_plane))
+        self._check_control_plane(want)
         check_upgrade_step(have, want, "kube_version")
         check_supported_version(want, self.api.supported_versions(), "kube_version")
         self._check_rolling(count)
@@ -714,22 +727,23 @@ class NksNodegroupResource(Resource):
                       lambda o: self.api.upgrade(self.cluster_uuid, o["uuid"], want,
                                                  p["num_buffer_nodes"], p["num_max_unavailable_nodes"]))
 
+    def _check_control_plane(self, want):
+        """A node group can never be newer than the control plane. In check mode, when an earlier task
+        of the run could upgrade the control plane to ``want`` (one minor step), this is a warning."""
+        control_plane = self.control_plane_version()
+        if not control_plane or parse_version(want) <= parse_version(control_plane):
+            return
+        rule = ("%s is above the control plane's version %s: a node group can never be newer than the"
+                " control plane; upgrade the control plane first (nhncloud.nks.nks_cluster kube_version)"
+                % (want, control_plane))
+        if self.mod.check_mode:
+            check_upgrade_step(control_plane, want, "kube_version")  # one earlier step must reach it
+        precondition_unmet(self.mod.check_mode, self.mod.warn, "kube_version", rule,
+                           "nhncloud.nks.nks_cluster name=%s kube_version=%s" % (self.params["cluster"], want))
+
     def _refuse_immutable_changes(self, current):
-        diffs = []
-        for option in IMMUTABLE:
-            want = self.params.get(option)
-            if want is None:
-                continue
-            have = current.get(option)
-            if have is None or (have == "" and option not in LIST_OPTIONS):
-                continue  # the API does not report it (the guide does not list every label)
-            if _canonical(option, want) != _canonical(option, have):
-                diffs.append("%s (is %s, asked %s)" % (option, have, want))
-        if diffs:
-            raise ValidationError(diffs[0].split(" ")[0], "cannot be changed on an existing node group"
-                                                          " (NKS has no API for it; create another node"
-                                                          " group and delete this one deliberately): "
-                                  + "; ".join(diffs))
+        """Refuse, listing them all, the options no NKS operation changes on a node group."""
+        refuse(differences(self.params, current, IMMUTABLE), "node group", IMMUTABLE_ADVICE)
 
     # -- delete and node actions ----------------------------------------------
 
@@ -744,11 +758,11 @@ class NksNodegroupResource(Resource):
         until both have settled. :returns: the node group afterwards.
         """
         p = self.params
-        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
         self.api.node_action(self.cluster_uuid, obj["uuid"], NODE_ACTIONS[p["node_action"]],
                              p["node_ids"])
         if wait:
-            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe())
+            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
         return self.fetch(obj) or obj
 
 
@@ -790,10 +804,6 @@ class NksNodegroup(NksModule):
             raise ValidationError("name", "%s is the control plane and cannot be managed as a node"
                                           " group; use nhncloud.nks.nks_cluster (for example its"
                                           " kube_version)" % CONTROL_PLANE)
-        if p["state"] == "absent" and p["name"] in DEFAULT_NODEGROUPS:
-            raise ValidationError("state", "absent is not possible for %s: a default node group goes"
-                                           " only with its cluster (delete the cluster with"
-                                           " nhncloud.nks.nks_cluster)" % p["name"])
         if p["state"] == "absent" and p["node_action"]:
             raise ValidationError("node_action", "cannot be combined with state=absent")
         if not is_uuid(p["name"]):
@@ -820,23 +830,15 @@ class NksNodegroup(NksModule):
         waiter = Waiter(p["wait_timeout"])
         resource = NksNodegroupResource(self, waiter)
         machine = StateMachine(resource, self.check_mode, p["wait"], waiter)
-        if p["state"] == "absent":
-            changed, before = machine.absent()
-            if changed and p["wait"] and not self.check_mode:
-                resource.wait_cluster_settled()
-            result = dict(changed=changed, nodegroup=before or {})
-            after = None
-        else:
-            changed, obj, before, after = machine.present()
-            if p["node_action"]:
-                changed = True
-                if not self.check_mode:
-                    after = resource.view(resource.node_action(obj, p["wait"]))
-            wait_after_converge(self, (after or {}).get("cluster_id"), p["name"])
-            result = dict(changed=changed, nodegroup=after)
-        if self.diff_mode:
-            result["diff"] = diff_result(before, after)
-        return result
+        outcome = machine.converge(p["state"])
+        if p["state"] == "absent" and outcome.changed and p["wait"] and not self.check_mode:
+            resource.wait_cluster_settled()
+        if p["node_action"]:
+            outcome.changed = True
+            if not self.check_mode:
+                outcome.after = resource.view(resource.node_action(outcome.obj, p["wait"]))
+        wait_after_converge(self, (outcome.after or {}).get("cluster_id"), p["name"])
+        return outcome.result("nodegroup", self.diff_mode)
 
 
 def main():

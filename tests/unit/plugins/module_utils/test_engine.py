@@ -367,6 +367,25 @@ def test_present_existing_create_failed_raises():
     assert all(res.count(m) == 0 for m in MUTATIONS)
 
 
+@pytest.mark.parametrize("status", ["UPDATE_FAILED", "DELETE_FAILED", "RESUME_FAILED"])
+def test_present_any_failed_status_says_what_to_do_before_any_request(status):
+    res = FakeResource(current=nks_obj(status, status_reason="heat stack failed"))
+    with pytest.raises(NksOperationFailed) as err:
+        machine(res, check_mode=True).present()
+    assert "heat stack failed" in str(err.value)
+    assert "only a delete" in str(err.value)
+    assert "create it again" in str(err.value)
+    assert err.value.status == status
+    assert all(res.count(m) == 0 for m in MUTATIONS)
+
+
+def test_absent_deletes_a_failed_resource():
+    res = FakeResource(current=nks_obj("UPDATE_FAILED"))
+    changed, _before = machine(res, wait=False).absent()
+    assert changed is True
+    assert res.count("delete") == 1
+
+
 # -- present: lost and refused creates -------------------------------------
 
 def test_create_recovers_a_lost_answer_without_duplicate():
@@ -622,3 +641,27 @@ def test_absent_delete_failed_raises():
 
 def test_change_repr():
     assert repr(Change("node_count", 1, 3, None)) == "Change(node_count: 1 -> 3)"
+
+
+# -- converge: one entry point, one result shape ---------------------------------
+
+def test_converge_present_and_absent_give_one_shape():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._engine import Outcome
+    res = FakeResource(current=nks_obj("CREATE_COMPLETE"))
+    outcome = machine(res).converge("present")
+    assert isinstance(outcome, Outcome)
+    assert outcome.changed is False and outcome.obj["uuid"] == "c-1"
+    result = outcome.result("cluster", True)
+    assert result["cluster"] == outcome.after
+    assert result["diff"] == {"before": outcome.before, "after": outcome.after}
+    gone = machine(FakeResource(current=nks_obj("CREATE_COMPLETE")), wait=False).converge("absent")
+    result = gone.result("cluster", False, extra=1)
+    assert gone.changed is True and gone.after is None
+    assert result["cluster"] == gone.before and result["extra"] == 1 and "diff" not in result
+    assert gone.diff["after"] == {}
+
+
+def test_converge_absent_of_nothing_shows_an_empty_dict():
+    outcome = machine(FakeResource(current=None)).converge("absent")
+    expected = {"changed": False, "nodegroup": {}, "diff": {"before": {}, "after": {}}}
+    assert outcome.result("nodegroup", True) == expected

@@ -491,3 +491,14 @@ def test_normalize_ip_cidr_refuses(value):
     with pytest.raises(ValidationError) as err:
         normalize_ip_cidr(value, option="targets.cidr")
     assert err.value.option == "targets.cidr"
+
+
+def test_precondition_unmet_is_an_error_outside_check_mode_and_a_warning_in_it():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._validation import precondition_unmet
+    warnings = []
+    with pytest.raises(ValidationError) as err:
+        precondition_unmet(False, warnings.append, "cluster", "no cluster 'x' exists", "nks_cluster name=x")
+    assert err.value.option == "cluster" and warnings == []
+    precondition_unmet(True, warnings.append, "cluster", "no cluster 'x' exists", "nks_cluster name=x")
+    assert warnings == ["cluster: no cluster 'x' exists. Check mode goes on as if an earlier task of this run"
+                        " (nks_cluster name=x) had done it; outside check mode this is an error"]

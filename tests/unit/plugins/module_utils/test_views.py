@@ -476,3 +476,36 @@ def test_cluster_view_without_labels():
     assert view["labels"] == {}
     assert view["autoscale"] == {}
     assert view["node_count"] is None
+
+
+# -- the IP ACL, autoscaler and supports views (one each, for every module) ----
+
+def test_acl_view_reads_the_guides_spellings_and_collapses_targets():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._views import ACL_OFF, acl_view
+    answer = {"enable": "true", "action": "allow", "ipacl_targets": [
+        {"cidr_address": "192.168.0.5"},
+        {"cidr_address": "10.10.22.0/24", "descripion": "Your Friends"},
+        {"cidr_address": "192.168.0.5/32", "description": "host"}]}
+    assert acl_view(answer) == {"enabled": True, "action": "ALLOW", "targets": [
+        {"cidr": "10.10.22.0/24", "description": "Your Friends"},
+        {"cidr": "192.168.0.5/32", "description": "host"}]}
+    assert acl_view({"enable": "False", "action": "ALLOW"}) == ACL_OFF
+    assert acl_view(None) == ACL_OFF
+
+
+def test_autoscale_view_has_every_key_typed():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._views import autoscale_view
+    view = autoscale_view({"ca_enable": "TRUE", "ca_max_node_count": "10", "ca_image": "x"})
+    assert view == {"enabled": True, "min_node_count": None, "max_node_count": 10,
+                    "scale_down_enabled": None, "scale_down_unneeded_time": None,
+                    "scale_down_util_thresh": None, "scale_down_delay_after_add": None}
+    assert autoscale_view({"ca_enable": True, "ca_min_node_count": 2})["min_node_count"] == 2
+
+
+def test_supports_view_sorts_the_offered_versions():
+    from ansible_collections.nhncloud.nks.plugins.module_utils._views import supports_view
+    view = supports_view({"supported_k8s": {"v1.28.3": "True", "v1.9.1": True, "v1.25.4": False},
+                          "supported_event_type": {"cluster_events": {}}})
+    assert view["available"] == ["v1.9.1", "v1.28.3"]
+    assert view["supported_k8s"]["v1.25.4"] is False
+    assert view["event_types"] == {"cluster_events": {}}
