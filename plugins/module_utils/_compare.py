@@ -113,6 +113,14 @@ def label_differences(want, have, prefix="labels"):
     return out
 
 
+def _shown(value):
+    """A value for a message: secret keys of list items (``volume_appkey``) masked."""
+    if isinstance(value, (list, tuple)):
+        return [dict((k, "********" if k in _SECRET_KEYS else v) for k, v in item.items())
+                if isinstance(item, dict) else item for item in value]
+    return value
+
+
 def refuse(diffs, resource, advice):
     """Raise one :class:`ValidationError` listing every difference that cannot be made in place.
 
@@ -123,6 +131,6 @@ def refuse(diffs, resource, advice):
     """
     if not diffs:
         return
-    listed = "; ".join("%s (is %s, asked %s)" % (d.option, d.have, d.want) for d in diffs)
+    listed = "; ".join("%s (is %s, asked %s)" % (d.option, _shown(d.have), _shown(d.want)) for d in diffs)
     raise ValidationError(diffs[0].option, "cannot be changed on an existing %s (no NKS operation"
                                            " changes it; %s): %s" % (resource, advice, listed))

@@ -67,3 +67,12 @@ def test_refuse_carries_the_first_option_and_lists_all():
     assert "node_image (is a, asked b); keypair (is k, asked l)" in str(err.value)
     assert "create another one" in str(err.value)
     refuse([], "cluster", "x")  # nothing to refuse
+
+
+def test_refuse_masks_the_appkey_of_extra_volumes():
+    have = [{"volume_size": 20, "volume_type": "General HDD", "volume_appkey": "appkey-secret-1"}]
+    want = [{"volume_size": 30, "volume_type": "General HDD", "volume_appkey": "appkey-secret-2"}]
+    with pytest.raises(ValidationError) as err:
+        refuse([Difference("extra_volumes", have, want)], "cluster", "create another one")
+    assert "appkey-secret" not in str(err.value)
+    assert "'volume_size': 30" in str(err.value) and "********" in str(err.value)
