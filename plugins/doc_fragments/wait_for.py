@@ -32,7 +32,7 @@ options:
         and its likely cause; a refused, reset or unanswered connection, or HTTP 403, usually means that the IP
         access list of the cluster (M(nhncloud.nks.nks_ipacl)) does not allow this controller's address.
       - An API that answers HTTP 403 without a break for 60 seconds, or that cannot be reached at all (connections
-        refused, reset or timed out) for 60 seconds without a break, ends the wait early, naming the API's address:
+        refused, reset or timed out) for 60 seconds without a break, ends the wait early, naming the API's address;
         check the IP access list and that this controller can reach that address.
       - The client key is written only to a private temporary directory (mode 0700), removed afterwards, and never
         logged.

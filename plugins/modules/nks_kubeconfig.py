@@ -90,9 +90,9 @@ options:
         same names, and leaves every other entry as it was (as C(aws eks update-kubeconfig) does).
         C(current-context) is set to O(context) only when O(dest) has none, or names a context that does not exist;
         switch with C(kubectl config use-context).
-      - With V(true), an entry of O(context)'s name that belongs to another cluster fails the task unless
-        O(force=true): a cluster entry with another server address, a context on such a cluster entry, or a user
-        that such a context uses. This happens with two clusters of the same name (in two regions or two projects);
+      - With V(true), an entry of O(context)'s name that belongs to another cluster (a cluster entry with another
+        server address, a context on such a cluster entry, or a user that such a context uses) fails the task unless
+        O(force=true). This happens with two clusters of the same name (in two regions or two projects);
         give each its own O(context).
     type: bool
     default: false

@@ -456,9 +456,9 @@ def test_unreachable_for_a_minute_ends_the_wait_early(monkeypatch, fake_kube):
     config = fake_kube.kubeconfig()
     server = config["clusters"][0]["cluster"]["server"]
     # Connections are refused, as by an access list that rejects them. The fake clock makes the
-    # 60 s grace take ~10 real connection attempts (<1 s); the test fails by chance only if another
-    # process binds this very port meanwhile: ~1/28000 ephemeral ports per bind, a few binds a
-    # second on this machine, so < 1e-4 per run.
+    # 60 s grace take ~10 real connection attempts (~0.1 s); the test fails by chance only if another
+    # process binds this very port meanwhile: at most ~1 ephemeral bind in that time among ~28000
+    # ports, so about 1/28000 = 4e-5 < 1e-4 per run.
     fake_kube.close()
     with pytest.raises(KubeWaitTimeout) as info:
         wait(monkeypatch, fake_kube, timeout=1800, kubeconfig=config)
