@@ -27,10 +27,13 @@ options:
         may run another version.
       - Nodes are told apart by the label C(magnum.openstack.org/nodegroup), or else by their names
         C(<cluster>-<node group>-node-<n>).
-      - The wait gets the whole of O(wait_timeout), counted from its start. A timeout
-        says what is missing and its likely cause; a refused or reset connection, or HTTP 403, usually means that
-        the IP access list of the cluster (M(nhncloud.nks.nks_ipacl)) does not allow this controller's address.
-        An API that answers HTTP 403 without a break for 60 seconds ends the wait early with that message.
+      - This wait comes after the wait for the NKS status and gets the whole of O(wait_timeout) again, counted from
+        its own start, so the task can wait up to about twice O(wait_timeout) in all. A timeout says what is missing
+        and its likely cause; a refused, reset or unanswered connection, or HTTP 403, usually means that the IP
+        access list of the cluster (M(nhncloud.nks.nks_ipacl)) does not allow this controller's address.
+      - An API that answers HTTP 403 without a break for 60 seconds, or that cannot be reached at all (connections
+        refused, reset or timed out) for 60 seconds without a break, ends the wait early, naming the API's address;
+        check the IP access list and that this controller can reach that address.
       - The client key is written only to a private temporary directory (mode 0700), removed afterwards, and never
         logged.
     type: str

@@ -57,10 +57,13 @@ ACL_HINT = ("check the IP access list of the cluster (nks_ipacl): it may not all
 
 
 FORBIDDEN = "answered HTTP 403"
+UNREACHABLE = ("cannot connect to ", "no answer from ")
+"""How :meth:`KubeSession.get` begins a problem when no HTTP answer came (refused, reset, timed out)."""
 FORBIDDEN_GRACE = 60.0
-"""Seconds of uninterrupted HTTP 403 after which a wait gives up before ``wait_timeout``: an IP
-access list that refuses the controller does not change by itself (a change being applied takes
-less)."""
+"""Seconds of uninterrupted HTTP 403, or of uninterrupted :data:`UNREACHABLE` connections, after
+which a wait gives up before ``wait_timeout``: an IP access list that refuses or drops the
+controller does not change by itself (a change being applied takes less)."""
+UNREACHABLE_HINT = ("check the IP access list (nks_ipacl) and that this controller can reach the address")
 
 
 class KubeconfigError(NksError):
@@ -167,10 +170,44 @@ def foreign_entries(doc, own):
     return sorted(found)
 
 
+def _server(cluster_entry):
+    server = (cluster_entry.get("cluster") or {}).get("server")
+    return server.rstrip("/") if isinstance(server, str) else server
+
+
+def merge_conflicts(doc, own):
+    """The entries of ``doc`` that :func:`merge_kubeconfig` would replace although they are
+    another cluster's: the cluster entry of ``own``'s name with another server address, the
+    context of that name on a cluster entry with another server, the user of that name that
+    a context on such a cluster uses. (Two clusters of the same name in two regions or
+    projects would otherwise overwrite each other.)
+
+    :param dict doc: the kubeconfig merged into. :param dict own: see :func:`own_kubeconfig`.
+    :returns: sorted ``["cluster demo (server https://...)", "context demo (cluster demo)", ...]``;
+        ``[]`` when the merge replaces only this cluster's entries.
+    """
+    name = own["current-context"]
+    server = _server(own["clusters"][0])
+    servers = dict((c.get("name"), _server(c)) for c in _entries(doc, "clusters"))
+    other = set(cluster for cluster, address in servers.items() if address != server)
+    found = ["cluster %s (server %s)" % (name, servers[name])] if name in other else []
+    users = set()
+    for item in _entries(doc, "contexts"):
+        ctx = item.get("context") or {}
+        if ctx.get("cluster") in other:
+            users.add(ctx.get("user"))
+            if item.get("name") == name:
+                found.append("context %s (cluster %s)" % (name, ctx.get("cluster")))
+    if name in users and any(u.get("name") == name for u in _entries(doc, "users")):
+        found.append("user %s (used by another cluster's context)" % name)
+    return sorted(found)
+
+
 def merge_kubeconfig(doc, own):
     """``doc`` with ``own``'s cluster, user and context added or replaced by name.
 
-    Every other entry stays as it was, in its place. ``current-context`` is set to
+    Every other entry stays as it was, in its place (check :func:`merge_conflicts` first:
+    entries are replaced by name, whatever cluster they belong to). ``current-context`` is set to
     ``own``'s only when ``doc`` has none or names a context that does not exist, so that
     merging several clusters again and again changes nothing.
 
@@ -434,8 +471,10 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
     ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
     at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
-    An API that answers HTTP 403 (an IP access list refusing this controller) without a break
-    for :data:`FORBIDDEN_GRACE` seconds ends the wait early: that does not pass by itself.
+    An API that answers HTTP 403 (an IP access list refusing this controller), or that cannot be
+    reached at all (connections refused, reset or timed out: an access list dropping them),
+    without a break for :data:`FORBIDDEN_GRACE` seconds ends the wait early: that does not pass
+    by itself. The wait has the whole ``timeout``, after the NKS status wait of the module.
 
     The credentials are the cluster's own, from Get kubeconfig of a Cluster.
 
@@ -451,7 +490,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     if nodegroup:
         resource += " (node group '%s')" % nodegroup
     start = clock()
-    forbidden_since = None
+    streak = (None, None)  # (kind of lasting problem, since when)
     delays = backoff_delays(2.0, 1.5, 10.0)
     with KubeSession(doc) as kube:
         while True:
@@ -459,12 +498,28 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
             if problem is None:
                 return None
             now = clock()
-            forbidden = FORBIDDEN in problem
-            forbidden_since = (forbidden_since if forbidden_since is not None else now) if forbidden else None
+            kind = _lasting_kind(problem)
+            streak = streak if kind == streak[0] else (kind, now)
             elapsed = now - start
-            if elapsed >= timeout or (forbidden and now - forbidden_since >= FORBIDDEN_GRACE):
+            if kind and now - streak[1] >= FORBIDDEN_GRACE:
+                if kind == "unreachable":
+                    problem, hint = ("cannot reach the cluster's Kubernetes API at %s for %.0f s (%s)"
+                                     % (kube.server, now - streak[1], problem)), \
+                        (UNREACHABLE_HINT if hint == ACL_HINT else hint)  # else: a name that does not resolve
+                raise KubeWaitTimeout(resource, problem, hint, elapsed)
+            if elapsed >= timeout:
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
             sleep(min(next(delays), max(0.0, timeout - elapsed)))
+
+
+def _lasting_kind(problem):
+    """``"forbidden"`` (HTTP 403), ``"unreachable"`` (no HTTP answer) or ``None``: the problems
+    that end a wait after :data:`FORBIDDEN_GRACE` seconds without a break."""
+    if FORBIDDEN in problem:
+        return "forbidden"
+    if problem.startswith(UNREACHABLE):
+        return "unreachable"
+    return None
 
 
 def wait_after_converge(mod, cluster_uuid, nodegroup=None):

@@ -37,8 +37,10 @@ options:
   dest:
     description:
       - Path of the kubeconfig file, for example V(~/.kube/config). A leading C(~) is expanded.
-      - Its directory must exist.
-      - When O(dest) is a symbolic link, the file it points to is written.
+      - With O(state=present), its directory must exist, and when O(dest) is a symbolic link, the file it points to
+        is written.
+      - With O(state=absent), a symbolic link is removed itself (the file it points to stays), and a O(dest) whose
+        directory does not exist is already absent (no change).
     type: path
     required: true
   mode:
@@ -47,6 +49,8 @@ options:
         M(ansible.builtin.file).
       - The default keeps the credentials private to the file's owner.
       - With V(null), a new file is created with V(0600) and an existing file keeps its mode.
+      - Any other value (say V(abc), or octal digits above V(7777)) fails the task before the NKS API is called
+        and before O(dest) is touched.
     type: raw
     default: '0600'
   backup:
@@ -86,12 +90,18 @@ options:
         same names, and leaves every other entry as it was (as C(aws eks update-kubeconfig) does).
         C(current-context) is set to O(context) only when O(dest) has none, or names a context that does not exist;
         switch with C(kubectl config use-context).
+      - With V(true), an entry of O(context)'s name that belongs to another cluster (a cluster entry with another
+        server address, a context on such a cluster entry, or a user that such a context uses) fails the task unless
+        O(force=true). This happens with two clusters of the same name (in two regions or two projects);
+        give each its own O(context).
     type: bool
     default: false
   force:
     description:
-      - With O(merge=false), replace O(dest) even when it holds entries of other clusters, or is not a kubeconfig.
-      - With O(merge=true), replace O(dest) when it is not a kubeconfig.
+      - With O(merge=false), replace O(dest) even when it holds entries of other clusters, or is not a kubeconfig
+        (a file that is not UTF-8 text is not a kubeconfig).
+      - With O(merge=true), replace O(dest) when it is not a kubeconfig, and replace the entries of O(context)'s
+        name even when they belong to another cluster (see O(merge)).
       - Without it, such a O(dest) fails the task, naming the entries of other clusters, and stays as it was.
       - Entries of the same cluster (the same server address) are never counted as other clusters' entries.
     type: bool
@@ -235,19 +245,47 @@ import re
 import stat
 import tempfile
 
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import (
-    KubeconfigError, dump_kubeconfig, foreign_entries, load_kubeconfig, merge_kubeconfig, own_kubeconfig)
+    KubeconfigError, dump_kubeconfig, foreign_entries, load_kubeconfig, merge_conflicts, merge_kubeconfig,
+    own_kubeconfig)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
 
 REDACTED = "VALUE_REDACTED"
 SECRET_KEYS = ("client-key-data", "client-certificate-data", "token", "password", "id-token",
                "access-token", "refresh-token", "client-secret")
+_OCTAL_MODE_RE = re.compile(r"^[0-7]+$")
+_SYMBOLIC_MODE_RE = re.compile(r"^[ugoa]*[-+=](?:[rwxXst]*|[ugo])$")
+NOT_UTF8 = "(not UTF-8 text)\n"
+"""What :meth:`NksKubeconfig._read` returns for a file that is not UTF-8 text (so not a kubeconfig)."""
 # key: value in YAML (block or flow style) or JSON; the value is a quoted string or one plain word.
 _SECRET_RE = re.compile(
     r"""(?P<key>(?<![\w-])["']?(?:%s)["']?[ \t]*:[ \t]*)(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,}\]'"][^\s,}\]]*)"""
     % "|".join(re.escape(k) for k in SECRET_KEYS))
+
+
+def check_file_mode(mode):
+    """Check the ``mode`` option before anything is read or written.
+
+    ``None``; an ``int`` from 0 to 0o7777; octal digits (at most 4 significant, ``'0600'``);
+    or ``ansible.builtin.file``'s symbolic form: comma-separated ``[ugoa]*[-+=][rwxXst]*``
+    (or one of ``u``, ``g``, ``o`` after the operator), e.g. ``u=rw,go=``.
+
+    :raises ValidationError: naming ``mode`` and this rule.
+    """
+    if mode is None:
+        return
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        if 0 <= mode <= 0o7777:
+            return
+    elif isinstance(mode, str):
+        if _OCTAL_MODE_RE.match(mode) and int(mode, 8) <= 0o7777:
+            return
+        if mode and all(_SYMBOLIC_MODE_RE.match(part) for part in mode.split(",")):
+            return
+    raise ValidationError("mode", "%r is not a file mode: give octal digits from 0 to 7777 (quote them, '0600') or"
+                                  " the symbolic form of ansible.builtin.file (u=rw,go=)" % (mode,))
 
 
 def redact(text):
@@ -281,7 +319,13 @@ class NksKubeconfig(NksModule):
     module_kwargs = dict(required_if=[("state", "present", ["cluster"])])
 
     def _dest(self):
+        """The file to write (a symbolic link resolved; its directory must exist) or, with
+        ``state=absent``, the path to remove as it is (a link is removed, not its target)."""
         dest = self.params["dest"]  # type=path: ~ and $VARS already expanded
+        if self.params["state"] == "absent":
+            if os.path.isdir(dest) and not os.path.islink(dest):
+                raise ValidationError("dest", "%s is a directory; give the path of the kubeconfig file" % dest)
+            return dest
         if os.path.islink(dest):
             dest = os.path.realpath(dest)
         if os.path.isdir(dest):
@@ -292,6 +336,7 @@ class NksKubeconfig(NksModule):
         return dest
 
     def run(self):
+        check_file_mode(self.params["mode"])
         dest = self._dest()
         try:
             if self.params["state"] == "absent":
@@ -308,11 +353,12 @@ class NksKubeconfig(NksModule):
             return result
         result["changed"] = True
         if self.diff_mode:
-            result["diff"] = dict(before=redact(self._read(dest)), after="",
-                                  before_header="%s (secret values redacted)" % dest,
-                                  after_header="%s (absent)" % dest)
+            link = os.path.islink(dest)
+            result["diff"] = dict(before="" if link else redact(self._read(dest)), after="",
+                                  before_header=("%s (symbolic link)" if link else "%s (secret values redacted)")
+                                  % dest, after_header="%s (absent)" % dest)
         if not self.check_mode:
-            if self.params["backup"]:
+            if self.params["backup"] and os.path.exists(dest):
                 result["backup_file"] = self.module.backup_local(dest)
             os.unlink(dest)
         return result
@@ -353,12 +399,17 @@ class NksKubeconfig(NksModule):
         """
         merge, force = self.params["merge"], self.params["force"]
         try:
-            existing = load_kubeconfig(before) if before is not None else {}
+            existing = self._parse(before) if before is not None else {}
         except KubeconfigError as exc:
             if force:
                 return own
             raise ValidationError("dest", "%s is %s; force: true replaces it" % (dest, exc))
         if merge:
+            taken = merge_conflicts(existing, own)
+            if taken and not force:
+                raise ValidationError("dest", "%s already has entries named %r that belong to another cluster (%s):"
+                                              " give another context, or force: true replaces them"
+                                      % (dest, own["current-context"], "; ".join(taken)))
             return merge_kubeconfig(existing, own)
         foreign = foreign_entries(existing, own)
         if foreign and not force:
@@ -372,7 +423,7 @@ class NksKubeconfig(NksModule):
         mode = self.params["mode"]
         exists = before is not None
         try:
-            changed = not exists or load_kubeconfig(before) != desired
+            changed = not exists or self._parse(before) != desired
         except KubeconfigError:
             changed = True
         before_mode = stat.S_IMODE(os.stat(dest).st_mode) if exists else None
@@ -405,8 +456,20 @@ class NksKubeconfig(NksModule):
 
     @staticmethod
     def _read(dest):
+        """The text of ``dest``; :data:`NOT_UTF8` (this very object) when it is not UTF-8 text."""
         with open(dest, "rb") as handle:
-            return to_text(handle.read(), errors="surrogate_or_strict")
+            data = handle.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeError:
+            return NOT_UTF8
+
+    @staticmethod
+    def _parse(text):
+        """:func:`load_kubeconfig` of ``text``, read by :meth:`_read`. :raises KubeconfigError:"""
+        if text is NOT_UTF8:
+            raise KubeconfigError("not a kubeconfig (not UTF-8 text)")
+        return load_kubeconfig(text)
 
     @staticmethod
     def _mode_diff(before_mode, dest):

@@ -32,7 +32,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils import _kube  # noqa:
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import NksWaitTimeout  # noqa: E402
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import (  # noqa: E402
     ACL_HINT, KubeconfigError, KubeSession, KubeWaitTimeout, foreign_entries, group_problem,
-    load_kubeconfig, merge_kubeconfig, node_group_of, own_kubeconfig, wait_until_usable)
+    load_kubeconfig, merge_conflicts, merge_kubeconfig, node_group_of, own_kubeconfig, wait_until_usable)
 
 NKS_DOC = {
     "apiVersion": "v1", "kind": "Config", "preferences": {},
@@ -91,6 +91,33 @@ def test_foreign_entries():
              "users": [{"name": "admin", "user": {}}, {"name": "orphan", "user": {}}],
              "contexts": [{"name": "default", "context": {"cluster": "prod", "user": "admin"}}]}
     assert foreign_entries(other, own) == ["cluster prod", "context default", "user admin", "user orphan"]
+
+
+def test_merge_conflicts_same_name_other_server():
+    own = own_kubeconfig(NKS_DOC, "demo")
+    assert merge_conflicts({}, own) == [] and merge_conflicts(own, own) == []
+    kr1 = own_kubeconfig({"clusters": [{"name": "demo", "cluster": {"server": "https://10.9.9.9:6443"}}],
+                          "users": [{"name": "admin", "user": {}}]}, "demo")
+    assert merge_conflicts(kr1, own) == ["cluster demo (server https://10.9.9.9:6443)",
+                                         "context demo (cluster demo)",
+                                         "user demo (used by another cluster's context)"]
+    # the same server (a trailing slash aside) is this cluster: replaced without a word
+    same = own_kubeconfig({"clusters": [{"name": "x", "cluster": {"server": "https://10.0.0.1:6443/"}}],
+                           "users": [{"name": "admin", "user": {}}]}, "demo")
+    assert merge_conflicts(same, own) == []
+
+
+def test_merge_conflicts_context_or_user_of_another_cluster():
+    own = own_kubeconfig(NKS_DOC, "demo")
+    doc = {"clusters": [{"name": "prod", "cluster": {"server": "https://prod:6443"}}],
+           "users": [{"name": "demo", "user": {}}, {"name": "other", "user": {}}],
+           "contexts": [{"name": "demo", "context": {"cluster": "prod", "user": "other"}},
+                        {"name": "prod", "context": {"cluster": "prod", "user": "demo"}}]}
+    assert merge_conflicts(doc, own) == ["context demo (cluster prod)",
+                                         "user demo (used by another cluster's context)"]
+    # entries of other names are no conflict: merge_kubeconfig keeps them
+    doc["contexts"] = [{"name": "prod", "context": {"cluster": "prod", "user": "other"}}]
+    assert merge_conflicts(doc, own) == []
 
 
 # -- node groups ------------------------------------------------------------------------------
@@ -423,3 +450,31 @@ def test_wait_after_converge_after_a_stop_waits_for_the_api(monkeypatch):
     _kube.wait_after_converge(mod, "uuid-1", "pool")
     assert calls == [(mod.api, "uuid-1", "api", 30, "pool")]
     assert "API only" in mod.warnings[0]
+
+
+def test_unreachable_for_a_minute_ends_the_wait_early(monkeypatch, fake_kube):
+    config = fake_kube.kubeconfig()
+    server = config["clusters"][0]["cluster"]["server"]
+    # Connections are refused, as by an access list that rejects them. The fake clock makes the
+    # 60 s grace take ~10 real connection attempts (~0.1 s); the test fails by chance only if another
+    # process binds this very port meanwhile: at most ~1 ephemeral bind in that time among ~28000
+    # ports, so about 1/28000 = 4e-5 < 1e-4 per run.
+    fake_kube.close()
+    with pytest.raises(KubeWaitTimeout) as info:
+        wait(monkeypatch, fake_kube, timeout=1800, kubeconfig=config)
+    assert 60 <= info.value.waited < 80
+    message = str(info.value)
+    assert "cannot reach the cluster's Kubernetes API at %s for " % server in message
+    assert "nks_ipacl" in message and "that this controller can reach the address" in message
+
+
+def test_unreachable_then_reachable(monkeypatch, fake_kube):
+    config = fake_kube.kubeconfig()
+    answers = iter([(None, "no answer from x: timed out", ACL_HINT)] * 5)
+    real_get = _kube.KubeSession.get
+
+    def get(self, path):
+        return next(answers, None) or real_get(self, path)
+    monkeypatch.setattr(_kube.KubeSession, "get", get)
+    clock = wait(monkeypatch, fake_kube, timeout=1800, kubeconfig=config)
+    assert len(clock.sleeps) == 5 and clock.now < 60

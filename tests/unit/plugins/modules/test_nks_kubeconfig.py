@@ -408,3 +408,102 @@ def test_formatting_alone_is_no_change(capsys, tmp_path):
     dest.write_text(json.dumps(yaml.safe_load(WRITTEN)))  # JSON is YAML too
     os.chmod(str(dest), 0o600)
     assert run(capsys, cluster=CLUSTER["name"], dest=str(dest))["changed"] is False
+
+
+# -- review 2026-11: mode, same-named entries of other clusters, absent, not UTF-8 ------------------
+
+@pytest.mark.parametrize("mode", ["abc", "0999", "17777", "u=rw,go=q", "", "0o600", True])
+def test_invalid_mode_fails_before_anything(capsys, tmp_path, fake_api, mode):
+    dest = tmp_path / "config"
+    dest.write_text("# stale\n")
+    os.chmod(str(dest), 0o644)
+    result = run(capsys, backup=True, mode=mode, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["failed"] is True and result["msg"].startswith("mode:")
+    assert "octal" in result["msg"] and "u=rw,go=" in result["msg"]
+    assert fake_api.calls == []  # no request
+    assert dest.read_text() == "# stale\n" and mode_of(dest) == 0o644
+    assert os.listdir(str(tmp_path)) == ["config"]  # no backup, no temporary file
+
+
+@pytest.mark.parametrize("mode, expected", [("u=rw,g=r,o=", 0o640), ("0640", 0o640), ("640", 0o640),
+                                            (0o640, 0o640), ("a-rwx,u+rw", 0o600)])
+def test_valid_modes(capsys, tmp_path, mode, expected):
+    dest = tmp_path / "config"
+    result = run(capsys, mode=mode, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and mode_of(dest) == expected
+
+
+def same_name_elsewhere(server="https://1f2e3d4c-kr1-k8s.container.nhncloud.com:6443"):
+    """A kubeconfig of another cluster that carries this cluster's name (another region or project)."""
+    name = CLUSTER["name"]
+    return {"apiVersion": "v1", "kind": "Config", "preferences": {},
+            "clusters": [{"name": name, "cluster": {"server": server}}],
+            "users": [{"name": name, "user": {"token": "kr1t0k3n"}}],
+            "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+            "current-context": name}
+
+
+def test_merge_refuses_same_named_entries_of_another_cluster(capsys, tmp_path):
+    dest = tmp_path / "config"
+    write_yaml(dest, same_name_elsewhere())
+    before = dest.read_text()
+    result = run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["failed"] is True and result["msg"].startswith("dest:")
+    for entry in ("cluster %s (server https://1f2e3d4c-kr1" % CLUSTER["name"], "context %s" % CLUSTER["name"],
+                  "user %s" % CLUSTER["name"]):
+        assert entry in result["msg"]
+    assert "context" in result["msg"] and "force: true" in result["msg"]
+    assert "kr1t0k3n" not in result["msg"]
+    assert dest.read_text() == before
+    # another context name keeps both
+    both = run(capsys, merge=True, context="kr2-robot", cluster=CLUSTER["name"], dest=str(dest))
+    assert both["changed"] is True
+    assert [c["name"] for c in yaml.safe_load(dest.read_text())["clusters"]] == [CLUSTER["name"], "kr2-robot"]
+    # force replaces them
+    write_yaml(dest, same_name_elsewhere())
+    forced = run(capsys, merge=True, force=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert forced["changed"] is True and dest.read_text() == WRITTEN
+
+
+def test_merge_replaces_same_named_entries_of_the_same_server(capsys, tmp_path):
+    dest = tmp_path / "config"
+    write_yaml(dest, same_name_elsewhere("https://96742ac4-kr2-k8s.container.cloud.toast.com:6443/"))
+    result = run(capsys, merge=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == WRITTEN
+
+
+def test_absent_symlink_removes_the_link_not_its_target(capsys, tmp_path):
+    real = tmp_path / "real"
+    real.write_text(GUIDE_CONFIG)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    result = run(capsys, diff=True, state="absent", dest=str(link))
+    assert result["changed"] is True and result["dest"] == str(link)
+    assert not os.path.lexists(str(link)) and real.read_text() == GUIDE_CONFIG
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "gone")
+    result = run(capsys, diff=True, backup=True, state="absent", dest=str(dangling))
+    assert result["changed"] is True and not os.path.lexists(str(dangling))
+
+
+def test_absent_in_a_missing_directory_is_no_change(capsys, tmp_path, fake_api):
+    result = run(capsys, state="absent", dest=str(tmp_path / "missing" / "config"))
+    assert result.get("failed") is not True and result["changed"] is False
+    assert fake_api.calls == []
+
+
+def test_dest_not_utf8_is_not_a_kubeconfig(capsys, tmp_path):
+    dest = tmp_path / "config"
+    data = b"\xff\xfe\x00k\x00i\x00n\x00d\x00"
+    dest.write_bytes(data)
+    for merge in (False, True):
+        result = run(capsys, merge=merge, cluster=CLUSTER["name"], dest=str(dest))
+        assert result["failed"] is True and result["msg"].startswith("dest:")
+        assert "not UTF-8" in result["msg"] and "force: true" in result["msg"]
+    assert dest.read_bytes() == data
+    result = run(capsys, diff=True, force=True, cluster=CLUSTER["name"], dest=str(dest))
+    assert result["changed"] is True and dest.read_text() == WRITTEN
+    assert result["diff"][0]["before"] == "(not UTF-8 text)\n"
+    dest.write_bytes(data)
+    result = run(capsys, diff=True, state="absent", dest=str(dest))
+    assert result["changed"] is True and result["diff"]["before"] == "(not UTF-8 text)\n"
