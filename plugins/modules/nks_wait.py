@@ -69,7 +69,7 @@ options:
     default: 30
 notes:
   - The action plugin runs on the controller, in the Ansible worker of the task, whatever the host's connection.
-    The connection options fall back, as for every module, to their environment variables: those of the task's
+    The connection options fall back, as for every module, to their environment variables, those of the task's
     C(environment) (and of its blocks and play) over the controller's environment.
   - A cluster that is not in the list yet is waited for up to 30 seconds (a create that was just accepted) before
     its wait fails with C(NOT_FOUND).
