@@ -234,4 +234,3 @@ def test_action_plugin_reads_the_connection_options_from_the_given_environment()
                 tenant_id=dict(type="str", fallback=(lookup, ["NHN_CLOUD_TENANT_ID"])))
     params = ArgumentSpecValidator(spec).validate({}).validated_parameters
     assert params == {"api_url": "http://127.0.0.1:1/", "tenant_id": None}
-
