@@ -217,20 +217,3 @@ def test_module_and_action_plugin_share_one_argument_spec():
     assert spec["wait_timeout"]["default"] == 3600
     spec["clusters"]["required"] = False
     assert fleet_argument_spec()["clusters"]["required"] is True, "each call returns a new spec"
-
-
-def test_action_plugin_reads_the_connection_options_from_the_given_environment():
-    """The action plugin's fallback reads the environment it is given (the task's over the
-    controller's), not os.environ, so a task's ``environment:`` reaches the client."""
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible.module_utils.errors import AnsibleFallbackNotFound
-    from ansible_collections.nhncloud.nks.plugins.action.nks_wait import environ_fallback
-
-    lookup = environ_fallback({"NKS_API_URL": "http://127.0.0.1:1/"})
-    assert lookup("NKS_API_URL") == "http://127.0.0.1:1/"
-    with pytest.raises(AnsibleFallbackNotFound):
-        lookup("NHN_CLOUD_TENANT_ID")
-    spec = dict(api_url=dict(type="str", fallback=(lookup, ["NKS_API_URL"])),
-                tenant_id=dict(type="str", fallback=(lookup, ["NHN_CLOUD_TENANT_ID"])))
-    params = ArgumentSpecValidator(spec).validate({}).validated_parameters
-    assert params == {"api_url": "http://127.0.0.1:1/", "tenant_id": None}
