@@ -8,6 +8,10 @@ A module can only answer once, at its end; this plugin runs the same wait
 controller, so that it can print the fleet's progress while it waits through
 Ansible's ``Display``: shown at the default verbosity by every stdout callback,
 and by ansible-runner (AWX) as job output.
+
+The connection options fall back to the environment as a module's do: the task's
+``environment:`` (templated, over the controller's environment), since no module
+process receives it here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,24 +20,33 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import (NksApiError, NksError, client_from_options,
-                                                                           option_sources)
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import progress_line, wait_fleet
+from ansible_collections.nhncloud.nks.plugins.module_utils._client import (CONNECTION_ENV, NksApiError, NksError,
+                                                                           client_from_options, option_sources)
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (fleet_argument_spec, progress_line,
+                                                                          wait_fleet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
 
 display = Display()
 
-ARGUMENT_SPEC = dict(
-    clusters=dict(type="list", elements="str", required=True),
-    wait_timeout=dict(type="int", default=1800),
-    progress_interval=dict(type="int", default=30),
-    expected_duration=dict(type="int"),
-)
-"""The options of ``plugins/modules/nks_wait.py`` (without the connection options)."""
+
+def environ_fallback(environ):
+    """An argument spec ``fallback`` strategy like Ansible's ``env_fallback``, reading ``environ``.
+
+    :param dict environ: variable name -> value (str).
+    :returns: a callable taking variable names; it returns the value of the first one set,
+        or raises ``AnsibleFallbackNotFound``.
+    """
+    def lookup(*names):
+        for name in names:
+            if name in environ:
+                return environ[name]
+        raise AnsibleFallbackNotFound
+    return lookup
 
 
 class ActionModule(ActionBase):
@@ -49,11 +62,14 @@ class ActionModule(ActionBase):
         cluster that fails or times out does not (it is listed in ``failed``).
         """
         result = super(ActionModule, self).run(tmp, task_vars)
+        environ = self._environment()
         spec = auth_argument_spec()
-        spec.update(ARGUMENT_SPEC)
+        for option, env in CONNECTION_ENV:
+            spec[option]["fallback"] = (environ_fallback(environ), [env])
+        spec.update(fleet_argument_spec())
         dummy, params = self.validate_argument_spec(argument_spec=spec)
         try:
-            api = NksApi(client_from_options(params, option_sources(self._task.args, os.environ),
+            api = NksApi(client_from_options(params, option_sources(self._task.args, environ),
                                              user_agent="nhncloud.nks-ansible/nks_wait"))
             result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
                                      check_mode=bool(self._task.check_mode), progress=self._show,
@@ -67,6 +83,15 @@ class ActionModule(ActionBase):
         except NksError as exc:
             result.update(failed=True, msg=str(exc))
         return result
+
+    def _environment(self):
+        """The controller's environment updated with the task's ``environment:`` (templated,
+        the innermost block's and the task's own winning), as a module would see it."""
+        environ = dict(os.environ)
+        task_environment = {}
+        self._compute_environment_string(task_environment)
+        environ.update((str(key), str(value)) for key, value in task_environment.items())
+        return environ
 
     def _show(self, fleet, ended):
         """Print one progress line (and a line per failed cluster) at the default verbosity."""

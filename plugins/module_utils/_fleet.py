@@ -38,6 +38,24 @@ settled (no operation in progress, not ``*_FAILED``), failed (``*_FAILED``, gone
 ambiguous), timed out, absent (check mode: not found)."""
 
 
+DEFAULT_WAIT_TIMEOUT = 3600
+"""Default ``wait_timeout`` of ``nks_wait`` (s): a cluster create on NHN Cloud takes 25-40 minutes."""
+
+
+def fleet_argument_spec():
+    """The options of ``nhncloud.nks.nks_wait`` (without the connection options), as an
+    Ansible argument spec: used by the module and by its action plugin.
+
+    :returns: a new ``dict`` (option -> spec) the caller may change.
+    """
+    return dict(
+        clusters=dict(type="list", elements="str", required=True),
+        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+        progress_interval=dict(type="int", default=30),
+        expected_duration=dict(type="int"),
+    )
+
+
 def match(wanted, listing):
     """Find each wanted cluster in a List Clusters answer.
 

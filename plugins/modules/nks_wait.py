@@ -51,8 +51,9 @@ options:
     description:
       - Seconds each cluster may take from the start of this task. A cluster still running then is listed in
         RV(failed_clusters) with a message saying so; its operation goes on in NKS (run the play again to attach to it).
+      - The default covers a cluster create, which takes 25 to 40 minutes on NHN Cloud.
     type: int
-    default: 1800
+    default: 3600
   expected_duration:
     description:
       - Typical duration, in seconds, of the operations waited for. Between 0.85 and 1.5 times it, the polls are at
@@ -68,6 +69,8 @@ options:
     default: 30
 notes:
   - The action plugin runs on the controller, in the Ansible worker of the task, whatever the host's connection.
+    The connection options fall back, as for every module, to their environment variables, those of the task's
+    C(environment) (and of its blocks and play) over the controller's environment.
   - A cluster that is not in the list yet is waited for up to 30 seconds (a create that was just accepted) before
     its wait fails with C(NOT_FOUND).
 seealso:
@@ -188,7 +191,7 @@ poll_errors:
   sample: []
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import wait_fleet
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import fleet_argument_spec, wait_fleet
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 
 
@@ -196,12 +199,7 @@ class NksWaitModule(NksModule):
     """``nks_wait`` without its action plugin: the same wait, no live progress."""
 
     waits = False
-    argument_spec = dict(
-        clusters=dict(type="list", elements="str", required=True),
-        wait_timeout=dict(type="int", default=1800),
-        progress_interval=dict(type="int", default=30),
-        expected_duration=dict(type="int"),
-    )
+    argument_spec = fleet_argument_spec()
 
     def run(self):
         """Wait for the clusters (see :func:`._fleet.wait_fleet`); returns its result."""

@@ -13,7 +13,11 @@
 #      is converged with fleet_throttle=1 (creates sent one host at a time, in
 #      inventory order), so the fifth host (web-stg-01) fails: its host fails with
 #      the status and reason, the five clusters after it and the four before
-#      converge, with their kubeconfigs.
+#      converge, with their kubeconfigs;
+#   5. a cluster that is not ready: the simulator's clusters answer /readyz only
+#      after kube_ready_delay (set to 10^6 s, 50000 s real at the test's time scale),
+#      so the readiness phase (cluster_wait_for nodes, fleet_wait_timeout=5) fails
+#      that host with the module's message, and sends no mutating request.
 # Every converge shows the fleet wait's progress lines (nks_wait: N/M clusters settled ...).
 # Needs NKS_SIM_URL and the NHN_CLOUD_* variables (with-simulator.sh sets them).
 set -euo pipefail
@@ -136,4 +140,26 @@ count=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
 [[ $count -eq $((expected_hosts - 1)) && ! -e $work/kube/$failing.kubeconfig ]] \
   || fail "failure: $count kubeconfig files, expected $((expected_hosts - 1)) (all but $failing)"
 echo "fleet-test: failure: $failing failed with its reason, the other $((expected_hosts - 1)) clusters converged"
+
+# 5. a cluster that is not ready
+sim_config() {
+  "$bin/python" - "$NKS_SIM_URL/_sim/config" "$1" <<'PY'
+import sys, urllib.request
+request = urllib.request.Request(sys.argv[1], sys.argv[2].encode(), {"Content-Type": "application/json"}, method="PATCH")
+urllib.request.urlopen(request, timeout=10).close()
+PY
+}
+not_ready=api-dev-01
+sim_config '{"kube_ready_delay": 1000000}'
+before=$(mutations)
+rc=0
+"$bin/ansible-playbook" -i "$inventory" --limit "$not_ready" -e "cluster_kubeconfig_dir=$work/kube" -e fleet_wait_timeout=5 \
+  "$root/playbooks/fleet.yml" >"$work/not-ready.log" 2>&1 || rc=$?
+after=$(mutations)
+sim_config '{"kube_ready_delay": null}'
+[[ $rc -eq 2 ]] || { tail -n 40 "$work/not-ready.log" >&2; fail "not ready: ansible-playbook exited $rc, expected 2 (a host failed)"; }
+grep -E "^fatal: \[$not_ready\]: FAILED! .*the Kubernetes API of cluster '$not_ready'" "$work/not-ready.log" >/dev/null \
+  || fail "not ready: $not_ready did not fail with the readiness wait's message ($work/not-ready.log)"
+[[ $after -eq $before ]] || fail "not ready: the readiness phase sent $((after - before)) mutating requests"
+echo "fleet-test: not ready: $not_ready failed its readiness wait with the module's message, 0 mutating requests"
 echo "fleet-test: ok"

@@ -18,6 +18,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._engine import PollSc
 from ansible_collections.nhncloud.nks.plugins.module_utils import _fleet as fleet_module
 from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (
     FleetWait,
+    fleet_argument_spec,
     match,
     progress_line,
     wait_fleet,
@@ -204,3 +205,15 @@ def test_expected_duration_makes_polls_dense_around_the_end():
     fleet = FleetWait(["a"], 1800, clock=clock, sleeper=clock.sleep)
     clock.now = 290.0
     assert fleet.delay(clock.now) > 3.0
+
+
+def test_module_and_action_plugin_share_one_argument_spec():
+    """nks_wait's module and action plugin validate the same options; wait_timeout covers a
+    cluster create (25-40 minutes on NHN Cloud)."""
+    from ansible_collections.nhncloud.nks.plugins.modules.nks_wait import NksWaitModule
+
+    spec = fleet_argument_spec()
+    assert NksWaitModule.argument_spec == spec
+    assert spec["wait_timeout"]["default"] == 3600
+    spec["clusters"]["required"] = False
+    assert fleet_argument_spec()["clusters"]["required"] is True, "each call returns a new spec"
