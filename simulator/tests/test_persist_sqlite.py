@@ -8,7 +8,7 @@ import signal
 
 from conftest import GUIDE_NODEGROUP, cluster_body, start_sim
 from nks_simulator.config import SimConfig
-from nks_simulator.persistence import is_sqlite, load_state
+from nks_simulator.persistence import is_sqlite, load_state, write_state
 from nks_simulator.state import Store, fresh_state
 
 ACL = {"enable": "true", "action": "ALLOW", "ipacl_targets": [{"cidr_address": "10.1.0.0/16"}]}
@@ -123,3 +123,14 @@ def test_kill_9_right_after_acknowledged_writes(tmp_path):
         assert again.wait_status(path, "CREATE_COMPLETE")["node_count"] == GUIDE_NODEGROUP["node_count"]
     finally:
         again.kill(signal.SIGKILL)
+
+
+def test_write_state_replaces_the_content(tmp_path):
+    clock = Clock()
+    store = new_store(tmp_path / "state.db", clock)
+    exercise(store, clock)
+    edited = load_state(str(tmp_path / "state.db"))
+    edited["clusters"].popitem()
+    edited["counters"]["event_id"] += 100
+    write_state(str(tmp_path / "state.db"), edited)
+    assert plain(new_store(tmp_path / "state.db", clock)) == edited

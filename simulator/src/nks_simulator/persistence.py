@@ -274,3 +274,17 @@ def load_state(path: str) -> Optional[dict]:
         return _from_rows(conn.execute("SELECT kind, key, body FROM resources").fetchall())
     finally:
         conn.close()
+
+
+def write_state(path: str, state: dict) -> None:
+    """Replace the whole content of the state file ``path`` with ``state`` (tests that fabricate a layout).
+
+    Run it while no simulator uses ``path``; the file becomes SQLite whatever it held.
+    """
+    if os.path.exists(path) and not is_sqlite(path):
+        os.unlink(path)
+    database = SqliteState(path)
+    try:
+        database.save(json.loads(json.dumps(state)))
+    finally:
+        database.close()
