@@ -6,9 +6,11 @@ import copy
 import json
 import signal
 
+import pytest
 from conftest import GUIDE_NODEGROUP, cluster_body, start_sim
 from nks_simulator.config import SimConfig
-from nks_simulator.persistence import is_sqlite, load_state, write_state
+from nks_simulator.errors import ApiError
+from nks_simulator.persistence import TrackedMap, is_sqlite, load_state, write_state
 from nks_simulator.state import Store, fresh_state
 
 ACL = {"enable": "true", "action": "ALLOW", "ipacl_targets": [{"cidr_address": "10.1.0.0/16"}]}
@@ -134,3 +136,32 @@ def test_write_state_replaces_the_content(tmp_path):
     edited["counters"]["event_id"] += 100
     write_state(str(tmp_path / "state.db"), edited)
     assert plain(new_store(tmp_path / "state.db", clock)) == edited
+
+
+def test_tracked_map_marks_and_names():
+    clusters = TrackedMap({"u1": {"name": "a"}, "u2": {"name": "b"}})
+    clusters["u3"] = {"name": "a"}
+    assert [c for c in clusters.named("a")] == [{"name": "a"}, {"name": "a"}] and clusters.named("z") == []
+    del clusters["u1"]
+    assert clusters.pop("u2") == {"name": "b"} and clusters.named("b") == []
+    assert clusters.take_dirty() == {"u1", "u2", "u3"} and clusters.take_dirty() == set()
+    list(clusters.values())  # a scan marks nothing in the clusters map
+    assert clusters.take_dirty() == set()
+    clusters.setdefault("u4", {"name": "c"})
+    clusters.clear()
+    assert clusters.named("a") == [] and clusters.take_dirty() == {"u3", "u4"}
+    tokens = TrackedMap({"t": {}}, iterate_marks=True)
+    list(tokens.items())
+    assert tokens.take_dirty() == {"t"}
+
+
+def test_duplicate_names_are_found_after_a_restart(tmp_path):
+    clock = Clock()
+    store = new_store(tmp_path / "state.db", clock)
+    token = store.issue_token(store.config.tenant_id, store.config.username, store.config.api_password)
+    store.create_cluster(cluster_body("twice"), token)
+    again = new_store(tmp_path / "state.db", clock)
+    with pytest.raises(ApiError) as caught:
+        again.create_cluster(cluster_body("twice"), token)
+    assert caught.value.status == 409
+    assert again.get_cluster("twice")["name"] == "twice"

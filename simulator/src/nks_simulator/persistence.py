@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import sqlite3
-from typing import Any, Dict, Iterable, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 META_KEYS = ("version", "fail_next", "counters")
@@ -38,20 +38,24 @@ SCHEMA = ("CREATE TABLE IF NOT EXISTS resources ("
 
 
 class TrackedMap(dict):
-    """A dict that records which keys were asked for, set or deleted since the last save.
+    """A dict that records which keys were asked for, set or deleted since the last save,
+    and indexes its values by their ``"name"`` (names never change once created).
 
-    ``get``, ``[]``, ``setdefault`` and ``pop`` mark their key; so do assignment and
-    deletion.  Iteration (``values()``, ``items()``) marks every key only when
-    ``iterate_marks`` is true: the clusters map leaves it false so that a scan by
-    name does not mark the whole fleet, and the store reaches a cluster it changes
-    through ``[]`` or ``get`` (``Store._cluster`` does).
+    ``get``, ``[]``, ``setdefault``, ``pop`` and ``popitem`` mark their key; so do
+    assignment, ``update`` and deletion.  Iteration (``values()``, ``items()``) marks
+    every key only when ``iterate_marks`` is true: the clusters map leaves it false
+    so that a scan does not mark the whole fleet, and the store reaches a cluster it
+    changes through ``[]`` or ``get`` (``Store._cluster`` does).  :meth:`named` finds
+    the values of one name without scanning.
     """
 
     def __init__(self, data: Optional[Dict[str, Any]] = None, iterate_marks: bool = False):
-        super().__init__(data or {})
+        super().__init__()
         self.dirty: Set[str] = set()
         self.everything = False
         self.iterate_marks = iterate_marks
+        self._names: Dict[str, List[str]] = {}
+        self.update(data or {})
 
     def __getitem__(self, key):
         self.dirty.add(key)
@@ -63,19 +67,54 @@ class TrackedMap(dict):
 
     def __setitem__(self, key, value):
         self.dirty.add(key)
+        if super().__contains__(key):
+            self._unindex(key)
         super().__setitem__(key, value)
+        if isinstance(value, dict) and "name" in value:
+            self._names.setdefault(value["name"], []).append(key)
 
     def __delitem__(self, key):
         self.dirty.add(key)
+        self._unindex(key)
         super().__delitem__(key)
 
+    def _unindex(self, key) -> None:
+        value = super().get(key)
+        if isinstance(value, dict) and value.get("name") in self._names:
+            keys = self._names[value["name"]]
+            keys.remove(key)
+            if not keys:
+                del self._names[value["name"]]
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
     def pop(self, key, *default):
-        self.dirty.add(key)
+        if super().__contains__(key):
+            value = self[key]
+            del self[key]
+            return value
         return super().pop(key, *default)
 
+    def popitem(self):
+        key = next(reversed(list(super().keys())))
+        return key, self.pop(key)
+
     def setdefault(self, key, default=None):
-        self.dirty.add(key)
-        return super().setdefault(key, default)
+        if not super().__contains__(key):
+            self[key] = default
+        return self[key]
+
+    def clear(self):
+        self.everything = True
+        self.dirty.update(super().keys())
+        self._names.clear()
+        super().clear()
+
+    def named(self, name: str) -> List[Any]:
+        """The values whose ``"name"`` is ``name``, in insertion order (no key is marked)."""
+        return [super(TrackedMap, self).__getitem__(key) for key in self._names.get(name, ())]
 
     def values(self):
         self.everything = self.everything or self.iterate_marks
@@ -170,13 +209,14 @@ class SqliteState:
         track(state)
         return state
 
-    def save(self, state: dict) -> None:
+    def save(self, state: dict, whole: bool = False) -> None:
         """Write what changed since the last save, in one transaction.
 
-        A state whose maps are not :class:`TrackedMap` (a fresh or reset state) is
-        written whole, replacing every row, and its maps become tracked.
+        With ``whole`` (a fresh or reset state), or when the maps of ``state`` are
+        not :class:`TrackedMap`, every row is replaced and the maps become tracked.
         """
-        whole = not (isinstance(state.get("clusters"), TrackedMap) and isinstance(state.get("tokens"), TrackedMap))
+        whole = whole or not (isinstance(state.get("clusters"), TrackedMap)
+                              and isinstance(state.get("tokens"), TrackedMap))
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -225,12 +265,13 @@ class SqliteState:
         self.conn.close()
 
 
-def track(state: dict) -> None:
-    """Make ``state["clusters"]`` and ``state["tokens"]`` :class:`TrackedMap` (in place)."""
+def track(state: dict) -> dict:
+    """Make ``state["clusters"]`` and ``state["tokens"]`` :class:`TrackedMap` (in place); returns ``state``."""
     if not isinstance(state.get("clusters"), TrackedMap):
         state["clusters"] = TrackedMap(state.get("clusters"))
     if not isinstance(state.get("tokens"), TrackedMap):
         state["tokens"] = TrackedMap(state.get("tokens"), iterate_marks=True)
+    return state
 
 
 def _dump(value: Any) -> str:

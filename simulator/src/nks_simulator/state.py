@@ -19,7 +19,7 @@ import uuid
 from typing import Any, Callable, Dict, List, Optional
 
 from . import rules
-from .persistence import SqliteState
+from .persistence import SqliteState, track
 from .config import SimConfig
 from .errors import ApiError, AuthError, bad_request, not_found
 
@@ -100,14 +100,11 @@ class Store:
         self.state_file = state_file
         self.clock = clock
         self.lock = threading.RLock()
-        self.state = fresh_state(config)
         self.db = SqliteState(state_file) if state_file else None
-        if self.db is not None:
-            loaded = self.db.load()
-            if loaded is None:
-                self.save()  # a new file: write the fresh state (and track its changes from now on)
-            else:
-                self.state = loaded
+        loaded = self.db.load() if self.db is not None else None
+        self.state = loaded or track(fresh_state(config))  # clusters by name: state["clusters"].named()
+        if self.db is not None and loaded is None:
+            self.db.save(self.state, whole=True)  # a new file: the fresh state
 
     # ------------------------------------------------------------------ persistence
     def save(self) -> None:
@@ -118,8 +115,9 @@ class Store:
     def reset(self) -> None:
         """Back to a fresh start (``POST /_sim/reset``)."""
         with self.lock:
-            self.state = fresh_state(self.config)
-            self.save()
+            self.state = track(fresh_state(self.config))
+            if self.db is not None:
+                self.db.save(self.state, whole=True)
 
     # ------------------------------------------------------------------ identity
     def issue_token(self, tenant_id: str, username: str, password: str) -> dict:
@@ -302,7 +300,7 @@ class Store:
         found = clusters.get(ident)
         if found is not None and project_id in (None, found["project_id"]):
             return found
-        matches = [c for c in clusters.values() if c["name"] == ident and project_id in (None, c["project_id"])]
+        matches = [c for c in clusters.named(ident) if project_id in (None, c["project_id"])]
         if len(matches) > 1:
             raise ApiError(409, f"Multiple clusters exist with same name '{ident}'. "
                                 "Please use the cluster uuid instead.")
@@ -345,8 +343,7 @@ class Store:
             try:
                 return copy.deepcopy(fn(self.state))
             finally:
-                if self.db is not None:  # a read-only lookup changes no row
-                    self.state["clusters"].forget_marks()
+                self.state["clusters"].forget_marks()  # a read-only lookup changes no row
 
     def get_cluster(self, ident: str, project_id: Optional[str] = None) -> dict:
         return self.read(lambda s: self._cluster(ident, project_id))
@@ -404,8 +401,7 @@ class Store:
 
         def run():
             if not cfg.allow_duplicate_cluster_names and any(
-                    c["name"] == body["name"] and c["project_id"] == token["tenant_id"]
-                    for c in self.state["clusters"].values()):
+                    c["project_id"] == token["tenant_id"] for c in self.state["clusters"].named(body["name"])):
                 raise ApiError(409, f"A cluster with name '{body['name']}' already exists in this project.")
             now = self.clock()
             cid = str(uuid.uuid4())
