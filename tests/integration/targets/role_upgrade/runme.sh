@@ -3,8 +3,8 @@
 # run by `make upgrade-test` (mk/upgrade.mk) through scripts/with-simulator.sh,
 # which sets NKS_SIM_URL, NKS_API_URL, NHN_CLOUD_* for a fresh simulator.
 #
-#  0. plan_cases.yml: the planner alone on 20 fabricated layouts (steps or
-#     refusal expected), including ones the simulator cannot produce.
+#  (The planner alone on 20 fabricated layouts, including ones the simulator
+#  cannot produce: tests/unit/plugins/filter/test_upgrade_plan.py.)
 #  1. prepare.yml creates upg-old (v1.27.3, + node group upg-extra), upg-mid
 #     (v1.28.3) and upg-new (v1.29.3, the newest) with the modules; the
 #     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade).
@@ -71,9 +71,6 @@ cat >"$tmp/upg.nks.yml" <<YAML
 plugin: nhncloud.nks.nks
 name_filter: ["upg-*"]
 YAML
-
-say "0. the planner on fabricated layouts (no API call)"
-run -i localhost, plan_cases.yml
 
 say "1. create the clusters"
 run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-old", "upg-mid", "upg-new"]}'
