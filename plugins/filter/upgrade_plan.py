@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the role ``nhncloud.nks.upgrade``: its upgrade planner and its step check.
+"""The upgrade planner of the role ``nhncloud.nks.upgrade``.
 
 Guide: "Upgrade a Cluster" (one minor version per step, control plane first,
 then every worker node group) and "See the Supported Kubernetes Versions".
@@ -221,26 +221,8 @@ def upgrade_plan(info, details, target=None, order=None):
             "summary": _summary(cluster, cp, target, groups, steps, errors, bool(behind))}
 
 
-def upgrade_lagging(check_results, version):
-    """What is not on ``version`` after an upgrade step, as ``"name version"`` texts (empty when all are).
-
-    :param list check_results: results of the role's loop of nks_info (``gather: [clusters, nodegroups]``) over
-        the worker node groups, each with ``__upgrade_ng_name``; the control plane is read from the first.
-    :param str version: the step's version.
-    """
-    off = []
-    for index, result in enumerate(check_results):
-        cluster = (result.get("clusters") or [{}])[0] or {"kube_version": "gone"}
-        if index == 0 and cluster.get("kube_version", "gone") != version:
-            off.append("control plane %s" % cluster.get("kube_version", "gone"))
-        group = (result.get("nodegroups") or [{}])[0] or {"kube_version": "gone"}
-        if group.get("kube_version", "gone") != version:
-            off.append("%s %s" % (result.get("__upgrade_ng_name"), group.get("kube_version", "gone")))
-    return off
-
-
 class FilterModule(object):
-    """nhncloud.nks filters: ``upgrade_plan``, ``upgrade_lagging``."""
+    """The filter ``nhncloud.nks.upgrade_plan``."""
 
     def filters(self):
-        return {"upgrade_plan": upgrade_plan, "upgrade_lagging": upgrade_lagging}
+        return {"upgrade_plan": upgrade_plan}

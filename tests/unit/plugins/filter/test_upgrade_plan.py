@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import FilterModule, upgrade_lagging, upgrade_plan
+from ansible_collections.nhncloud.nks.plugins.filter import upgrade_lagging as lagging_plugin
+from ansible_collections.nhncloud.nks.plugins.filter.upgrade_lagging import upgrade_lagging
+from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import FilterModule, upgrade_plan
 
 OFFERED = ["v1.26.3", "v1.27.3", "v1.28.3", "v1.29.3"]
 UUID = "0b1f5c0e-0000-4000-8000-000000000001"
@@ -182,4 +184,5 @@ def test_lagging():
     assert upgrade_lagging(results, "v1.28.3") == ["control plane v1.29.3", "default-worker v1.29.3", "extra gone"]
     assert upgrade_lagging([{"__upgrade_ng_name": "w", "clusters": [], "nodegroups": [{}]}], "v1") == [
         "control plane gone", "w gone"]
-    assert FilterModule().filters() == {"upgrade_plan": upgrade_plan, "upgrade_lagging": upgrade_lagging}
+    assert FilterModule().filters() == {"upgrade_plan": upgrade_plan}
+    assert lagging_plugin.FilterModule().filters() == {"upgrade_lagging": upgrade_lagging}
