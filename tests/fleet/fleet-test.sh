@@ -7,7 +7,14 @@
 #      every cluster is built, nothing fails;
 #   2. a second run reports changed=0 for every cluster and sends no mutating
 #      request to the API (the simulator's request log);
-#   3. playbooks/teardown.yml deletes them all: no cluster is left.
+#   3. playbooks/teardown.yml deletes them all: no cluster is left;
+#   4. a failure in the middle of the fleet: the first four clusters exist, the
+#      simulator's fail-next rule makes the next cluster create fail, and the fleet
+#      is converged with fleet_throttle=1 (creates sent one host at a time, in
+#      inventory order), so the fifth host (web-stg-01) fails: its host fails with
+#      the status and reason, the five clusters after it and the four before
+#      converge, with their kubeconfigs.
+# Every converge shows the fleet wait's progress lines (nks_wait: N/M clusters settled ...).
 # Needs NKS_SIM_URL and the NHN_CLOUD_* variables (with-simulator.sh sets them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -72,6 +79,8 @@ if recap "$work/converge.log" | grep -E 'changed=0 |failed=[1-9]|unreachable=[1-
 fi
 changed=$(recap "$work/converge.log" | sed -E 's/.*changed=([0-9]+).*/\1/' | awk '{ s += $1 } END { print s }')
 echo "fleet-test: converge: $hosts clusters, $changed changed tasks"
+grep -qE '^nks_wait: [0-9]+/10 clusters settled, 0 failed, [0-9]+ running' "$work/converge.log" \
+  || fail "converge: no progress line of the fleet wait in the output"
 for kubeconfig in "$work"/kube/*.kubeconfig; do
   [[ $(stat -c %a "$kubeconfig") == 600 ]] || fail "$kubeconfig: mode $(stat -c %a "$kubeconfig"), expected 600"
 done
@@ -101,4 +110,30 @@ grep -q '"clusters": \[\]' <<<"$left" || fail "teardown: clusters left: $left"
 remaining=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
 [[ $remaining -eq 0 ]] || fail "teardown: $remaining kubeconfig files left"
 echo "fleet-test: teardown: $expected_hosts clusters and kubeconfigs deleted"
+
+# 4. a failure in the middle of the fleet
+failing=web-stg-01
+reason="fleet-test: quota exceeded"
+play before-failure "$root/playbooks/fleet.yml" --limit web-prod-01,web-prod-02,api-prod-01,api-prod-02
+"$bin/python" - "$NKS_SIM_URL/_sim/faults/fail-next" "$reason" <<'PY'
+import json, sys, urllib.request
+body = json.dumps({"operation": "CLUSTER_CREATE", "reason": sys.argv[2], "count": 1}).encode()
+request = urllib.request.Request(sys.argv[1], body, {"Content-Type": "application/json"}, method="POST")
+urllib.request.urlopen(request, timeout=10).close()
+PY
+rc=0
+"$bin/ansible-playbook" -i "$inventory" --forks "$forks" -e "cluster_kubeconfig_dir=$work/kube" -e fleet_throttle=1 \
+  "$root/playbooks/fleet.yml" >"$work/failure.log" 2>&1 || rc=$?
+[[ $rc -eq 2 ]] || { tail -n 40 "$work/failure.log" >&2; fail "failure: ansible-playbook exited $rc, expected 2 (a host failed)"; }
+[[ $(recap "$work/failure.log" | grep -c ' failed=0 ') -eq $((expected_hosts - 1)) ]] \
+  || fail "failure: expected $((expected_hosts - 1)) hosts with failed=0 ($work/failure.log)"
+recap "$work/failure.log" | grep -qE "^$failing +: .* failed=1 " || fail "failure: $failing did not fail ($work/failure.log)"
+grep -qF "fatal: [$failing]: FAILED! => {\"changed\": false, \"msg\": \"cluster '$failing' is CREATE_FAILED: $reason\"}" \
+  "$work/failure.log" || fail "failure: $failing did not report its status and reason ($work/failure.log)"
+grep -qF "nks_wait: cluster '$failing' is CREATE_FAILED: $reason" "$work/failure.log" \
+  || fail "failure: the fleet wait did not show the failure as it happened"
+count=$(find "$work/kube" -name '*.kubeconfig' | wc -l)
+[[ $count -eq $((expected_hosts - 1)) && ! -e $work/kube/$failing.kubeconfig ]] \
+  || fail "failure: $count kubeconfig files, expected $((expected_hosts - 1)) (all but $failing)"
+echo "fleet-test: failure: $failing failed with its reason, the other $((expected_hosts - 1)) clusters converged"
 echo "fleet-test: ok"

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nhncloud.nks contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of ``nhncloud.nks.nks_wait``: wait for a fleet on the controller, showing progress.
+
+A module can only answer once, at its end; this plugin runs the same wait
+(:func:`..module_utils._fleet.wait_fleet`) in the task's worker on the
+controller, so that it can print the fleet's progress while it waits through
+Ansible's ``Display``: shown at the default verbosity by every stdout callback,
+and by ansible-runner (AWX) as job output.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
+from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksApiError, NksError
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (client_from_params,
+                                                                          progress_line, wait_fleet)
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
+
+display = Display()
+
+ARGUMENT_SPEC = dict(
+    clusters=dict(type="list", elements="str", required=True),
+    wait_timeout=dict(type="int", default=1800),
+    progress_interval=dict(type="int", default=30),
+)
+"""The options of ``plugins/modules/nks_wait.py`` (without the connection options)."""
+
+
+class ActionModule(ActionBase):
+    """Run the fleet wait in-process on the controller; never transfers or executes a module."""
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        """Validate the options, wait, and return the module's result (``changed`` false).
+
+        An error reading the list (bad credentials, no such endpoint) fails the task; a
+        cluster that fails or times out does not (it is listed in ``failed``).
+        """
+        result = super(ActionModule, self).run(tmp, task_vars)
+        spec = auth_argument_spec()
+        spec.update(ARGUMENT_SPEC)
+        dummy, params = self.validate_argument_spec(argument_spec=spec)
+        try:
+            api = NksApi(client_from_params(params, "nhncloud.nks-ansible/nks_wait"))
+            result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
+                                     check_mode=bool(self._task.check_mode), progress=self._show,
+                                     interval=params["progress_interval"]))
+        except ValueError as exc:
+            result.update(failed=True, msg="%s (or set NHN_CLOUD_TENANT_ID, NHN_CLOUD_USERNAME,"
+                                           " NHN_CLOUD_API_PASSWORD)" % exc)
+        except NksApiError as exc:
+            result.update(failed=True, msg=exc.describe(), status=exc.status, detail=exc.detail,
+                          request_id=exc.request_id)
+        except NksError as exc:
+            result.update(failed=True, msg=str(exc))
+        return result
+
+    def _show(self, fleet, ended):
+        """Print one progress line (and a line per failed cluster) at the default verbosity."""
+        display.display(progress_line(fleet, ended))
