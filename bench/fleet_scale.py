@@ -63,12 +63,13 @@ def request_figures(requests, wall):
     return counts
 
 
-def run_fleet(bench, work, n, durations, forks):
-    """Converge a fleet of ``n`` on a fresh simulator, then re-run; returns ``{"first": {...}, "rerun": {...}}``."""
+def run_fleet(bench, work, n, durations, forks, out):
+    """Converge a fleet of ``n`` on a fresh simulator, then re-run; fills ``out`` (``{"first": {...},
+    "rerun": {...}}``) as each run ends, and calls ``out["save"]()`` then."""
     args = ["--profile", "realistic"] + [a for key, seconds in sorted(durations.items())
                                          for a in ("--duration", "%s=%s" % (key, seconds))]
     sim = bench.Simulator(os.path.join(work, "sim-fleet-%d" % n), args)
-    out = {"n": n, "forks": forks}
+    out.update(n=n, forks=forks)
     try:
         inv = fleet_inventory(work, bench.ROOT, n, "n%d" % n)
         extra = json.dumps({"cluster_kubeconfig_dir": os.path.join(work, "kube-fleet-%d" % n)})
@@ -81,21 +82,35 @@ def run_fleet(bench, work, n, durations, forks):
                               cpu_per_cluster=run.cpu / n, pss_mib=run.peak_pss_kib / 1024.0,
                               rss_mib=run.peak_rss_kib / 1024.0, changed=bench.recap_changed(run.output))
             print("bench: fleet of %d, %s run: %.0f s" % (n, phase, run.wall), flush=True)
+            out["save"]()
     finally:
         sim.stop()
-    return out
 
 
-def section_fleet(bench, work, sizes=SIZES, durations=None, forks=FORKS, parallel=False):
-    """Every fleet size, one after the other or side by side; returns the rows in the order of ``sizes``."""
+def section_fleet(bench, work, sizes=SIZES, durations=None, forks=FORKS, parallel=False, partial=None):
+    """Every fleet size, one after the other or side by side; returns the rows in the order of ``sizes``.
+
+    ``partial``: a JSON file rewritten after every run with the figures so far (``--render-fleet``
+    turns it into the report when the section was stopped before its end).
+    """
     durations = durations or {"CLUSTER_CREATE": 180, "NODEGROUP_CREATE": 90}
-    rows, errors = {}, []
+    rows, errors, lock = dict((n, {}) for n in sizes), [], threading.Lock()
+
+    def save():
+        if partial:
+            with lock, open(partial, "w") as handle:
+                json.dump({"durations": durations, "parallel": parallel,
+                           "rows": [dict((k, v) for k, v in rows[n].items() if k != "save") for n in sizes]},
+                          handle, indent=1)
 
     def one(n):
+        rows[n]["save"] = save
         try:
-            rows[n] = run_fleet(bench, work, n, durations, forks)
+            run_fleet(bench, work, n, durations, forks, rows[n])
         except Exception as exc:  # pylint: disable=broad-except
             errors.append(exc)
+        finally:
+            rows[n].pop("save", None)
 
     if parallel:
         threads = [threading.Thread(target=one, args=(n,)) for n in sizes]
@@ -111,13 +126,17 @@ def section_fleet(bench, work, sizes=SIZES, durations=None, forks=FORKS, paralle
     return {"durations": durations, "parallel": parallel, "rows": [rows[n] for n in sizes]}
 
 
+NOT_RUN = {"wall": float("nan"), "gets_per_minute": float("nan"), "identity": -1, "read": -1, "mutate": -1,
+           "cpu_per_cluster": float("nan"), "pss_mib": float("nan"), "rss_mib": float("nan"), "changed": -1}
+
+
 def _ok(flag):
     return "met" if flag else "**not met**"
 
 
 def render_fleet(fleet):
     """Markdown tables and targets of the ``fleet`` section."""
-    rows = fleet["rows"]
+    rows = [dict({"first": NOT_RUN, "rerun": NOT_RUN}, **r) for r in fleet["rows"] if r.get("n")]
     one = next((r for r in rows if r["n"] == 1), rows[0])
     d = fleet["durations"]
     lines = ["### Fleet scale: playbooks/fleet.yml, realistic profile, cluster create %s s, node group create %s s,"

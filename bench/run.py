@@ -653,6 +653,10 @@ def main(argv=None):
                         help="--duration flags of the fleet section's simulators")
     parser.add_argument("--fleet-forks", type=int, default=fleet_scale.FORKS)
     parser.add_argument("--fleet-parallel", action="store_true", help="run the fleet sizes side by side")
+    parser.add_argument("--fleet-partial", default=os.path.join(ROOT, ".build", "bench-fleet-partial.json"),
+                        help="the fleet section's figures so far, rewritten after each run")
+    parser.add_argument("--render-fleet", metavar="JSON",
+                        help="write the fleet block from a --fleet-partial file (a stopped run) and exit")
     parser.add_argument("--overhead-reps", type=int, default=30)
     parser.add_argument("--out", default=None,
                         help="markdown file to update (default docs/performance.md, none with --quick)")
@@ -660,6 +664,14 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless the figures that do not depend on the machine are right (see check())")
     opts = parser.parse_args(argv)
+    if opts.render_fleet:
+        with open(opts.render_fleet) as handle:
+            fleet = json.load(handle)
+        block = "\n".join(header({"machine": machine()}, "make bench BENCH_SECTIONS=fleet (stopped, partial figures)",
+                                  time.strftime("%Y-%m-%d %H:%M", time.gmtime()), 0)) + fleet_scale.render_fleet(fleet)
+        print(block)
+        write_report(opts.out or os.path.join(ROOT, "docs", "performance.md"), block, "fleet")
+        return 0
     sections = opts.sections.split(",")
     if opts.quick:
         opts.reps, opts.overhead_reps, opts.uri_delay = 1, 3, 1
@@ -683,7 +695,7 @@ def main(argv=None):
             print("bench: fleet %s" % sizes, flush=True)
             durations = dict((k, float(v)) for k, _, v in (x.partition("=") for x in opts.fleet_durations.split(",")))
             results["fleet"] = fleet_scale.section_fleet(sys.modules[__name__], work, sizes, durations,
-                                                         opts.fleet_forks, opts.fleet_parallel)
+                                                         opts.fleet_forks, opts.fleet_parallel, opts.fleet_partial)
         if "overhead" in sections:
             print("bench: overhead", flush=True)
             results["overhead"] = section_overhead(work, opts.overhead_reps)
