@@ -712,10 +712,10 @@ def main(argv=None):
     if set(sections) & {"api", "latency", "overhead"}:
         blocks[None] = render(results, command, started, elapsed)
     if "fleet" in results:
-        blocks["fleet"] = "\n".join(header(results, command, started, elapsed)) + fleet_scale.render_fleet(
+        blocks["fleet"] = "\n".join(header(results, command, started, elapsed)) + "\n" + fleet_scale.render_fleet(
             results["fleet"])
     if "store" in results:
-        blocks["store"] = "\n".join(header(results, command, started, elapsed)) + sim_store.render_store(
+        blocks["store"] = "\n".join(header(results, command, started, elapsed)) + "\n" + sim_store.render_store(
             results["store"])
     for block in blocks.values():
         print(block)
