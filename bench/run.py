@@ -15,9 +15,12 @@ log (``/_sim/requests``) and state. Sections (``--sections``, default all):
               (callback bench_times), for cluster creates of 5 s and 60 s
               (measured) and 600 s (bench/waiter_model.py: the Waiter's code on
               a virtual clock), with polls per operation.
-``fleet``     playbooks/fleet.yml over 1, 10, 50, 100 generated clusters whose
-              creation takes 60 s; forks = min(N, 50); wall time, controller CPU
-              and peak RSS summed over the ansible-playbook process tree.
+``store``     the simulator: a change and a list at 100, 1,000 and 5,000
+              clusters, in memory and with --state-file (bench/sim_store.py).
+``fleet``     playbooks/fleet.yml over 1, 10, 100 and 200 clusters (one extra
+              node group and an IP ACL each), realistic profile, cluster create
+              180 s, node group create 90 s, --forks 20, then a no-op re-run
+              (bench/fleet_scale.py).
 ``overhead``  a no-op nks_info task against an ansible.builtin.uri GET of the
               same cluster, interleaved, medians.
 
@@ -34,7 +37,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +52,8 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 sys.path.insert(0, BENCH)
 
+import fleet_scale  # noqa: E402  pylint: disable=wrong-import-position
+import sim_store  # noqa: E402  pylint: disable=wrong-import-position
 import waiter_model  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -65,13 +69,13 @@ class Simulator(object):
 
     :param str workdir: where its port file, log and (optional) state file go.
     :param list args: extra command-line options (``--profile``, ``--duration``, ...).
-    :param bool state: persist the state to ``workdir/state.json`` (read by :meth:`state`).
+    :param bool state: persist the state to ``workdir/state.db`` (read by :meth:`state`).
     """
 
     def __init__(self, workdir, args=(), state=False):
         os.makedirs(workdir, exist_ok=True)
         self.port_file = os.path.join(workdir, "port")
-        self.state_file = os.path.join(workdir, "state.json") if state else None
+        self.state_file = os.path.join(workdir, "state.db") if state else None
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
         cmd = [os.path.join(VENV_BIN, "nks-simulator"), "--host", "127.0.0.1", "--port", "0",
@@ -116,8 +120,8 @@ class Simulator(object):
 
     def state(self):
         """The persisted state (``--state-file``), as a dict."""
-        with open(self.state_file) as handle:
-            return json.load(handle)
+        from nks_simulator.persistence import load_state  # pylint: disable=import-outside-toplevel
+        return load_state(self.state_file)
 
     def env(self):
         """Environment variables that point the modules (and uri_site.yml) at this simulator."""
@@ -149,27 +153,51 @@ def kinds(requests):
 # -- running playbooks -------------------------------------------------------
 
 
-def _tree_rss_kib(root_pid):
-    """Resident memory (KiB) summed over ``root_pid`` and its descendants, from /proc."""
+def _tree_pids(root_pid):
+    """``root_pid`` and its descendants, from /proc/*/stat."""
     children = {}
-    rss = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open("/proc/%s/stat" % entry) as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            rss_pages = int(fields[21])
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = rss_pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    total, todo = 0, [root_pid]
+    out, todo = [], [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out.append(pid)
         todo.extend(children.get(pid, []))
+    return out
+
+
+def _tree_pss_kib(root_pid):
+    """Proportional set size (KiB) summed over ``root_pid`` and its descendants (/proc/PID/smaps_rollup):
+    pages shared between the forks count once in total, unlike RSS."""
+    total = 0
+    for pid in _tree_pids(root_pid):
+        try:
+            with open("/proc/%d/smaps_rollup" % pid) as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def _tree_rss_kib(root_pid):
+    """Resident memory (KiB) summed over ``root_pid`` and its descendants, from /proc/PID/statm."""
+    total, page_kib = 0, os.sysconf("SC_PAGE_SIZE") // 1024
+    for pid in _tree_pids(root_pid):
+        try:
+            with open("/proc/%d/statm" % pid) as handle:
+                total += int(handle.read().split()[1]) * page_kib
+        except (OSError, ValueError, IndexError):
+            continue
     return total
 
 
@@ -181,10 +209,11 @@ class Run(object):
         every 0.2 s). :ivar list times: the bench_times lines. :ivar str output:
     """
 
-    def __init__(self, wall, cpu, peak_rss_kib, times, output):
+    def __init__(self, wall, cpu, peak_rss_kib, times, output, peak_pss_kib=0):
         self.wall = wall
         self.cpu = cpu
         self.peak_rss_kib = peak_rss_kib
+        self.peak_pss_kib = peak_pss_kib
         self.times = times
         self.output = output
 
@@ -210,33 +239,38 @@ def run_playbook(playbook, sim, args=(), env=None, workdir=None, sample_memory=F
     })
     full_env.update(env or {})
     cmd = [os.path.join(VENV_BIN, "ansible-playbook"), playbook] + list(args)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = [0]
+    out_file = tempfile.TemporaryFile(dir=workdir)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out_file, stderr=subprocess.STDOUT)
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
-            done.wait(0.2)
+            peak[1] = max(peak[1], _tree_pss_kib(proc.pid))
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample) if sample_memory else None
     if sampler:
         sampler.start()
-    output = proc.communicate()[0].decode("utf-8", "replace")
+    # wait4: the CPU time of this playbook's process tree alone (runs may go side by side)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - start
     done.set()
     if sampler:
         sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
+    out_file.seek(0)
+    output = out_file.read().decode("utf-8", "replace")
+    out_file.close()
     with open(times_file.name) as handle:
         times = [json.loads(line) for line in handle if line.strip()]
     os.unlink(times_file.name)
     if proc.returncode != 0:
         raise BenchError("%s failed (rc %d):\n%s" % (" ".join(cmd), proc.returncode, output[-4000:]))
-    return Run(wall, cpu, peak[0], times, output)
+    return Run(wall, cpu, peak[0], times, output, peak[1])
 
 
 def recap_changed(output):
@@ -379,44 +413,6 @@ def section_latency(work, quick):
     return rows
 
 
-def _fleet_inventory(work, n):
-    """An inventory of ``n`` clusters over A's fleet defaults (playbooks/inventories/fleet/group_vars)."""
-    inv_dir = os.path.join(work, "fleet-%d" % n)
-    os.makedirs(os.path.join(inv_dir, "group_vars"), exist_ok=True)
-    shutil.copy(os.path.join(ROOT, "playbooks", "inventories", "fleet", "group_vars", "all.yml"),
-                os.path.join(inv_dir, "group_vars", "all.yml"))
-    with open(os.path.join(inv_dir, "hosts.yml"), "w") as handle:
-        handle.write("nks_fleet:\n  hosts:\n")
-        for i in range(n):
-            name = "fleet-%03d" % i
-            handle.write("    %s:\n      cluster_definition: {name: %s, kube_version: v1.28.3, node_count: 1}\n"
-                         % (name, name))
-    return inv_dir
-
-
-def section_fleet(work, sizes, duration, variants):
-    """playbooks/fleet.yml over generated fleets; returns rows per (size, variant)."""
-    rows = []
-    for label, env in variants:
-        for n in sizes:
-            sim = Simulator(os.path.join(work, "sim-fleet-%d" % n),
-                            ["--profile", "fast", "--duration", "CLUSTER_CREATE=%s" % duration])
-            try:
-                inv = _fleet_inventory(work, n)
-                forks = min(n, 50)
-                seq = sim.last_seq()
-                run = run_playbook(os.path.join(ROOT, "playbooks", "fleet.yml"), sim,
-                                   ["-i", inv, "--forks", str(forks),
-                                    "-e", json.dumps({"cluster_kubeconfig_dir": os.path.join(work, "kube-fleet")})],
-                                   env=env, workdir=work, sample_memory=True)
-                requests = kinds(sim.requests_since(seq))
-            finally:
-                sim.stop()
-            rows.append({"variant": label, "n": n, "forks": forks, "wall": run.wall, "cpu": run.cpu,
-                         "rss_mib": run.peak_rss_kib / 1024.0, "requests": requests})
-    return rows
-
-
 OVERHEAD_HEAD = """---
 - name: nks_info against uri, the same GET
   hosts: localhost
@@ -515,8 +511,9 @@ def machine():
 def check(results):
     """The targets that hold on any machine, as a list of problems (empty when all hold).
 
-    site.yml's re-run sends no mutating request and reports changed=0; each site.yml
-    run sends at most one identity request; the latency figures exist and are finite.
+    site.yml's and fleet.yml's re-runs send no mutating request and report changed=0;
+    each site.yml run sends at most one identity request; the latency figures exist
+    and are finite.
     """
     problems = []
     api = results.get("api")
@@ -529,6 +526,10 @@ def check(results):
             if api["site"][phase]["requests"]["identity"] > 1:
                 problems.append("site.yml %s run: %d identity requests"
                                 % (phase, api["site"][phase]["requests"]["identity"]))
+    for row in (results.get("fleet") or {}).get("rows", []):
+        if row["rerun"]["mutate"] or row["rerun"]["changed"]:
+            problems.append("fleet.yml re-run of %d clusters: %d mutating requests, changed=%d"
+                            % (row["n"], row["rerun"]["mutate"], row["rerun"]["changed"]))
     for row in results.get("latency", []):
         if row["how"] == "measured" and not 0 <= row["max"] < 30:
             problems.append("latency of a %d s create: max %.1f s" % (row["duration"], row["max"]))
@@ -539,16 +540,21 @@ def _ok(flag):
     return "met" if flag else "**not met**"
 
 
+def header(results, command, started, elapsed):
+    """The first lines of a generated block: when, how long, on what machine."""
+    m = results["machine"]
+    return ["<!-- Generated by bench/run.py (make bench): edit bench/run.py, not this block. -->",
+            "",
+            "Measured %s UTC in %.0f s with `%s` on %s CPU(s) %s, %s RAM, Python %s, ansible-core %s (%s);"
+            " 1-minute load average %s at the start, %s at the end."
+            % (started, elapsed, command, m["nproc"], m["cpu"], m["ram"], m["python"], m["ansible-core"], m["os"],
+               m["load"], "%.1f" % os.getloadavg()[0]),
+            ""]
+
+
 def render(results, command, started, elapsed):
     """The markdown of docs/performance.md's figures (the generated part)."""
-    m = results["machine"]
-    lines = ["<!-- Generated by bench/run.py (make bench): edit bench/run.py, not this block. -->",
-             "",
-             "Measured %s UTC in %.0f s with `%s` on %s CPU(s) %s, %s RAM, Python %s, ansible-core %s (%s);"
-             " 1-minute load average %s at the start, %s at the end."
-             % (started, elapsed, command, m["nproc"], m["cpu"], m["ram"], m["python"], m["ansible-core"], m["os"],
-                m["load"], "%.1f" % os.getloadavg()[0]),
-             ""]
+    lines = header(results, command, started, elapsed)
     api = results.get("api")
     if api:
         s1, u1, s2, u2 = api["site"]["first"], api["uri"]["first"], api["site"]["rerun"], api["uri"]["rerun"]
@@ -597,27 +603,6 @@ def render(results, command, started, elapsed):
                   "| <= one poll per 5 s over a 10-minute create | %.2f s per poll | %s |"
                   % (long_rows[0]["seconds_per_poll"], _ok(long_rows[0]["seconds_per_poll"] >= 5.0)),
                   ""]
-    fleet = results.get("fleet")
-    if fleet:
-        lines += ["### 4. Fleet scale (playbooks/fleet.yml, cluster create %d s)" % results["fleet_duration"], "",
-                  "| settings | clusters | forks | wall (s) | x one cluster | controller CPU (s) | peak RSS (MiB) |"
-                  " identity | GET | mutating |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        ones = dict((r["variant"], r["wall"]) for r in fleet if r["n"] == 1)
-        for r in fleet:
-            one = ones.get(r["variant"]) or ones.get("defaults")
-            r["x"] = r["wall"] / one if one else None
-            q = r["requests"]
-            lines.append("| %s | %d | %d | %.1f | %s | %.1f | %.0f | %d | %d | %d |"
-                         % (r["variant"], r["n"], r["forks"], r["wall"], "-" if r["x"] is None else "%.2f" % r["x"],
-                            r["cpu"], r["rss_mib"], q["identity"], q["read"], q["mutate"]))
-        lines.append("")
-        at50 = [r for r in fleet if r["n"] == 50 and r["x"] is not None]
-        if at50:
-            best = min(at50, key=lambda r: r["x"])
-            lines += ["| target | figure | |", "| --- | --- | --- |",
-                      "| 50 clusters <= 1.5x one cluster | %.2fx (%s) | %s |" % (best["x"], best["variant"],
-                                                                                 _ok(best["x"] <= 1.5)), ""]
     ovh = results.get("overhead")
     if ovh:
         lines += ["### 5. Module overhead (one GET of one cluster, %d interleaved pairs)" % ovh["reps"], "",
@@ -635,19 +620,21 @@ def render(results, command, started, elapsed):
     return "\n".join(lines)
 
 
-BEGIN = "<!-- bench:begin -->"
-END = "<!-- bench:end -->"
+def write_report(path, block, name=None):
+    """Replace the generated block ``name`` of ``path`` (between its bench markers), or append it.
 
-
-def write_report(path, block):
-    """Replace the generated block of ``path`` (between the bench markers), or append it."""
+    ``name`` None is the block of the api, latency and overhead sections; the
+    store and fleet sections have their own, so that one section can run alone.
+    """
+    begin, end = ("<!-- bench:begin -->", "<!-- bench:end -->") if name is None else (
+        "<!-- bench:%s:begin -->" % name, "<!-- bench:%s:end -->" % name)
     text = ""
     if os.path.exists(path):
         with open(path) as handle:
             text = handle.read()
-    new = "%s\n%s\n%s" % (BEGIN, block, END)
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + new + text[text.index(END) + len(END):]
+    new = "%s\n%s\n%s" % (begin, block, end)
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + new + text[text.index(end) + len(end):]
     else:
         text = (text.rstrip() + "\n\n" if text else "# Performance\n\n") + new + "\n"
     with open(path, "w") as handle:
@@ -657,12 +644,19 @@ def write_report(path, block):
 def main(argv=None):
     """Parse the options, run the sections, print and write the report; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
-    parser.add_argument("--sections", default="api,latency,fleet,overhead")
+    parser.add_argument("--sections", default="api,latency,store,fleet,overhead")
     parser.add_argument("--quick", action="store_true", help="smoke run: one repetition, small fleets")
     parser.add_argument("--reps", type=int, default=2, help="repetitions of the api section")
     parser.add_argument("--uri-delay", type=int, default=10, help="delay of the uri baseline's until loops")
-    parser.add_argument("--fleet-sizes", default="1,10,50,100")
-    parser.add_argument("--fleet-duration", type=int, default=60, help="seconds a cluster create takes")
+    parser.add_argument("--fleet-sizes", default="1,10,100,200")
+    parser.add_argument("--fleet-durations", default="CLUSTER_CREATE=180,NODEGROUP_CREATE=90",
+                        help="--duration flags of the fleet section's simulators")
+    parser.add_argument("--fleet-forks", type=int, default=fleet_scale.FORKS)
+    parser.add_argument("--fleet-parallel", action="store_true", help="run the fleet sizes side by side")
+    parser.add_argument("--fleet-partial", default=os.path.join(ROOT, ".build", "bench-fleet-partial.json"),
+                        help="the fleet section's figures so far, rewritten after each run")
+    parser.add_argument("--render-fleet", metavar="JSON",
+                        help="write the fleet block from a --fleet-partial file (a stopped run) and exit")
     parser.add_argument("--overhead-reps", type=int, default=30)
     parser.add_argument("--out", default=None,
                         help="markdown file to update (default docs/performance.md, none with --quick)")
@@ -670,10 +664,18 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless the figures that do not depend on the machine are right (see check())")
     opts = parser.parse_args(argv)
+    if opts.render_fleet:
+        with open(opts.render_fleet) as handle:
+            fleet = json.load(handle)
+        block = "\n".join(header({"machine": machine()}, "make bench BENCH_SECTIONS=fleet (stopped, partial figures)",
+                                  time.strftime("%Y-%m-%d %H:%M", time.gmtime()), 0)) + fleet_scale.render_fleet(fleet)
+        print(block)
+        write_report(opts.out or os.path.join(ROOT, "docs", "performance.md"), block, "fleet")
+        return 0
     sections = opts.sections.split(",")
     if opts.quick:
-        opts.reps, opts.overhead_reps, opts.fleet_duration, opts.uri_delay = 1, 3, 3, 1
-        opts.fleet_sizes = "2"
+        opts.reps, opts.overhead_reps, opts.uri_delay = 1, 3, 1
+        opts.fleet_sizes, opts.fleet_durations = "2", "CLUSTER_CREATE=3,NODEGROUP_CREATE=2"
     out = opts.out if opts.out is not None else (None if opts.quick else os.path.join(ROOT, "docs", "performance.md"))
     command = "make bench" if not opts.quick else "make bench-smoke"
     work = tempfile.mkdtemp(prefix="nks-bench-")
@@ -691,24 +693,32 @@ def main(argv=None):
         if "fleet" in sections:
             sizes = [int(x) for x in opts.fleet_sizes.split(",")]
             print("bench: fleet %s" % sizes, flush=True)
-            variants = [("defaults", {})]
-            if not opts.quick:
-                variants.append(("internal_poll_interval=0.05", {"ANSIBLE_INTERNAL_POLL_INTERVAL": "0.05"}))
-            results["fleet_duration"] = opts.fleet_duration
-            results["fleet"] = section_fleet(work, sizes, opts.fleet_duration, variants[:1])
-            if len(variants) > 1:
-                results["fleet"] += section_fleet(work, [s for s in sizes if s in (1, 50)], opts.fleet_duration,
-                                                  variants[1:])
+            durations = dict((k, float(v)) for k, _, v in (x.partition("=") for x in opts.fleet_durations.split(",")))
+            results["fleet"] = fleet_scale.section_fleet(sys.modules[__name__], work, sizes, durations,
+                                                         opts.fleet_forks, opts.fleet_parallel, opts.fleet_partial)
         if "overhead" in sections:
             print("bench: overhead", flush=True)
             results["overhead"] = section_overhead(work, opts.overhead_reps)
+        if "store" in sections:
+            print("bench: store (simulator: a change and a list at 100, 1,000, 5,000 clusters)", flush=True)
+            results["store"] = sim_store.section_store(work, Simulator, opts.quick)
     except BenchError as exc:
         print("bench: FAILED: %s" % exc, file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    block = render(results, command, started, time.time() - t0)
-    print(block)
+    elapsed = time.time() - t0
+    blocks = {}
+    if set(sections) & {"api", "latency", "overhead"}:
+        blocks[None] = render(results, command, started, elapsed)
+    if "fleet" in results:
+        blocks["fleet"] = "\n".join(header(results, command, started, elapsed)) + "\n" + fleet_scale.render_fleet(
+            results["fleet"])
+    if "store" in results:
+        blocks["store"] = "\n".join(header(results, command, started, elapsed)) + "\n" + sim_store.render_store(
+            results["store"])
+    for block in blocks.values():
+        print(block)
     problems = check(results) if opts.check else []
     for problem in problems:
         print("bench: CHECK FAILED: %s" % problem, file=sys.stderr)
@@ -716,7 +726,8 @@ def main(argv=None):
         with open(opts.json, "w") as handle:
             json.dump(results, handle, indent=1, default=str)
     if out:
-        write_report(out, block)
+        for name, block in blocks.items():
+            write_report(out, block, name)
         print("bench: wrote %s" % out)
     return 1 if problems else 0
 

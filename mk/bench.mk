@@ -1,17 +1,24 @@
 # Performance benchmark (docs/performance.md). Not a timed test: it prints
-# figures. `make bench` measures everything in one run (about 20-30 minutes on
-# 2 cores) and rewrites the generated block of docs/performance.md;
+# figures. `make bench` measures everything in one run (about 50 minutes on
+# 2 cores: the fleet section alone takes about 25, see BENCH_FLEET_PARALLEL)
+# and rewrites the generated blocks of docs/performance.md (one per section:
+# running some sections keeps the others' figures);
+# `make bench BENCH_SECTIONS=fleet` runs only the fleet section,
+# `make bench BENCH_SECTIONS=store` only the simulator's store section;
 # `make bench-smoke` runs every section once, small and fast, writes nothing,
-# and fails when a benchmarked playbook fails or site.yml's re-run mutates or
-# sends more than one identity request (part of `make test`: about 85 s on 2
-# busy cores).
+# and fails when a benchmarked playbook fails or a re-run of site.yml or
+# fleet.yml mutates, or site.yml sends more than one identity request (part
+# of `make test`).
 .PHONY: bench bench-smoke
 
 
 BENCH_ARGS ?=
+BENCH_SECTIONS ?= api,latency,store,fleet,overhead
+# 1: run the fleet sizes side by side (about 8 minutes instead of about 25).
+BENCH_FLEET_PARALLEL ?=
 
 bench: venv
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --sections $(BENCH_SECTIONS) $(if $(BENCH_FLEET_PARALLEL),--fleet-parallel) $(BENCH_ARGS)
 
 bench-smoke: venv
 	$(BIN)/python bench/run.py --quick --check $(BENCH_ARGS)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import signal
 
 from conftest import start_sim
+from nks_simulator.persistence import load_state
 
 
 def test_kill_9_and_restart(tmp_path):
@@ -21,7 +21,7 @@ def test_kill_9_and_restart(tmp_path):
         assert sim.post(f"{path}/actions/resize", {"nodegroup": "default-worker", "node_count": 3}).status_code == 202
         token = sim.token
         nodes = sim.nodes(created["uuid"], "default-worker")
-        assert json.loads(state.read_text())["clusters"][created["uuid"]]["status"] == "UPDATE_IN_PROGRESS"
+        assert load_state(str(state))["clusters"][created["uuid"]]["status"] == "UPDATE_IN_PROGRESS"
     finally:
         sim.kill(signal.SIGKILL)
     # 100 s x 0.05 = 5 s resize: restart while it is still in progress

@@ -3,8 +3,8 @@
 # run by `make upgrade-test` (mk/upgrade.mk) through scripts/with-simulator.sh,
 # which sets NKS_SIM_URL, NKS_API_URL, NHN_CLOUD_* for a fresh simulator.
 #
-#  0. plan_cases.yml: the planner alone on 20 fabricated layouts (steps or
-#     refusal expected), including ones the simulator cannot produce.
+#  (The planner alone on 20 fabricated layouts, including ones the simulator
+#  cannot produce: tests/unit/plugins/filter/test_upgrade_plan.py.)
 #  1. prepare.yml creates upg-old (v1.27.3, + node group upg-extra), upg-mid
 #     (v1.28.3) and upg-new (v1.29.3, the newest) with the modules; the
 #     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade).
@@ -71,9 +71,6 @@ cat >"$tmp/upg.nks.yml" <<YAML
 plugin: nhncloud.nks.nks
 name_filter: ["upg-*"]
 YAML
-
-say "0. the planner on fabricated layouts (no API call)"
-run -i localhost, plan_cases.yml
 
 say "1. create the clusters"
 run -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-old", "upg-mid", "upg-new"]}'
@@ -153,22 +150,21 @@ expect "$seq" '{"only_upgrades": true,
   "final": {"upg-resume": "v1.29.3"}}' "the resumed upgrade"
 
 say "7. inconsistent layouts are refused"
-state=$tmp/state.json
+state=$tmp/state.db
 nested() { SIM_DIR=$tmp/sim SIM_ARGS="--time-scale 0.05 --state-file $state" "$root/scripts/with-simulator.sh" "$@"; }
 nested "$bin/ansible-playbook" -i localhost, prepare.yml -e '{"role_upgrade_only": ["upg-old", "upg-resume"]}'
 "$bin/python" - "$state" <<'PY'
-import json, sys
+import sys
+from nks_simulator.persistence import load_state, write_state
 path = sys.argv[1]
-with open(path) as handle:
-    state = json.load(handle)
+state = load_state(path)
 assert not state.get("operations"), "operations still pending in the saved state"
 clusters = {c["name"]: c for c in state["clusters"].values()}
 def group(cluster, name):
     return next(g for g in clusters[cluster]["nodegroups"].values() if g["name"] == name)
 group("upg-old", "upg-extra")["labels"]["kube_tag"] = "v1.28.3"      # above the control plane (v1.27.3)
 group("upg-resume", "upg-third")["labels"]["kube_tag"] = "v1.25.4"   # two minor versions behind
-with open(path, "w") as handle:
-    json.dump(state, handle)
+write_state(path, state)
 PY
 nested "$here/runme.sh" --layouts
 say "passed"
