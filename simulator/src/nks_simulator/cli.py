@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--port", type=int, default=None, help="port to bind (default 8787; 0 = ephemeral, see --port-file)")
     add("--port-file", metavar="PATH", help="write the bound port to PATH once listening")
     add("--config", metavar="FILE", help="YAML config file (keys: see docs/simulator.md)")
-    add("--state-file", metavar="PATH", help="persist the whole state to PATH (atomic writes) and reload it at start")
+    add("--state-file", metavar="PATH", help="persist the state to PATH (SQLite, WAL, one row per resource; an old JSON state file is migrated at start and kept as PATH.json-backup) and reload it at start")
     add("--profile", choices=["fast", "realistic"], help="operation durations: fast (default, seconds) or "
                                                          "realistic (minutes, as on NKS)")
     add("--time-scale", type=float, metavar="F", help="multiply every duration by F (e.g. 0.1 = 10x faster)")
