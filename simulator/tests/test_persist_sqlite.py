@@ -60,11 +60,15 @@ def test_restart_keeps_everything(tmp_path):
     exercise(store, clock)
     before = plain(store)
     assert before["operations"] and before["fail_next"] == [] and len(before["clusters"]) == 4
+    store.close()  # frees the clusters' Kubernetes API ports, which the next store binds again
     again = new_store(tmp_path / "state.db", clock)
     assert plain(again) == before
     clock.now += 3600
-    store.get_cluster(before["clusters"].popitem()[0])  # both finish the pending delete the same way
-    assert plain(new_store(tmp_path / "state.db", clock))["clusters"].keys() == plain(store)["clusters"].keys()
+    again.get_cluster(before["clusters"].popitem()[0])  # finishes the pending delete
+    again.close()
+    third = new_store(tmp_path / "state.db", clock)
+    assert plain(third)["clusters"].keys() == plain(again)["clusters"].keys()
+    third.close()
 
 
 def test_a_change_writes_rows_of_its_own_cluster_only(tmp_path):
@@ -100,6 +104,7 @@ def test_old_json_state_file_is_migrated(tmp_path):
     store = new_store(tmp_path / "state.db", clock)
     exercise(store, clock)
     old = plain(store)
+    store.close()  # frees the clusters' Kubernetes API ports for the next store
     path.write_text(json.dumps(old))  # the format of earlier versions: the whole state as JSON
     migrated = new_store(path, clock)
     assert plain(migrated) == old
@@ -131,6 +136,7 @@ def test_write_state_replaces_the_content(tmp_path):
     clock = Clock()
     store = new_store(tmp_path / "state.db", clock)
     exercise(store, clock)
+    store.close()  # frees the clusters' Kubernetes API ports for the next store
     edited = load_state(str(tmp_path / "state.db"))
     edited["clusters"].popitem()
     edited["counters"]["event_id"] += 100

@@ -214,7 +214,8 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
         """Magnum's ``GET /v1/clusters/detail`` (python-magnumclient ``detail=True``); the guide does
         not list it. Items are Get a Cluster bodies."""
         sup = runtime.config.supported_versions
-        return {"clusters": [views.cluster_detail(c, _base(request), sup) for c in store.list_clusters(project_id)]}
+        return {"clusters": [views.cluster_detail(c, _base(request), sup)
+                             for c in store.list_clusters(project_id, full=True)]}
 
     @app.get("/v1/clusters/{cluster_id}", tags=["cluster"], summary="Get a Cluster", response_model=None,
             responses={200: {"model": m.Cluster}})

@@ -384,12 +384,14 @@ class Store:
             return cluster, self._nodegroup(cluster, ident)
         return self.read(pick)
 
-    def list_clusters(self, project_id: Optional[str]) -> List[dict]:
-        """List Clusters: the clusters of ``project_id`` (all when None), copied as :func:`list_copy`."""
+    def list_clusters(self, project_id: Optional[str], full: bool = False) -> List[dict]:
+        """List Clusters: the clusters of ``project_id`` (all when None), copied as :func:`list_copy`
+        (``full``: whole deep copies, for Magnum's ``/v1/clusters/detail``)."""
         with self.lock:
             if self.advance():
                 self.save()
-            return [list_copy(c) for c in self.state["clusters"].values() if project_id in (None, c["project_id"])]
+            listed = [c for c in self.state["clusters"].values() if project_id in (None, c["project_id"])]
+            return copy.deepcopy(listed) if full else [list_copy(c) for c in listed]
 
     def mutate(self, fn: Callable[[], Any]) -> Any:
         """Advance, run ``fn`` under the lock, persist; returns a deep copy of the result."""
