@@ -667,8 +667,9 @@ def main(argv=None):
     if opts.render_fleet:
         with open(opts.render_fleet) as handle:
             fleet = json.load(handle)
-        block = "\n".join(header({"machine": machine()}, "make bench BENCH_SECTIONS=fleet (stopped, partial figures)",
-                                  time.strftime("%Y-%m-%d %H:%M", time.gmtime()), 0)) + fleet_scale.render_fleet(fleet)
+        lines = header({"machine": machine()}, "make bench BENCH_SECTIONS=fleet (stopped, partial figures)",
+                       time.strftime("%Y-%m-%d %H:%M", time.gmtime()), 0)
+        block = "\n".join(lines) + fleet_scale.render_fleet(fleet)
         print(block)
         write_report(opts.out or os.path.join(ROOT, "docs", "performance.md"), block, "fleet")
         return 0
@@ -693,7 +694,7 @@ def main(argv=None):
         if "fleet" in sections:
             sizes = [int(x) for x in opts.fleet_sizes.split(",")]
             print("bench: fleet %s" % sizes, flush=True)
-            durations = dict((k, float(v)) for k, _, v in (x.partition("=") for x in opts.fleet_durations.split(",")))
+            durations = dict((pair[0], float(pair[2])) for pair in (x.partition("=") for x in opts.fleet_durations.split(",")))
             results["fleet"] = fleet_scale.section_fleet(sys.modules[__name__], work, sizes, durations,
                                                          opts.fleet_forks, opts.fleet_parallel, opts.fleet_partial)
         if "overhead" in sections:

@@ -91,7 +91,7 @@ def measure(clients, size, changes, lists):
     for i in range(max(3, changes // 10)):
         for label, client in clients.items():
             samples[label]["create"].append(client.create("store-extra-%d-%d" % (size, i)))
-    for _ in range(lists):
+    for dummy in range(lists):
         for label, client in clients.items():
             samples[label]["list"].append(client.timed("GET", "/v1/clusters")[0])
     return dict((label, dict((what, statistics.median(values)) for what, values in kinds.items()))
