@@ -350,11 +350,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             try:
                 value, origin = self.get_option_and_origin(option)
             except (AttributeError, KeyError):  # pragma: no cover - ansible-core without origins
+                value, origin = None, None
+            if value is None:
+                # ansible-core < 2.18 reads origins from the configuration only: options of the
+                # inventory source itself show as unset there, but get_option() has them.
+                try:
+                    value = self.get_option(option)
+                except KeyError:
+                    value = None
+                if value is None:
+                    continue
+                from_env = os.environ.get(env) is not None and os.environ.get(env) == str(value)
+            elif origin in (None, "default"):
                 continue
-            if value is None or origin in (None, "default"):
-                continue
-            origin = str(origin)
-            sources[option] = ("environment variable %s" % env if origin.startswith("env:")
+            else:
+                from_env = str(origin).startswith("env:")
+            sources[option] = ("environment variable %s" % env if from_env
                                else "option %s of the inventory source" % option)
         return sources
 
