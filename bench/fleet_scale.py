@@ -30,7 +30,9 @@ SIZES = (1, 10, 100, 200)
 FORKS = 20
 CLUSTER = {"kube_version": "v1.28.3", "node_count": 1,
            "nodegroups": [{"name": "extra", "node_count": 1}],
-           "ipacl": {"enabled": True, "action": "ALLOW", "targets": [{"cidr": "192.168.0.0/24"}]}}
+           "ipacl": {"enabled": True, "action": "ALLOW",
+                     # 127.0.0.1: the controller, which waits for the nodes through the Kubernetes API.
+                     "targets": [{"cidr": "192.168.0.0/24"}, {"cidr": "127.0.0.1/32"}]}}
 
 
 def fleet_inventory(work, root, n, tag):
