@@ -91,10 +91,10 @@ CASES = [
     # conflicting options
     m("nks_cluster", dict(C, master_lb_floating_ip=True), "master_lb_floating_ip", "external_network_id"),
     m("nks_cluster", dict(C, labels={"kube_tag": "v1.28.3"}), "labels", "typed option"),
-    m("nks_cluster", dict(E, flavor_id="0b5bd1f6-5c6b-4c4e-8c5b-7f4a3a6f1f11"), "flavor_id", "cannot be changed"),
+    m("nks_cluster", dict(E, keypair="another-keypair"), "keypair", "cannot be changed"),
     m("nks_cluster", {"name": "rel-new", "kube_version": "v1.28.3"}, "node_count", "required to create"),
     m("nks_nodegroup", {"cluster": "rel-exist", "name": "default-worker", "state": "absent"}, "state",
-      "default node group"),
+      "last worker node group"),
     m("nks_nodegroup", dict(NG, node_action="stop"), "node_ids", "together"),
     m("nks_ipacl", {"cluster": "rel-exist", "enabled": True}, "action", "required"),
     m("nks_ipacl", {"cluster": "rel-exist", "enabled": True, "action": "ALLOW", "targets": []}, "targets",

@@ -21,14 +21,16 @@ import yaml
 from conftest import ANSIBLE, CLUSTER_ARGS, HERE, ROOT, playbook_env, run_module
 
 
-def kubeconfig_of(sim, name):
-    token = sim.token()
-    uuid = [c for c in sim.api("GET", "/v1/clusters", token).json()["clusters"] if c["name"] == name][0]["uuid"]
-    return sim.api("GET", "/v1/clusters/%s/config" % uuid, token).json()["config"]
+def kubeconfig_of(sim, name, path):
+    """The kubeconfig nks_kubeconfig writes for cluster ``name`` (entries named after it), written to ``path``."""
+    rc, _r, out = run_module(sim, "nhncloud.nks.nks_kubeconfig", {"cluster": name, "dest": str(path), "mode": "0600"})
+    assert rc == 0, out
+    return path.read_text()
 
 
 def start_module(sim, cluster, dest, env=None):
-    args = {"cluster": cluster, "dest": str(dest), "mode": "0600"}
+    # force: dest holds the other cluster's entries (nks_kubeconfig refuses to replace them otherwise).
+    args = {"cluster": cluster, "dest": str(dest), "mode": "0600", "force": True}
     cmd = [str(ANSIBLE), "localhost", "-i", "localhost,", "-c", "local", "-m", "nhncloud.nks.nks_kubeconfig",
            "-a", json.dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable]
     return subprocess.Popen(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.DEVNULL,
@@ -55,7 +57,8 @@ def test_kill_between_write_and_rename(simulator, tmp_path):
     for name in ("rel-kc-a", "rel-kc-b"):
         rc, _r, out = run_module(simulator, "nhncloud.nks.nks_cluster", dict(CLUSTER_ARGS, name=name))
         assert rc == 0, out
-    old, new = kubeconfig_of(simulator, "rel-kc-a"), kubeconfig_of(simulator, "rel-kc-b")
+    old = kubeconfig_of(simulator, "rel-kc-a", tmp_path / "a.kubeconfig")
+    new = kubeconfig_of(simulator, "rel-kc-b", tmp_path / "b.kubeconfig")
     dest = tmp_path / "kube" / "rel.kubeconfig"
     dest.parent.mkdir()
     rc, _r, out = run_module(simulator, "nhncloud.nks.nks_kubeconfig",
@@ -91,6 +94,6 @@ def test_kill_between_write_and_rename(simulator, tmp_path):
         outcomes.append(assert_old_or_new(dest, current, new if target == "rel-kc-b" else old))
     # A run that is not killed still converges (leftover temporary files do not matter).
     rc, _r, out = run_module(simulator, "nhncloud.nks.nks_kubeconfig",
-                             {"cluster": "rel-kc-b", "dest": str(dest), "mode": "0600"})
+                             {"cluster": "rel-kc-b", "dest": str(dest), "mode": "0600", "force": True})
     assert rc == 0, out
     assert dest.read_text() == new
