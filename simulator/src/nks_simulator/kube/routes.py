@@ -133,49 +133,56 @@ def _read_body(handler, raw: bytes, patch: bool):
         return (400, objects.status(400, "BadRequest", f"the body is not a valid {kind} document"), {}), None
 
 
-def _create_namespace(handler, raw: bytes, cluster: dict, query, now: float):
-    error, body = _read_body(handler, raw, patch=False)
-    if error:
-        return error
+def _write_namespace(handler, cluster: dict, query, change):
+    """Run ``change(stored, now)`` on the cluster's stored namespaces under the store's lock and persist.
+
+    ``change`` returns ``(code, answer, name, record)``; ``record`` (not None) is stored as
+    ``name`` unless the request is a dry run (``?dryRun=All``). Returns ``(code, answer, {})``.
+    """
     uid = cluster["uuid"]
     dry_run = bool(query.get("dryRun"))
     store = handler.server.api.store
 
     def run():
         stored = store.state["clusters"][uid]["kube"]["namespaces"]
-        problem, name, fields = objects.check_new_namespace(body, stored)
-        if problem:
-            return problem["code"], problem
-        record = {"created": store.clock(), **fields}
-        if not dry_run:
+        code, answer, name, record = change(stored, store.clock())
+        if record is not None and not dry_run:
             stored[name] = record
-        return 201, objects.namespace(cluster, name, record)
+        return code, answer
 
     code, answer = store.mutate(run)
     return code, answer, {}
+
+
+def _create_namespace(handler, raw: bytes, cluster: dict, query, now: float):
+    error, body = _read_body(handler, raw, patch=False)
+    if error:
+        return error
+
+    def change(stored, clock_now):
+        problem, name, fields = objects.check_new_namespace(body, stored)
+        if problem:
+            return problem["code"], problem, None, None
+        record = {"created": clock_now, **fields}
+        return 201, objects.namespace(cluster, name, record), name, record
+
+    return _write_namespace(handler, cluster, query, change)
 
 
 def _patch_namespace(handler, name: str, raw: bytes, cluster: dict, query):
     error, patch = _read_body(handler, raw, patch=True)
     if error:
         return error
-    uid = cluster["uuid"]
-    dry_run = bool(query.get("dryRun"))
-    store = handler.server.api.store
 
-    def run():
-        stored = store.state["clusters"][uid]["kube"]["namespaces"]
+    def change(stored, clock_now):
         if name not in stored:
-            return 404, objects.not_found("namespaces", name)
-        problem, record = objects.patch_namespace(stored[name], patch, store.clock())
+            return 404, objects.not_found("namespaces", name), None, None
+        problem, record = objects.patch_namespace(stored[name], patch, clock_now)
         if problem:
-            return problem["code"], problem
-        if not dry_run:
-            stored[name] = record
-        return 200, objects.namespace(cluster, name, record)
+            return problem["code"], problem, None, None
+        return 200, objects.namespace(cluster, name, record), name, record
 
-    code, answer = store.mutate(run)
-    return code, answer, {}
+    return _write_namespace(handler, cluster, query, change)
 
 
 def _delete_namespace(handler, name: str, cluster: dict, query):
