@@ -59,7 +59,19 @@ class TokenResponse(_Open):
 
 
 # ---------------------------------------------------------------- clusters
-class ClusterCreateLabels(_Open):
+class _AutoscaleFields(_Open):
+    """The optional autoscaler settings (``ca_*``) of Create a Cluster / Create a Node Group labels and
+    of Change Autoscaler Configuration."""
+
+    ca_max_node_count: Optional[IntLike] = None
+    ca_min_node_count: Optional[IntLike] = None
+    ca_scale_down_enable: Optional[BoolLike] = None
+    ca_scale_down_unneeded_time: Optional[IntLike] = None
+    ca_scale_down_util_thresh: Optional[IntLike] = None
+    ca_scale_down_delay_after_add: Optional[IntLike] = None
+
+
+class ClusterCreateLabels(_AutoscaleFields):
     availability_zone: str
     node_image: str
     boot_volume_type: str
@@ -72,12 +84,6 @@ class ClusterCreateLabels(_Open):
     boot_volume_appkey: Optional[str] = None
     external_network_id: Optional[str] = None
     external_subnet_id_list: Optional[str] = None
-    ca_max_node_count: Optional[IntLike] = None
-    ca_min_node_count: Optional[IntLike] = None
-    ca_scale_down_enable: Optional[BoolLike] = None
-    ca_scale_down_unneeded_time: Optional[IntLike] = None
-    ca_scale_down_util_thresh: Optional[IntLike] = None
-    ca_scale_down_delay_after_add: Optional[IntLike] = None
     user_script: Optional[str] = None
     user_script_v2: Optional[str] = None
     strict_sg_rules: Optional[BoolLike] = None
@@ -265,19 +271,13 @@ class EventList(BaseModel):
 
 
 # ---------------------------------------------------------------- node groups
-class NodegroupCreateLabels(_Open):
+class NodegroupCreateLabels(_AutoscaleFields):
     availability_zone: str
     boot_volume_type: str
     boot_volume_size: IntLike
     ca_enable: BoolLike
     boot_volume_key_id: Optional[str] = None
     boot_volume_appkey: Optional[str] = None
-    ca_max_node_count: Optional[IntLike] = None
-    ca_min_node_count: Optional[IntLike] = None
-    ca_scale_down_enable: Optional[BoolLike] = None
-    ca_scale_down_unneeded_time: Optional[IntLike] = None
-    ca_scale_down_util_thresh: Optional[IntLike] = None
-    ca_scale_down_delay_after_add: Optional[IntLike] = None
     user_script: Optional[str] = None
     user_script_v2: Optional[str] = None
     additional_network_id_list: Optional[str] = None
@@ -337,16 +337,10 @@ class NodeListRequest(_Body):
     node_list: str
 
 
-class AutoscaleRequest(_Body):
+class AutoscaleRequest(_Body, _AutoscaleFields):
     """Change Autoscaler Configuration of a Node Group (request)."""
 
     ca_enable: BoolLike
-    ca_max_node_count: Optional[IntLike] = None
-    ca_min_node_count: Optional[IntLike] = None
-    ca_scale_down_enable: Optional[BoolLike] = None
-    ca_scale_down_unneeded_time: Optional[IntLike] = None
-    ca_scale_down_util_thresh: Optional[IntLike] = None
-    ca_scale_down_delay_after_add: Optional[IntLike] = None
 
 
 class AutoscaleResponse(_Open):
