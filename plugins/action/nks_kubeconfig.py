@@ -4,29 +4,20 @@
 """Action plugin of ``nhncloud.nks.nks_kubeconfig``: run the module, hide a result with keys.
 
 With ``return_content=true`` the result holds the cluster's private key (``content`` and
-``kubeconfig``). A module cannot mark its own result ``no_log`` (Ansible strips
-``_ansible_no_log`` from what a module returns), an action plugin can: the result never
-reaches the output callbacks, even with ``-v``, while the registered variable holds it
-for ``kubernetes.core`` modules. As ``nks_auth`` does (plugins/action/nks_auth.py).
+``kubeconfig``): it never reaches the output callbacks, even with ``-v``, while the registered
+variable holds it for ``kubernetes.core`` modules
+(:class:`..plugin_utils.censored_action.CensoredModuleAction`, as for ``nks_auth``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.nhncloud.nks.plugins.plugin_utils.censored_action import CensoredModuleAction
 
 
-class ActionModule(ActionBase):
+class ActionModule(CensoredModuleAction):
     """Run ``nks_kubeconfig`` on the target; censor its result when it holds the kubeconfig."""
 
-    _supports_check_mode = True
-
-    def run(self, tmp=None, task_vars=None):
-        """Execute the module; a result with ``content`` or ``kubeconfig`` gets ``_ansible_no_log`` set."""
-        result = super(ActionModule, self).run(tmp, task_vars)
-        result.update(self._execute_module(module_name=self._task.resolved_action or "nhncloud.nks.nks_kubeconfig",
-                                           module_args=self._task.args, task_vars=task_vars))
-        if "content" in result or "kubeconfig" in result:
-            result["_ansible_no_log"] = True
-        return result
+    module = "nhncloud.nks.nks_kubeconfig"
+    secret_keys = ("content", "kubeconfig")

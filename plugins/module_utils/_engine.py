@@ -297,6 +297,13 @@ class Resource(object):
 
     kind = "resource"
 
+    def __init__(self, mod):
+        """:param mod: the module (an ``NksModule``): its ``api`` (``_api.NksApi``) and ``params``
+        (dict of option values) are kept as :attr:`mod`, :attr:`api` and :attr:`params`."""
+        self.mod = mod
+        self.api = mod.api
+        self.params = mod.params
+
     def describe(self):
         """Name used in messages, e.g. ``cluster 'demo'``."""
         return self.kind
@@ -336,6 +343,23 @@ class Resource(object):
     def failed_advice(self, obj):
         """What to do about ``obj`` found in a ``*_FAILED`` status (NKS then accepts only a delete)."""
         return "delete it (state=absent) and create it again"
+
+
+DELETE_CLUSTER = "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+"""What to do about a ``*_FAILED`` cluster: NKS accepts nothing else (:meth:`Resource.failed_advice`)."""
+
+
+class SettingsResource(Resource):
+    """The settings of a cluster or node group (IP ACL, autoscaler): they always exist while their
+    cluster does, so :meth:`find` never returns ``None`` (it raises ``ValidationError`` when the
+    cluster is missing) and nothing is ever created or deleted; only :meth:`plan` changes them.
+    A failed cluster calls for deleting it (:data:`DELETE_CLUSTER`)."""
+
+    def create(self):  # pragma: no cover - find() never returns None
+        raise AssertionError("%s is never created" % self.kind)
+
+    def failed_advice(self, obj):
+        return DELETE_CLUSTER
 
 
 class StateMachine(object):

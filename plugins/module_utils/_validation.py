@@ -284,6 +284,24 @@ def check_autoscale(settings, option="autoscale"):
     return settings
 
 
+def check_worker_options(params):
+    """The guide's static rules for the worker options ``nks_cluster`` (its ``default-worker``) and
+    ``nks_nodegroup`` share, before any request: ``kube_version`` format, ``node_count`` and
+    ``boot_volume_size`` at least 1, ``num_buffer_nodes`` at least 0 and ``num_max_unavailable_nodes``
+    at least 1 (Change Instance Flavor, Upgrade a Cluster), and the ``autoscale`` settings.
+
+    :param dict params: the module's options (``None`` = not set, not checked).
+    :raises ValidationError: naming the first option that breaks a rule.
+    """
+    if params["kube_version"] is not None:
+        normalize_version(params["kube_version"], "kube_version")
+    check_range(params["node_count"], "node_count", 1)
+    check_range(params["boot_volume_size"], "boot_volume_size", 1)
+    check_range(params["num_buffer_nodes"], "num_buffer_nodes", 0)
+    check_range(params["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1)
+    check_autoscale(params["autoscale"], "autoscale")
+
+
 def precondition_unmet(check_mode, warn, option, rule, earlier):
     """A precondition that an earlier task of the same run could satisfy is not met yet.
 

@@ -30,6 +30,19 @@ _NODEGROUP_FIELDS = ("uuid", "name", "cluster_id", "status", "status_reason", "f
                      "updated_at")
 
 
+def _add_worker_fields(view, obj, table):
+    """Add to ``view`` what clusters and node groups share: ``node_addresses``, the create
+    options read back from the labels by ``table`` (without ``boot_volume_appkey``;
+    ``extra_volumes`` with their appkeys masked) and ``autoscale`` (the ``ca_*`` labels)."""
+    labels = obj.get("labels") or {}
+    view["node_addresses"] = list(obj.get("node_addresses") or [])
+    view.update(from_labels(table, labels))
+    view.pop("boot_volume_appkey", None)
+    if view.get("extra_volumes"):
+        view["extra_volumes"] = redact_labels({"extra_volumes": view["extra_volumes"]})["extra_volumes"]
+    view["autoscale"] = from_labels(AUTOSCALE_LABELS, labels)
+
+
 def cluster_view(obj):
     """Typed view of a cluster from List Clusters or Get a Cluster.
 
@@ -45,12 +58,7 @@ def cluster_view(obj):
     labels = obj.get("labels") or {}
     view = dict((key, obj.get(key)) for key in _CLUSTER_FIELDS)
     view["node_count"] = to_int(obj.get("node_count"))
-    view["node_addresses"] = list(obj.get("node_addresses") or [])
-    view.update(from_labels(CLUSTER_LABELS, labels))
-    view.pop("boot_volume_appkey", None)
-    if view.get("extra_volumes"):
-        view["extra_volumes"] = redact_labels({"extra_volumes": view["extra_volumes"]})["extra_volumes"]
-    view["autoscale"] = from_labels(AUTOSCALE_LABELS, labels)
+    _add_worker_fields(view, obj, CLUSTER_LABELS)
     view["kube_version_status"] = labels.get("kube_version_status")
     view["certificate_expiry"] = labels.get("certificate_expiry")
     view["term_of_validity"] = to_int(labels.get("term_of_validity"))
@@ -73,12 +81,7 @@ def nodegroup_view(obj):
     view = dict((key, obj.get(key)) for key in _NODEGROUP_FIELDS)
     for key in ("node_count", "min_node_count", "max_node_count"):
         view[key] = to_int(obj.get(key))
-    view["node_addresses"] = list(obj.get("node_addresses") or [])
-    view.update(from_labels(NODEGROUP_LABELS, labels))
-    view.pop("boot_volume_appkey", None)
-    if view.get("extra_volumes"):
-        view["extra_volumes"] = redact_labels({"extra_volumes": view["extra_volumes"]})["extra_volumes"]
-    view["autoscale"] = from_labels(AUTOSCALE_LABELS, labels)
+    _add_worker_fields(view, obj, NODEGROUP_LABELS)
     view["kube_version_status"] = labels.get("kube_version_status")
     view["labels"] = redact_labels(labels)
     return view

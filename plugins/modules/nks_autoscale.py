@@ -161,14 +161,15 @@ from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE, DEFAULT_WORKER
 from ansible_collections.nhncloud.nks.plugins.module_utils._autoscale import SETTINGS
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, failed, in_progress)
+    DELETE_CLUSTER, Change, SettingsResource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._specs import autoscale_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_autoscale, check_name, is_uuid)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import autoscale_view
 
 
-class NksAutoscaleResource(Resource):
+class NksAutoscaleResource(SettingsResource):
     """The autoscaler of one node group: a settings resource that always exists.
 
     The object passed around wraps what the engine needs: ``uuid`` (cluster),
@@ -179,11 +180,6 @@ class NksAutoscaleResource(Resource):
     """
 
     kind = "autoscaler"
-
-    def __init__(self, mod):
-        self.mod = mod
-        self.api = mod.api
-        self.params = mod.params
 
     def describe(self):
         return "node group %r of cluster %r" % (self.params["nodegroup"], self.params["cluster"])
@@ -225,11 +221,10 @@ class NksAutoscaleResource(Resource):
         return autoscale_view(obj.get("autoscale"))
 
     def failed_advice(self, obj):
-        cluster = "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
         if self.params["nodegroup"] == DEFAULT_WORKER:
-            return cluster
+            return DELETE_CLUSTER
         return ("delete the node group (nhncloud.nks.nks_nodegroup state=absent) and create it again, or, when"
-                " the cluster failed, " + cluster)
+                " the cluster failed, " + DELETE_CLUSTER)
 
     def plan(self, obj):
         have = self.view(obj)
@@ -242,9 +237,6 @@ class NksAutoscaleResource(Resource):
         changes[-1].apply = lambda o: self.api.set_autoscale(o["uuid"], o["nodegroup_uuid"], body)
         return changes
 
-    def create(self):  # pragma: no cover - find() never returns None
-        raise AssertionError("an autoscaler is never created")
-
 
 class NksAutoscale(NksModule):
     """The ``nks_autoscale`` module."""
@@ -252,13 +244,7 @@ class NksAutoscale(NksModule):
     argument_spec = dict(
         cluster=dict(type="str", required=True),
         nodegroup=dict(type="str", default="default-worker"),
-        enabled=dict(type="bool"),
-        min_node_count=dict(type="int"),
-        max_node_count=dict(type="int"),
-        scale_down_enabled=dict(type="bool"),
-        scale_down_unneeded_time=dict(type="int"),
-        scale_down_util_thresh=dict(type="int"),
-        scale_down_delay_after_add=dict(type="int"),
+        **autoscale_spec()
     )
 
     def validate_input(self):

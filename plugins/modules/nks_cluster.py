@@ -442,9 +442,9 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksMod
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, check_autoscale, check_cluster_cidrs, check_cni_pod_cidr, check_name,
-    check_pod_subnet, check_range, check_supported_version, check_upgrade_step, is_uuid,
-    normalize_version, parse_version, precondition_unmet)
+    ValidationError, check_cluster_cidrs, check_cni_pod_cidr, check_name, check_pod_subnet, check_range,
+    check_supported_version, check_upgrade_step, check_worker_options, is_uuid, normalize_version,
+    parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view
 
 REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fixed_network",
@@ -472,11 +472,6 @@ class NksClusterResource(Resource):
     """An NKS cluster, found by name or UUID (guide: Cluster)."""
 
     kind = "cluster"
-
-    def __init__(self, mod):
-        self.mod = mod
-        self.api = mod.api
-        self.params = mod.params
 
     def describe(self):
         return "cluster %r" % self.params["name"]
@@ -746,10 +741,7 @@ class NksCluster(NksModule):
         p = self.params
         if not is_uuid(p["name"]):
             check_name(p["name"], "name")
-        if p["kube_version"] is not None:
-            normalize_version(p["kube_version"], "kube_version")
-        check_range(p["node_count"], "node_count", 1)
-        check_range(p["boot_volume_size"], "boot_volume_size", 1)
+        check_worker_options(p)
         if p["master_lb_floating_ip"] and not (p["external_network_id"] and p["external_subnet_ids"]):
             raise ValidationError("master_lb_floating_ip", "can be true only when external_network_id"
                                                            " and external_subnet_ids are set")
@@ -757,9 +749,6 @@ class NksCluster(NksModule):
                             service_cluster_ip_range=p["service_cluster_ip_range"],
                             pods_network_subnet=p["pods_network_subnet"],
                             kube_version=p["kube_version"])
-        check_autoscale(p["autoscale"], "autoscale")
-        check_range(p["num_buffer_nodes"], "num_buffer_nodes", 0)
-        check_range(p["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1)
         if p["certificate_renewal"]:
             check_range(p["certificate_renewal"]["term_of_validity"],
                         "certificate_renewal.term_of_validity", 1, 5)

@@ -505,62 +505,52 @@ class NksInfo(NksModule):
 
     def run(self):
         gather = self._gather()
-        name_or_id, nodegroup, event = (self.params["cluster"], self.params["nodegroup"],
-                                        self.params["event"])
         result = dict(changed=False)
-
         if "supported_versions" in gather:
             result["supported_versions"] = supports_view(self.api.supports())
-
-        if not name_or_id:
+        if not self.params["cluster"]:
             if "clusters" in gather:
                 result["clusters"] = [cluster_view(c) for c in self.api.list_clusters()]
             return result
-        if not any(kind in gather for kind in ("clusters",) + NEEDS_CLUSTER):
-            return result
+        if any(kind in gather for kind in ("clusters",) + NEEDS_CLUSTER):
+            result.update(self._gather_cluster(gather, self.api.find_cluster(self.params["cluster"])))
+        return result
 
-        cluster = self.api.find_cluster(name_or_id)
-        uuid = cluster["uuid"] if cluster else None
-
+    def _gather_cluster(self, gather, cluster):
+        """What ``gather`` asks about one cluster (``None`` when it does not exist: empty answers)."""
+        p, api, uuid = self.params, self.api, cluster["uuid"] if cluster else None
+        result = {}
         if "clusters" in gather:
             result["clusters"] = [cluster_view(cluster)] if cluster else []
-
         if "nodegroups" in gather:
-            if not cluster:
-                result["nodegroups"] = []
-            elif nodegroup:
-                found = self.api.get_nodegroup(uuid, nodegroup)
-                result["nodegroups"] = [nodegroup_view(found)] if found else []
-            else:
-                # The list answer has no labels (no kube_version, no autoscaler): read each in detail.
-                found = [self.api.get_nodegroup(uuid, ng.get("uuid") or ng["name"]) or ng
-                         for ng in self.api.list_nodegroups(uuid)]
-                result["nodegroups"] = [nodegroup_view(ng) for ng in found]
-
+            result["nodegroups"] = self._listed(uuid, p["nodegroup"], api.get_nodegroup, self._nodegroups,
+                                                nodegroup_view)
         if "events" in gather:
-            if not cluster:
-                result["events"] = []
-            elif event:
-                found = self.api.get_event(uuid, event)
-                result["events"] = [event_view(found)] if found else []
-            else:
-                result["events"] = [event_view(ev) for ev in self.api.list_events(uuid)]
-
+            result["events"] = self._listed(uuid, p["event"], api.get_event, api.list_events, event_view)
         if "autoscale" in gather:
-            result["autoscale"] = {}
-            if cluster:
-                target = nodegroup or DEFAULT_WORKER
-                settings = self.api.get_autoscale(uuid, target)
-                if settings is not None:
-                    result["autoscale"] = dict(autoscale_view(settings), nodegroup=target)
-
+            target = p["nodegroup"] or DEFAULT_WORKER
+            settings = api.get_autoscale(uuid, target) if cluster else None
+            result["autoscale"] = dict(autoscale_view(settings), nodegroup=target) if settings is not None else {}
         if "ipacl" in gather:
-            result["ipacl"] = {}
-            acl = self.api.get_ipacl(uuid) if cluster else None
-            if acl is not None:
-                result["ipacl"] = acl_view(acl)
-
+            acl = api.get_ipacl(uuid) if cluster else None
+            result["ipacl"] = acl_view(acl) if acl is not None else {}
         return result
+
+    @staticmethod
+    def _listed(uuid, one, get_one, get_all, view):
+        """``[view(get_one(uuid, one))]`` (``[]`` when missing) when ``one`` is given, else the views of
+        ``get_all(uuid)``; ``[]`` without a cluster (``uuid`` ``None``)."""
+        if uuid is None:
+            return []
+        if one:
+            found = get_one(uuid, one)
+            return [view(found)] if found else []
+        return [view(item) for item in get_all(uuid)]
+
+    def _nodegroups(self, uuid):
+        """Every node group in detail: the list answer has no labels (no kube_version, no autoscaler)."""
+        return [self.api.get_nodegroup(uuid, ng.get("uuid") or ng["name"]) or ng
+                for ng in self.api.list_nodegroups(uuid)]
 
 
 def main():

@@ -155,7 +155,7 @@ diff:
 """
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, Resource, StateMachine, Waiter, failed, in_progress)
+    Change, SettingsResource, StateMachine, Waiter, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_name, is_uuid, normalize_ip_cidr)
@@ -178,7 +178,7 @@ def acl_body(want):
     return {"enable": "True", "action": want["action"], "ipacl_targets": targets}
 
 
-class NksIpAclResource(Resource):
+class NksIpAclResource(SettingsResource):
     """The API endpoint ACL of a cluster: a settings resource that always exists.
 
     The object passed around is ``{uuid, status, status_reason}`` of the cluster
@@ -189,9 +189,7 @@ class NksIpAclResource(Resource):
     kind = "ipacl"
 
     def __init__(self, mod, given):
-        self.mod = mod
-        self.api = mod.api
-        self.params = mod.params
+        super(NksIpAclResource, self).__init__(mod)
         self.given = given
 
     def describe(self):
@@ -220,9 +218,6 @@ class NksIpAclResource(Resource):
     def view(self, obj):
         return acl_view(obj.get("acl")) if obj is not None else None
 
-    def failed_advice(self, obj):
-        return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
-
     def desired(self, have):
         """The ACL the options ask for, given the current one ``have``."""
         p = self.params
@@ -249,9 +244,6 @@ class NksIpAclResource(Resource):
             body = acl_body(want)
             changes[-1].apply = lambda o: self.api.set_ipacl(o["uuid"], body)
         return changes
-
-    def create(self):  # pragma: no cover - find() never returns None
-        raise AssertionError("an ACL is never created")
 
 
 class NksIpAcl(NksModule):

@@ -405,7 +405,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_NODEGROUPS, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import differences, refuse
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, NksOperationFailed, Resource, StateMachine, Waiter, failed, in_progress,
+    DELETE_CLUSTER, Change, NksOperationFailed, Resource, StateMachine, Waiter, failed, in_progress,
     raise_failed, status_of)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
@@ -414,8 +414,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksMod
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, check_autoscale, check_name, check_range, check_supported_version,
-    check_upgrade_step, is_uuid, normalize_version, parse_version, precondition_unmet)
+    ValidationError, check_name, check_supported_version, check_upgrade_step, check_worker_options,
+    is_uuid, normalize_version, parse_version, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import nodegroup_view
 
 REQUIRED_TO_CREATE = ("flavor_id", "image_id", "availability_zone", "boot_volume_type",
@@ -448,7 +448,7 @@ class _FailedCluster(Resource):
         return "cluster %r" % self.name
 
     def failed_advice(self, obj):
-        return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+        return DELETE_CLUSTER
 
 
 class NksNodegroupResource(Resource):
@@ -461,9 +461,7 @@ class NksNodegroupResource(Resource):
     kind = "node group"
 
     def __init__(self, mod, waiter):
-        self.mod = mod
-        self.api = mod.api
-        self.params = mod.params
+        super(NksNodegroupResource, self).__init__(mod)
         self.waiter = waiter
         self._cluster = None
 
@@ -502,7 +500,7 @@ class NksNodegroupResource(Resource):
 
     def failed_advice(self, obj):
         if obj.get("name") == DEFAULT_WORKER:
-            return "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
+            return DELETE_CLUSTER
         return "delete the node group (state=absent) and create it again"
 
     def _get_cluster(self):
@@ -808,13 +806,7 @@ class NksNodegroup(NksModule):
             raise ValidationError("node_action", "cannot be combined with state=absent")
         if not is_uuid(p["name"]):
             check_name(p["name"], "name")
-        if p["kube_version"] is not None:
-            normalize_version(p["kube_version"], "kube_version")
-        check_range(p["node_count"], "node_count", 1)
-        check_range(p["boot_volume_size"], "boot_volume_size", 1)
-        check_range(p["num_buffer_nodes"], "num_buffer_nodes", 0)
-        check_range(p["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1)
-        check_autoscale(p["autoscale"], "autoscale")
+        check_worker_options(p)
         for option in ("nodes_to_remove", "node_ids"):
             if p[option] is not None and any(not str(item).strip() for item in p[option]):
                 raise ValidationError(option, "must list node instance UUIDs, not empty strings")
