@@ -42,6 +42,7 @@ extends_documentation_fragment:
   - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
+  - nhncloud.nks.worker.CLUSTER
 options:
   name:
     description:
@@ -98,12 +99,6 @@ options:
   node_image:
     description: UUID of the base image of the C(default-worker) nodes. Required to create.
     type: str
-  boot_volume_type:
-    description: Block storage type of the node boot volumes, for example V(General HDD). Required to create.
-    type: str
-  boot_volume_size:
-    description: Size of the node boot volumes in GB. Required to create.
-    type: int
   boot_volume_key_id:
     description: Symmetric key ID for an encrypted boot volume.
     type: str
@@ -173,28 +168,6 @@ options:
       - On an existing cluster, a difference is applied through the autoscaler API; keys not given keep
         their current values (one key alone, for example O(autoscale.max_node_count), is enough).
     type: dict
-    suboptions:
-      enabled:
-        description: Turn the autoscaler on or off. When creating and not set, V(false).
-        type: bool
-      min_node_count:
-        description: Fewest nodes (1 to 10).
-        type: int
-      max_node_count:
-        description: Most nodes (1 to 10, at least O(autoscale.min_node_count)).
-        type: int
-      scale_down_enabled:
-        description: Allow the autoscaler to remove nodes.
-        type: bool
-      scale_down_unneeded_time:
-        description: Minutes a node must be unneeded before it is removed.
-        type: int
-      scale_down_util_thresh:
-        description: Utilisation (percent) under which a node counts as unneeded.
-        type: int
-      scale_down_delay_after_add:
-        description: Minutes after a scale-up before scale-down is considered again.
-        type: int
   user_script:
     description: User script run on the C(default-worker) nodes. On an existing cluster, a different script is applied to C(default-worker).
     type: str
@@ -202,38 +175,10 @@ options:
     description: Additional security groups of the C(default-worker) nodes, by subnet.
     type: list
     elements: dict
-    suboptions:
-      target_subnet:
-        description: UUID of the subnet the security groups apply to.
-        type: str
-        required: true
-      security_group_ids:
-        description: UUIDs of the security groups.
-        type: list
-        elements: str
-        required: true
   extra_volumes:
     description: Additional block storage volumes of the C(default-worker) nodes.
     type: list
     elements: dict
-    suboptions:
-      volume_type:
-        description: Block storage type.
-        type: str
-        required: true
-      volume_size:
-        description: Size in GB.
-        type: int
-        required: true
-      volume_key_id:
-        description: Symmetric key ID for an encrypted volume.
-        type: str
-      volume_appkey:
-        description: Appkey of the symmetric key. Never returned.
-        type: str
-      volume_mount_path:
-        description: Where the volume is mounted.
-        type: str
   num_buffer_nodes:
     description:
       - Buffer nodes NKS adds while it changes the CNI (O(cni_driver), to each worker node group) or the flavor

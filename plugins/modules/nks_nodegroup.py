@@ -40,6 +40,7 @@ extends_documentation_fragment:
   - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
+  - nhncloud.nks.worker.NODEGROUP
 options:
   cluster:
     description:
@@ -93,12 +94,6 @@ options:
   availability_zone:
     description: Availability zone of the nodes, for example V(kr2-pub-b). Required to create; cannot change afterwards.
     type: str
-  boot_volume_type:
-    description: Block storage type of the node boot volumes, for example V(General HDD). Required to create.
-    type: str
-  boot_volume_size:
-    description: Size of the node boot volumes in GB. Required to create.
-    type: int
   boot_volume_key_id:
     description: Symmetric key ID for an encrypted boot volume (create only).
     type: str
@@ -111,28 +106,6 @@ options:
       - When creating and O(autoscale.enabled) is not set, the autoscaler is off.
       - On an existing node group, a difference is applied through the autoscaler API.
     type: dict
-    suboptions:
-      enabled:
-        description: Turn the autoscaler on or off.
-        type: bool
-      min_node_count:
-        description: Fewest nodes (1 to 10).
-        type: int
-      max_node_count:
-        description: Most nodes (1 to 10, at least O(autoscale.min_node_count)).
-        type: int
-      scale_down_enabled:
-        description: Allow the autoscaler to remove nodes.
-        type: bool
-      scale_down_unneeded_time:
-        description: Minutes a node must be unneeded before it is removed.
-        type: int
-      scale_down_util_thresh:
-        description: Utilisation (percent) under which a node counts as unneeded.
-        type: int
-      scale_down_delay_after_add:
-        description: Minutes after a scale-up before scale-down is considered again.
-        type: int
   user_script:
     description: User script run on the nodes. On an existing node group, a different script is applied.
     type: str
@@ -172,16 +145,6 @@ options:
         security groups (Get a Node Group does not list them in the guide).
     type: list
     elements: dict
-    suboptions:
-      target_subnet:
-        description: UUID of the subnet the security groups apply to.
-        type: str
-        required: true
-      security_group_ids:
-        description: UUIDs of the security groups.
-        type: list
-        elements: str
-        required: true
   extra_volumes:
     description:
       - Additional block storage volumes of the nodes (create only).
@@ -189,24 +152,6 @@ options:
         volumes (Get a Node Group does not list them in the guide).
     type: list
     elements: dict
-    suboptions:
-      volume_type:
-        description: Block storage type.
-        type: str
-        required: true
-      volume_size:
-        description: Size in GB.
-        type: int
-        required: true
-      volume_key_id:
-        description: Symmetric key ID for an encrypted volume.
-        type: str
-      volume_appkey:
-        description: Appkey of the symmetric key. Never returned.
-        type: str
-      volume_mount_path:
-        description: Where the volume is mounted.
-        type: str
   node_action:
     description:
       - Stop or start the nodes listed in O(node_ids) (guide operations "Stop a Node Group" and "Start a Node").
