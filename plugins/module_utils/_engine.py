@@ -82,6 +82,12 @@ def status_of(obj):
     return (obj or {}).get("status") or ""
 
 
+def api_status(obj):
+    """``(status, status_reason)`` of an API object as NKS gives them (``""``/``None`` when absent):
+    the default of :meth:`Resource.status`, and what :class:`Waiter` reads unless told otherwise."""
+    return status_of(obj), (obj or {}).get("status_reason")
+
+
 def in_progress(obj):
     """``True`` while an operation runs on the object (``*_IN_PROGRESS``)."""
     return status_of(obj).endswith("_IN_PROGRESS")
@@ -90,6 +96,16 @@ def in_progress(obj):
 def failed(obj):
     """``True`` when the object's last operation failed (``*_FAILED``)."""
     return status_of(obj).endswith("_FAILED")
+
+
+def is_busy_status(status):
+    """``True`` for a ``(status, status_reason)`` pair of an operation running (``*_IN_PROGRESS``)."""
+    return (status[0] or "").endswith("_IN_PROGRESS")
+
+
+def is_failed_status(status):
+    """``True`` for a ``(status, status_reason)`` pair of a failed operation (``*_FAILED``)."""
+    return (status[0] or "").endswith("_FAILED")
 
 
 EXPECTED_SECONDS = {
@@ -105,7 +121,7 @@ operations from about 1 minute (autoscaler) to 10 (upgrade), so no single
 figure helps."""
 
 
-def expected_seconds(resource, obj, kind=None):
+def expected_seconds(resource, obj, kind=None, status=None):
     """The typical duration of the operation running on ``obj``, or ``None``.
 
     :param str resource: as in errors, ``cluster 'x'`` or ``node group 'y' of cluster 'x'``;
@@ -113,11 +129,13 @@ def expected_seconds(resource, obj, kind=None):
     :param dict obj: the API object (its ``status`` says which operation runs).
     :param str kind: the :attr:`Resource.kind` (``cluster``, ``node group``, ...): what the
         engine passes, so timing follows the declared kind, not the wording of a message.
+    :param str status: the status that says which operation runs (what :meth:`Resource.status`
+        gave); default ``obj["status"]``.
     :returns: seconds (float) from :data:`EXPECTED_SECONDS`, or ``None`` when unknown.
     """
     if kind is None:
         kind = "node group" if str(resource).startswith("node group") else "cluster"
-    return EXPECTED_SECONDS.get((kind, status_of(obj)))
+    return EXPECTED_SECONDS.get((kind, status_of(obj) if status is None else status))
 
 
 class PollSchedule(object):
@@ -206,12 +224,12 @@ class Waiter(object):
         self.sleeper = sleeper
         self.polls = 0
 
-    def _delays(self, start, resource, obj, kind=None):
+    def _delays(self, start, resource, obj, kind, status):
         if self.backoff:
             return backoff_delays(*self.backoff)
-        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj, kind))
+        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj, kind, status(obj)[0]))
 
-    def until_settled(self, fetch, resource, current=None, kind=None):
+    def until_settled(self, fetch, resource, current=None, kind=None, status=api_status):
         """Wait until ``fetch()`` shows no operation in progress.
 
         :param fetch: callable returning the API object, or ``None`` on 404.
@@ -220,43 +238,48 @@ class Waiter(object):
             shows an operation in progress the first ``fetch()`` is skipped (one GET
             less per wait); otherwise it may predate a change, and is read again.
         :param str kind: the resource's :attr:`Resource.kind`, for the poll timing.
+        :param status: ``callable(obj) -> (status, status_reason)``, how to read an object's status
+            (:meth:`Resource.status`); default :func:`api_status`.
         :returns: the settled object (``*_COMPLETE`` or another final status).
         :raises NksOperationFailed: on ``*_FAILED`` (with ``status_reason``).
         :raises NksWaitTimeout: when the timeout passes first.
         """
         start = self.clock()
-        obj = current if in_progress(current) else fetch()
-        delays = self._delays(start, resource, obj, kind)
+        obj = current if current is not None and is_busy_status(status(current)) else fetch()
+        delays = self._delays(start, resource, obj, kind, status)
         while True:
+            state, reason = status(obj) if obj is not None else ("", None)
             if obj is None:
                 if self.clock() - start > self.not_found_grace:
                     raise NksOperationFailed(resource, "NOT_FOUND", "it disappeared while waiting")
-            elif failed(obj):
-                raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
-            elif not in_progress(obj):
+            elif is_failed_status((state, reason)):
+                raise NksOperationFailed(resource, state, reason)
+            elif not is_busy_status((state, reason)):
                 return obj
-            self._pause(start, resource, obj, delays)
+            self._pause(start, resource, state, delays)
             obj = fetch()
 
-    def until_gone(self, fetch, resource, kind=None):
+    def until_gone(self, fetch, resource, kind=None, status=api_status):
         """Wait until ``fetch()`` returns ``None`` (404): a delete finished.
 
+        :param status: as for :meth:`until_settled`.
         :raises NksOperationFailed: on ``DELETE_FAILED``. :raises NksWaitTimeout:
         """
         start = self.clock()
         obj = fetch()
-        delays = self._delays(start, resource, obj, kind)
+        delays = self._delays(start, resource, obj, kind, status)
         while obj is not None:
-            if failed(obj):
-                raise NksOperationFailed(resource, status_of(obj), obj.get("status_reason"))
-            self._pause(start, resource, obj, delays)
+            state, reason = status(obj)
+            if is_failed_status((state, reason)):
+                raise NksOperationFailed(resource, state, reason)
+            self._pause(start, resource, state, delays)
             obj = fetch()
         return None
 
-    def _pause(self, start, resource, obj, delays):
+    def _pause(self, start, resource, state, delays):
         elapsed = self.clock() - start
         if elapsed >= self.timeout:
-            raise NksWaitTimeout(resource, status_of(obj) or "NOT_FOUND", elapsed)
+            raise NksWaitTimeout(resource, state or "NOT_FOUND", elapsed)
         self.polls += 1
         self.sleeper(min(next(delays), max(0.0, self.timeout - elapsed)))
 
@@ -344,6 +367,30 @@ class Resource(object):
         """What to do about ``obj`` found in a ``*_FAILED`` status (NKS then accepts only a delete)."""
         return "delete it (state=absent) and create it again"
 
+    def status(self, obj):
+        """The ``(status, status_reason)`` the engine acts on for ``obj``: the one hook through which
+        :class:`StateMachine` and :class:`Waiter` read a status (NKS_API_NOTES: Lifecycle).
+
+        ``*_IN_PROGRESS`` means an operation runs: the engine waits for it (attaches) before sending
+        anything; ``*_FAILED`` fails the task (:meth:`failed_advice`); ``DELETE_IN_PROGRESS`` means a
+        delete runs; anything else is settled. The default reads the object's own ``status`` and
+        ``status_reason`` (:func:`api_status`). A resource whose object has no status of its own (an IP
+        ACL, an autoscaler: their cluster's or node group's counts) or also depends on another object (a
+        node group on its cluster) overrides this; it never writes a status into an object.
+
+        :param dict obj: an object :meth:`find` or :meth:`fetch` returned (not ``None``).
+        :returns: ``(str, str or None)``.
+        """
+        return api_status(obj)
+
+    def busy(self, obj):
+        """``True`` while :meth:`status` says an operation runs on ``obj`` (``*_IN_PROGRESS``)."""
+        return is_busy_status(self.status(obj))
+
+    def failed(self, obj):
+        """``True`` when :meth:`status` says the last operation on ``obj`` failed (``*_FAILED``)."""
+        return is_failed_status(self.status(obj))
+
 
 DELETE_CLUSTER = "delete the cluster (nhncloud.nks.nks_cluster state=absent) and create it again"
 """What to do about a ``*_FAILED`` cluster: NKS accepts nothing else (:meth:`Resource.failed_advice`)."""
@@ -392,12 +439,21 @@ class StateMachine(object):
         self.changes = []
         self.recoveries = []
 
+    def _status(self, obj):
+        """:meth:`Resource.status`, or the status of an :class:`_Unread` stand-in."""
+        if isinstance(obj, _Unread):
+            return obj.state
+        return self.resource.status(obj)
+
+    def _busy(self, obj):
+        return obj is not None and is_busy_status(self._status(obj))
+
     def _fetch_tolerant(self, last):
         """``fetch`` for waiting. ``last`` is a one-item list holding the last object seen.
 
         A transient failure of one poll (:func:`is_transient`) does not end the wait: the poll
-        answers the last object, shown as still in progress (the waiter polls on until its
-        timeout), because what the API holds now is unknown.
+        answers the last object as an :class:`_Unread` stand-in, still in progress (the waiter
+        polls on until its timeout), because what the API holds now is unknown.
         """
         try:
             fresh = self.resource.fetch(last[0])
@@ -405,8 +461,8 @@ class StateMachine(object):
             if not is_transient(exc):
                 raise
             self.recoveries.append("poll: %s" % exc)
-            seen = last[0]
-            return dict(seen, status=status_of(seen) if in_progress(seen) else "UNKNOWN_IN_PROGRESS")
+            state = self._status(last[0])
+            return _Unread(last[0], state if is_busy_status(state) else ("UNKNOWN_IN_PROGRESS", state[1]))
         if fresh is not None:
             last[0] = fresh
         return fresh
@@ -416,7 +472,7 @@ class StateMachine(object):
         last = [obj]
         try:
             return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
-                                             current=obj, kind=self.resource.kind)
+                                             current=obj, kind=self.resource.kind, status=self._status)
         except NksOperationFailed as exc:
             if exc.advice or not exc.status.endswith("_FAILED"):
                 raise
@@ -425,7 +481,7 @@ class StateMachine(object):
 
     def _until_gone(self, obj):
         res = self.resource
-        self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind)
+        self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind, status=self._status)
 
     def present(self):
         """Converge to ``present``.
@@ -436,11 +492,11 @@ class StateMachine(object):
         """
         res = self.resource
         obj = res.find()
-        if status_of(obj) == "DELETE_IN_PROGRESS":
+        if obj is not None and self._status(obj)[0] == "DELETE_IN_PROGRESS":
             # A delete is running: let it finish, then create anew.
             self._until_gone(obj)
             obj = None
-        elif obj is not None and in_progress(obj):
+        elif self._busy(obj):
             obj = self._settle(obj)  # attach to the running operation
         if obj is None:
             res.validate_create()
@@ -450,7 +506,7 @@ class StateMachine(object):
             if self.wait:
                 obj = self._settle(obj)
             return True, obj, None, res.view(obj)
-        if failed(obj):
+        if res.failed(obj):
             raise_failed(res, obj)  # NKS accepts only a delete now: say so before any request
         before = res.view(obj)
         self.changes = res.plan(obj)
@@ -483,13 +539,13 @@ class StateMachine(object):
         if obj is None:
             return False, None
         before = res.view(obj)
-        if status_of(obj) == "DELETE_IN_PROGRESS":
+        if self._status(obj)[0] == "DELETE_IN_PROGRESS":
             if self.wait and not self.check_mode:
                 self._until_gone(obj)
             return False, before
         if self.check_mode:
             return True, before
-        if in_progress(obj):
+        if self._busy(obj):
             obj = self._settle_any(obj)
             if obj is None:
                 return False, before
@@ -545,7 +601,7 @@ class StateMachine(object):
             fresh = res.fetch(obj)
             if fresh is None:
                 raise error
-            if in_progress(fresh):
+            if self._busy(fresh):
                 if last and not self.wait:
                     return fresh, False  # it runs (most likely ours): wait=false does not wait
                 # Most likely ours: its *_FAILED end fails the task (NksOperationFailed), as
@@ -578,9 +634,10 @@ class StateMachine(object):
             fresh = res.fetch(obj)
             if fresh is None:
                 return True  # gone: the delete whose answer was lost went through
-            if status_of(fresh) == "DELETE_IN_PROGRESS":
+            state = self._status(fresh)[0]
+            if state == "DELETE_IN_PROGRESS":
                 return True
-            if in_progress(fresh):
+            if is_busy_status((state, None)):
                 fresh = self._settle_any(fresh)
                 if fresh is None:
                     return True
@@ -622,11 +679,25 @@ class StateMachine(object):
                 return found
 
     def _created(self, answer):
-        """Object to wait on after a create answered ``answer``."""
+        """Object to wait on after a create answered ``answer``: the resource read again, or, while
+        NKS does not show it yet (a GET can briefly 404 after a create), the answer itself, which
+        has no status: a new resource is ``CREATE_IN_PROGRESS`` (NKS_API_NOTES: Lifecycle)."""
         obj = dict(answer or {})
-        obj.setdefault("status", "CREATE_IN_PROGRESS")
         fetched = self.resource.fetch(obj)
-        return fetched if fetched is not None else obj
+        if fetched is not None:
+            return fetched
+        state = api_status(obj) if status_of(obj) else ("CREATE_IN_PROGRESS", None)
+        # With wait=false the stand-in is what the result shows: with the status the engine read.
+        return _Unread(dict(obj, status=state[0]), state)
+
+
+class _Unread(dict):
+    """A stand-in for an object the engine could not read: a copy of the last one seen, whose
+    status is :attr:`state` (``(status, status_reason)``, read by :meth:`StateMachine._status`)."""
+
+    def __init__(self, seen, state):
+        super(_Unread, self).__init__(seen or {})
+        self.state = state
 
 
 class Outcome(object):
@@ -667,8 +738,8 @@ def raise_failed(resource, obj):
     (NKS_API_NOTES: errors), so the message says so and what to do
     (:meth:`Resource.failed_advice`), before any request that NKS would refuse.
     """
-    raise NksOperationFailed(resource.describe(), status_of(obj), obj.get("status_reason"),
-                             resource.failed_advice(obj))
+    status, reason = resource.status(obj)
+    raise NksOperationFailed(resource.describe(), status, reason, resource.failed_advice(obj))
 
 
 def diff_result(before, after):

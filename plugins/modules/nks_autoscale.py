@@ -161,7 +161,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import CONTROL_PLANE, DEFAULT_WORKER
 from ansible_collections.nhncloud.nks.plugins.module_utils._autoscale import SETTINGS
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    DELETE_CLUSTER, Change, SettingsResource, StateMachine, Waiter, failed, in_progress)
+    DELETE_CLUSTER, Change, SettingsResource, StateMachine, Waiter, api_status, failed, in_progress)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import autoscale_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
@@ -172,11 +172,11 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._views import autosca
 class NksAutoscaleResource(SettingsResource):
     """The autoscaler of one node group: a settings resource that always exists.
 
-    The object passed around wraps what the engine needs: ``uuid`` (cluster),
-    ``nodegroup_uuid``, ``status``/``status_reason`` of whichever of node group
-    and cluster is busy (else the node group's), so the engine attaches to and
-    waits for both, and
-    ``autoscale``, the answer of View Autoscaler Configuration of a Node Group.
+    The object passed around is ``uuid`` (cluster), ``nodegroup_uuid``, ``cluster`` and
+    ``nodegroup`` (Get a Cluster, Get a Node Group) and, while neither is busy, ``autoscale``,
+    the answer of View Autoscaler Configuration of a Node Group. :meth:`status` reads the
+    status of whichever of node group and cluster is busy, so the engine attaches to and
+    waits for both.
     """
 
     kind = "autoscaler"
@@ -204,16 +204,19 @@ class NksAutoscaleResource(SettingsResource):
         return self._wrap(cluster, nodegroup)
 
     def _wrap(self, cluster, nodegroup):
-        # Busy while either runs an operation; failed when either is *_FAILED (NKS then accepts
-        # only a delete); otherwise the node group's own status.
-        busy = nodegroup
-        if (in_progress(cluster) and not in_progress(nodegroup)) or (failed(cluster) and not failed(nodegroup)):
-            busy = cluster
         obj = dict(uuid=cluster["uuid"], nodegroup_uuid=nodegroup.get("uuid") or self.params["nodegroup"],
-                   status=busy.get("status"), status_reason=busy.get("status_reason"))
-        if not in_progress(obj):
+                   cluster=cluster, nodegroup=nodegroup)
+        if not self.busy(obj):
             obj["autoscale"] = self.api.get_autoscale(cluster["uuid"], obj["nodegroup_uuid"])
         return obj
+
+    def status(self, obj):
+        """Busy while the node group or its cluster runs an operation; failed when either is
+        ``*_FAILED`` (NKS then accepts only a delete); otherwise the node group's own status."""
+        cluster, nodegroup = obj["cluster"], obj["nodegroup"]
+        if (in_progress(cluster) and not in_progress(nodegroup)) or (failed(cluster) and not failed(nodegroup)):
+            return api_status(cluster)
+        return api_status(nodegroup)
 
     def view(self, obj):
         if obj is None:

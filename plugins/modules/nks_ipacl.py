@@ -155,7 +155,7 @@ diff:
 """
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    Change, SettingsResource, StateMachine, Waiter, failed, in_progress)
+    Change, SettingsResource, StateMachine, Waiter, api_status)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_name, is_uuid, normalize_ip_cidr)
@@ -181,8 +181,8 @@ def acl_body(want):
 class NksIpAclResource(SettingsResource):
     """The API endpoint ACL of a cluster: a settings resource that always exists.
 
-    The object passed around is ``{uuid, status, status_reason}`` of the cluster
-    (so the engine attaches to and waits for its operations) plus ``acl``, the
+    The object passed around is ``uuid`` and ``cluster`` (Get a Cluster: :meth:`status` reads
+    its status, so the engine attaches to and waits for its operations) plus ``acl``, the
     answer of Get Cluster API Endpoint IP Access Control.
     """
 
@@ -207,13 +207,13 @@ class NksIpAclResource(SettingsResource):
         return self._wrap(cluster) if cluster is not None else None
 
     def _wrap(self, cluster):
-        # Only a running operation (to wait for) and a failed cluster matter here: NKS sets an
-        # ACL at once, and accepts nothing but a delete on a *_FAILED cluster.
-        status = cluster.get("status")
-        if not (in_progress(cluster) or failed(cluster)):
-            status = None
-        return dict(uuid=cluster["uuid"], status=status, status_reason=cluster.get("status_reason"),
+        return dict(uuid=cluster["uuid"], cluster=cluster,
                     acl=self.api.get_ipacl(cluster["uuid"]))
+
+    def status(self, obj):
+        """The cluster's: only a running operation (to wait for) and a failed cluster (NKS accepts
+        nothing but a delete then) matter, NKS sets an ACL at once."""
+        return api_status(obj["cluster"])
 
     def view(self, obj):
         return acl_view(obj.get("acl")) if obj is not None else None

@@ -350,8 +350,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_NODEGROUPS, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import differences, refuse
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
-    DELETE_CLUSTER, Change, NksOperationFailed, Resource, StateMachine, Waiter, failed, in_progress,
-    raise_failed, status_of)
+    DELETE_CLUSTER, Change, NksOperationFailed, Resource, StateMachine, Waiter, api_status, failed,
+    in_progress, raise_failed, status_of)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     NODEGROUP_LABELS, autoscale_from_api, to_labels)
@@ -374,13 +374,19 @@ IMMUTABLE = ("image_id", "availability_zone", "boot_volume_type", "boot_volume_s
              "extra_volumes")
 IMMUTABLE_ADVICE = "create another node group and delete this one deliberately"
 NODE_ACTIONS = {"stop": "stop_node", "start": "start_node"}
-# Keys of a node group object shown "in progress" while its cluster is busy (see _overlay).
-_OWN_STATUS = "_nodegroup_status"
-_OWN_REASON = "_nodegroup_status_reason"
 LAST_NODEGROUP = ("absent is not possible for %s: it is the last worker node group of cluster %r, and NKS"
                   " refuses to delete the last node group (HTTP 400 \"Deleting the last nodegroup is not"
                   " supported.\"); delete the cluster instead (nhncloud.nks.nks_cluster state=absent),"
                   " which deletes its node groups with it")
+
+
+class _WithCluster(dict):
+    """A node group as Get a Node Group answered, with :attr:`cluster`, the cluster as read with it
+    (see :meth:`NksNodegroupResource.status`)."""
+
+    def __init__(self, nodegroup, cluster):
+        super(_WithCluster, self).__init__(nodegroup)
+        self.cluster = cluster
 
 
 class _FailedCluster(Resource):
@@ -472,21 +478,18 @@ class NksNodegroupResource(Resource):
         self._cluster = self.waiter.until_settled(self._get_cluster,
                                                   "cluster %r" % self.params["cluster"], kind="cluster")
 
-    @staticmethod
-    def _overlay(ng, cluster):
-        """``ng`` shown as still in progress while ``cluster`` is busy.
+    def status(self, obj):
+        """The node group's own status, or the cluster's while the node group has settled and the
+        cluster (read with it, :class:`_WithCluster`) is busy.
 
         Node group operations keep the cluster ``UPDATE_IN_PROGRESS`` too, and NKS refuses a new
         operation while the cluster is busy: the engine then waits (attaches) on the node group
         until the cluster has settled as well. :meth:`view` shows the node group's own status.
         """
-        if ng is None or in_progress(ng) or failed(ng) or not in_progress(cluster):
-            return ng
-        shown = dict(ng, status=status_of(cluster),
-                     status_reason="waiting for its cluster (%s)" % status_of(cluster))
-        shown[_OWN_STATUS] = ng.get("status")
-        shown[_OWN_REASON] = ng.get("status_reason")
-        return shown
+        cluster = getattr(obj, "cluster", None)
+        if in_progress(obj) or failed(obj) or not in_progress(cluster):
+            return api_status(obj)
+        return status_of(cluster), "waiting for its cluster (%s)" % status_of(cluster)
 
     # -- the node group -------------------------------------------------------
 
@@ -501,17 +504,15 @@ class NksNodegroupResource(Resource):
         elif failed(cluster) and not failed(ng):
             # NKS accepts nothing but a delete on a *_FAILED cluster.
             raise_failed(_FailedCluster(self.params["cluster"]), cluster)
-        return self._overlay(ng, cluster)
+        return _WithCluster(ng, cluster) if ng is not None else None
 
     def fetch(self, obj):
         ng = self.api.get_nodegroup(self.cluster_uuid, obj.get("uuid") or self.params["name"])
         if ng is None or in_progress(ng) or failed(ng):
-            return ng
-        return self._overlay(ng, self._get_cluster())
+            return ng  # its own status decides: the cluster need not be read
+        return _WithCluster(ng, self._get_cluster())
 
     def view(self, obj):
-        if obj is not None and _OWN_STATUS in obj:
-            obj = dict(obj, status=obj[_OWN_STATUS], status_reason=obj[_OWN_REASON])
         return nodegroup_view(obj)
 
     def control_plane_version(self):
@@ -701,11 +702,13 @@ class NksNodegroupResource(Resource):
         until both have settled. :returns: the node group afterwards.
         """
         p = self.params
-        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
+        obj = self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind,
+                                        status=self.status)
         self.api.node_action(self.cluster_uuid, obj["uuid"], NODE_ACTIONS[p["node_action"]],
                              p["node_ids"])
         if wait:
-            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind)
+            return self.waiter.until_settled(lambda: self.fetch(obj), self.describe(), kind=self.kind,
+                                             status=self.status)
         return self.fetch(obj) or obj
 
 

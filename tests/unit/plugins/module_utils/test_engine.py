@@ -665,3 +665,64 @@ def test_converge_absent_of_nothing_shows_an_empty_dict():
     outcome = machine(FakeResource(current=None)).converge("absent")
     expected = {"changed": False, "nodegroup": {}, "diff": {"before": {}, "after": {}}}
     assert outcome.result("nodegroup", True) == expected
+
+
+# -- Resource.status: the one hook through which the engine reads a status ----------------
+
+class ParentBusyResource(FakeResource):
+    """Objects without a ``status`` of their own: the hook reads the ``parent`` they carry (as the
+    IP ACL and the autoscaler read their cluster), and the engine must never write a status in."""
+
+    def status(self, obj):
+        return obj["parent"]["status"], obj["parent"].get("status_reason")
+
+    def view(self, obj):
+        return None if obj is None else {"parent": obj["parent"]["status"], "value": obj["value"]}
+
+
+def settings(parent_status, value=1, reason=None):
+    return {"uuid": "c-1", "parent": {"status": parent_status, "status_reason": reason}, "value": value}
+
+
+def test_default_status_reads_the_object():
+    res = FakeResource()
+    assert res.status(nks_obj("UPDATE_IN_PROGRESS", status_reason="r")) == ("UPDATE_IN_PROGRESS", "r")
+    assert res.busy(nks_obj("CREATE_IN_PROGRESS")) and not res.busy(nks_obj("CREATE_COMPLETE"))
+    assert res.failed(nks_obj("UPDATE_FAILED")) and not res.failed(nks_obj("UPDATE_COMPLETE"))
+
+
+def test_present_attaches_through_the_status_hook_and_keeps_objects_as_read():
+    reads = [settings("UPDATE_IN_PROGRESS"), settings("UPDATE_IN_PROGRESS"), settings("UPDATE_COMPLETE")]
+    res = ParentBusyResource(reads=list(reads))
+    changed, obj, before, after = machine(res).present()
+    assert changed is False
+    assert obj == settings("UPDATE_COMPLETE")  # nothing written into the object: no "status" key
+    assert "status" not in obj
+    assert res.count("fetch") == 2 and res.count("plan") == 1
+
+
+def test_failed_status_from_the_hook_fails_before_any_request():
+    res = ParentBusyResource(current=settings("UPDATE_FAILED", reason="heat"), plan=[])
+    with pytest.raises(NksOperationFailed) as err:
+        machine(res).present()
+    assert err.value.status == "UPDATE_FAILED" and err.value.reason == "heat"
+    assert res.count("plan") == 0
+
+
+def test_a_poll_failure_keeps_waiting_without_rewriting_the_object():
+    """A transient poll error stands in the last object, still busy; the next poll ends the wait."""
+    res = ParentBusyResource(current=settings("UPDATE_IN_PROGRESS"))
+    answers = [NksConnectionError("reset"), settings("UPDATE_COMPLETE", value=2)]
+
+    def fetch(obj):
+        res.events.append("fetch")
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    res.fetch = fetch
+    sm = machine(res)
+    changed, obj, _before, after = sm.present()
+    assert obj == settings("UPDATE_COMPLETE", value=2) and after["value"] == 2
+    assert res.count("fetch") == 2 and len(sm.recoveries) == 1
