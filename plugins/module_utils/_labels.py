@@ -44,6 +44,19 @@ CLUSTER_LABELS = (
 )
 """Create a Cluster: ``labels.*`` of the request, by typed option."""
 
+CLUSTER_CHANGED_BY = {
+    "kube_version": "upgrade",
+    "ncr_sgw": "update_sgw",
+    "obs_sgw": "update_sgw",
+    "cni_driver": "cni_update",
+    "user_script": "default_worker",
+}
+"""The column "changed in place by" of :data:`CLUSTER_LABELS`: the NKS operation that changes an option on an
+existing cluster, named as ``nks_cluster`` names its planners (``_plan_<operation>``): ``upgrade`` (Upgrade a
+Cluster, ``default-master``), ``update_sgw`` (Change Service Gateway), ``cni_update`` (Change Cluster CNI),
+``default_worker`` (the operations on ``default-worker``: Change User Script, ...). An option not listed cannot
+change in place: ``nks_cluster`` refuses a different value, naming it."""
+
 NODEGROUP_LABELS = tuple(
     row for row in CLUSTER_LABELS
     if row[0] in ("availability_zone", "boot_volume_type", "boot_volume_size", "boot_volume_key_id",

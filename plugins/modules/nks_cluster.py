@@ -382,7 +382,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, Resource, StateMachine, Waiter)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, to_labels)
+    AUTOSCALE_LABELS, CLUSTER_CHANGED_BY, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
@@ -396,10 +396,13 @@ REQUIRED_TO_CREATE = ("kube_version", "node_count", "flavor_id", "keypair", "fix
                       "fixed_subnet", "availability_zone", "node_image", "boot_volume_type",
                       "boot_volume_size")
 TOP_LEVEL = ("flavor_id", "keypair", "fixed_network", "fixed_subnet")
-# Options changed in place by a Change of their own (see NksClusterResource.plan); flavor_id
-# through Change Instance Flavor of default-worker.
-IN_PLACE = ("node_count", "kube_version", "autoscale", "user_script", "ncr_sgw", "obs_sgw",
-            "cni_driver", "flavor_id")
+# Which planner (NksClusterResource._plan_<operation>) changes an option in place: the label options by the
+# label table's column, the others here (default-worker: resize, autoscaler, Change Instance Flavor).
+CHANGED_BY = dict(CLUSTER_CHANGED_BY, node_count="default_worker", autoscale="default_worker",
+                  flavor_id="default_worker", certificate_renewal="renew_certificate")
+IN_PLACE = tuple(CHANGED_BY)
+# The order in which the planners run, hence their requests (a CNI change first: it allows new pod networks).
+OPERATIONS = ("cni_update", "default_worker", "update_sgw", "upgrade", "renew_certificate")
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
 LEGACY_CNI = "flannel"  # the CNI of clusters created before 2023-03-31 (no cni_driver label)
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
@@ -488,27 +491,24 @@ class NksClusterResource(Resource):
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
+        """The changes of the options set, planned by operation (:data:`CHANGED_BY`, in the order of
+        :data:`OPERATIONS`), after refusing the differences no operation makes."""
         current = cluster_view(obj)
-        cni_change = self._plan_cni(current, obj.get("labels") or {})
+        wanted = set(CHANGED_BY[option] for option in CHANGED_BY if self.params[option] is not None)
+        changes = self._plan_cni_update(obj, current) if "cni_update" in wanted else []
         self._refuse_immutable_changes(current, obj.get("labels") or {},
-                                       skip=CNI_CHANGE_OPTIONS if cni_change else ())
-        changes = [cni_change] if cni_change else []
-        p = self.params
-        if any(p[key] is not None for key in ("autoscale", "node_count", "user_script", "flavor_id")):
-            worker = self.api.get_nodegroup(obj["uuid"], DEFAULT_WORKER)
-            if worker is not None:
-                changes.extend(self._plan_worker(obj["uuid"], worker))
-        if p["ncr_sgw"] is not None or p["obs_sgw"] is not None:
-            changes.extend(self._plan_sgw(current))
-        if p["kube_version"] is not None:
-            changes.append(self._plan_upgrade(obj["uuid"], current.get("kube_version")))
-        if p["certificate_renewal"] is not None:
-            changes.append(self._plan_certificate(current))
-        return [change for change in changes if change is not None]
+                                       skip=CNI_CHANGE_OPTIONS if changes else ())
+        for operation in OPERATIONS[1:]:
+            if operation in wanted:
+                changes.extend(getattr(self, "_plan_" + operation)(obj, current))
+        return changes
 
-    def _plan_worker(self, uuid, worker):
+    def _plan_default_worker(self, obj, current):
         """Changes of ``default-worker``: autoscaler, resize, flavor (Change Instance Flavor), user script."""
-        p = self.params
+        worker = self.api.get_nodegroup(obj["uuid"], DEFAULT_WORKER)
+        if worker is None:
+            return []
+        p, uuid = self.params, obj["uuid"]
         changes = []
         autoscale_on = autoscale_from_api(worker.get("labels") or {}).get("enabled")
         if p["autoscale"] is not None:
@@ -537,7 +537,7 @@ class NksClusterResource(Resource):
                                   lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER, p["user_script"])))
         return changes
 
-    def _plan_sgw(self, current):
+    def _plan_update_sgw(self, obj, current):
         """Change Service Gateway: both gateways in one request; NKS changes them only on a cluster
         created with a service gateway."""
         p = self.params
@@ -553,16 +553,16 @@ class NksClusterResource(Resource):
         return [Change("ncr_sgw", have[0], want[0], lambda o: self.api.update_sgw(o["uuid"], want[0], want[1])),
                 Change("obs_sgw", have[1], want[1], None)]
 
-    def _plan_cni(self, current, labels):
+    def _plan_cni_update(self, obj, current):
         """Change Cluster CNI, when ``cni_driver`` differs (only flannel -> calico exists).
 
         A cluster without a ``cni_driver`` label was created before 2023-03-31 (guide: the label
         is "available for clusters created on or after 2023.03.31") and runs Flannel.
         """
-        p = self.params
+        p, labels = self.params, obj.get("labels") or {}
         have = current.get("cni_driver") or (LEGACY_CNI if labels and "cni_driver" not in labels else None)
         if p["cni_driver"] is None or not have or have == p["cni_driver"]:
-            return None
+            return []
         if p["cni_driver"] != "calico":
             raise ValidationError("cni_driver", "NKS changes the CNI of an existing cluster only to calico;"
                                                 " the cluster uses %s" % have)
@@ -577,10 +577,9 @@ class NksClusterResource(Resource):
         for key in ("num_buffer_nodes", "num_max_unavailable_nodes"):
             if p[key] is not None:
                 body[key] = p[key]
-        return Change("cni_driver", have, "calico",
-                      lambda o: self.api.update_cni(o["uuid"], body))
+        return [Change("cni_driver", have, "calico", lambda o: self.api.update_cni(o["uuid"], body))]
 
-    def _plan_certificate(self, current):
+    def _plan_renew_certificate(self, obj, current):
         """Renew Cluster Certificate when it expires within ``renew_before_days``."""
         renewal = self.params["certificate_renewal"]
         expiry = current.get("certificate_expiry")
@@ -594,15 +593,17 @@ class NksClusterResource(Resource):
                     expires = expires.replace(tzinfo=datetime.timezone.utc)
                 left = expires - datetime.datetime.now(datetime.timezone.utc)
                 if left > datetime.timedelta(days=renewal["renew_before_days"]):
-                    return None
+                    return []
         years = renewal["term_of_validity"]
-        return Change("certificate_expiry", expiry, "renewed for %d years" % years,
-                      lambda o: self.api.renew_certificate(o["uuid"], years))
+        return [Change("certificate_expiry", expiry, "renewed for %d years" % years,
+                       lambda o: self.api.renew_certificate(o["uuid"], years))]
 
-    def _plan_upgrade(self, uuid, have):
+    def _plan_upgrade(self, obj, current):
+        """Upgrade a Cluster (the control plane) one minor version, when every node group is on its version."""
+        uuid, have = obj["uuid"], current.get("kube_version")
         want = normalize_version(self.params["kube_version"])
         if not have or not check_upgrade_step(have, want, "kube_version"):
-            return None
+            return []
         check_supported_version(want, self.api.supported_versions(), "kube_version")
         lagging = []
         for group in self.api.list_nodegroups(uuid):
@@ -612,8 +613,7 @@ class NksClusterResource(Resource):
                 lagging.append((group["name"], version))
         if lagging:
             self._lagging(lagging, have, want)
-        return Change("kube_version", have, want,
-                      lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))
+        return [Change("kube_version", have, want, lambda o: self.api.upgrade(o["uuid"], CONTROL_PLANE, want))]
 
     def _lagging(self, lagging, have, want):
         """Node groups below the control plane block its upgrade. In check mode, when one earlier

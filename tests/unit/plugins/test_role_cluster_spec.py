@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The role nhncloud.nks.cluster restates module options twice: in ``meta/argument_specs.yml`` and as task
-parameters in ``tasks/*.yml``. These tests fail when either drifts from the modules' ``argument_spec``
+"""The role nhncloud.nks.cluster restates module options in ``meta/argument_specs.yml``, and its tasks pass them as
+task parameters or, a whole section at once, as the task's ``module_defaults`` (``tasks/present.yml``). These tests
+fail when either drifts from the modules' ``argument_spec``
 (option names, types, list elements, choices, ``required`` of suboptions, ``no_log``, and defaults where the
 role restates one), so an option added to, renamed in or retyped in a module must be carried into the role.
 """
@@ -115,6 +116,38 @@ def _module_tasks():
                     yield name, task.get("name"), module, task[module] or {}
 
 
+# The one form in which a task passes a whole section of the role's input to its module (module_defaults of the
+# task): the section itself, or the section without some keys (the role's own, which no module takes).
+SPLAT = re.compile(r"^\{\{ *(?P<source>[\w.]+)(?: \| dict2items \| rejectattr\('key', 'in', \[(?P<rejected>[^\]]*)\]\)"
+                   r" \| items2dict)? *\}\}$")
+
+
+def _splats():
+    """``(file, task name, module, source variable, rejected keys)`` of every task whose ``module_defaults``
+    pass a section of the role's input to its module; a ``module_defaults`` in another form is an error."""
+    for name in sorted(os.listdir(os.path.join(ROLE, "tasks"))):
+        for task in _load("tasks/" + name) or []:
+            for module, value in (task.get("module_defaults") or {}).items():
+                match = SPLAT.match(str(value))
+                assert module in MODULES and match, "%s, %r: module_defaults %s: %r is not the form %s" % (
+                    name, task.get("name"), module, value, SPLAT.pattern)
+                rejected = set(re.findall(r"'(\w+)'", match.group("rejected") or ""))
+                yield name, task.get("name"), module, match.group("source"), rejected
+
+
+def test_module_defaults_pass_a_whole_section_and_leave_out_only_role_keys():
+    """A task passing a section wholesale reads its own module's section and leaves out only role-only keys."""
+    errors = []
+    for name, title, module, source, rejected in _splats():
+        if source != TASK_SOURCES[module][0]:
+            errors.append("%s, %r: %s reads %s, not %s" % (name, title, module, source, TASK_SOURCES[module][0]))
+        section = [s for s in SECTIONS if s[0] == TASK_SOURCES[module][1]][0]
+        dropped = sorted(rejected - section[3])
+        if dropped:
+            errors.append("%s, %r: leaves out %s, options of %s" % (name, title, dropped, module))
+    assert not errors, "\n".join(errors)
+
+
 def test_task_parameters_are_module_options_read_from_the_same_name():
     """Each parameter is an option of its module, and reads the role option of the same name (no typo)."""
     errors = []
@@ -136,6 +169,10 @@ def test_tasks_pass_every_role_option():
     for name, _title, module, params in _module_tasks():
         if name == "present.yml":
             passed.setdefault(TASK_SOURCES[module][1], set()).update(params)
+    for name, _title, module, _source, rejected in _splats():
+        if name == "present.yml":
+            key = TASK_SOURCES[module][1]
+            passed.setdefault(key, set()).update(set(_role_options(key)) - rejected)
     errors = []
     for key, _cls, _skipped, role_only in SECTIONS:
         dropped = sorted(set(_role_options(key)) - role_only - passed.get(key, set()))
