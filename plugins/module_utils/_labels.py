@@ -39,6 +39,7 @@ CLUSTER_LABELS = (
     ("obs_sgw", "obs_sgw", "str"),
     ("cni_driver", "cni_driver", "str"),
     ("user_script", "user_script_v2", "str"),
+    ("legacy_user_script", "user_script", "str"),
     ("extra_security_groups", "extra_security_groups", "security_groups"),
     ("extra_volumes", "extra_volumes", "volumes"),
 )

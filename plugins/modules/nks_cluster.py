@@ -171,6 +171,12 @@ options:
   user_script:
     description: User script run on the C(default-worker) nodes. On an existing cluster, a different script is applied to C(default-worker).
     type: str
+  legacy_user_script:
+    description:
+      - User script of the C(default-worker) nodes in the older label C(user_script) of Create a Cluster (the guide's
+        "user script (old)"); prefer O(user_script) (label C(user_script_v2)).
+      - Create only. NKS has no operation that changes it, so a different value on an existing cluster is an error.
+    type: str
   extra_security_groups:
     description: Additional security groups of the C(default-worker) nodes, by subnet.
     type: list
@@ -336,6 +342,10 @@ cluster:
     master_lb_floating_ip:
       description: Whether the API endpoint has a public address.
       type: bool
+    legacy_user_script:
+      description: The older user script label C(user_script), when the cluster has it.
+      type: str
+      returned: when NKS reports the label
     autoscale:
       description: Autoscaler settings of C(default-worker) as recorded in the cluster labels.
       type: dict
@@ -670,6 +680,7 @@ class NksCluster(NksModule):
         cni_driver=dict(type="str", choices=["calico", "calico-ebpf"]),
         autoscale=dict(type="dict", options=autoscale_spec()),
         user_script=dict(type="str"),
+        legacy_user_script=dict(type="str"),
         extra_security_groups=dict(type="list", elements="dict", options=extra_security_groups_spec()),
         extra_volumes=dict(type="list", elements="dict", options=extra_volumes_spec()),
         num_buffer_nodes=dict(type="int"),

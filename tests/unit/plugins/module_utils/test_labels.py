@@ -50,6 +50,16 @@ def test_guide_label_names():
     assert FIXED_CLUSTER_LABELS["cert_manager_api"] == "True"
 
 
+def test_legacy_user_script_label_both_ways():
+    """The guide's "user script (old)" label ``user_script`` is the option ``legacy_user_script``; ``user_script``
+    stays ``user_script_v2``; neither view nor body mixes them up."""
+    options = {"user_script": "#!/bin/sh\necho v2", "legacy_user_script": "#!/bin/sh\necho old"}
+    labels = to_labels(CLUSTER_LABELS, options)
+    assert labels == {"user_script_v2": "#!/bin/sh\necho v2", "user_script": "#!/bin/sh\necho old"}
+    assert from_labels(CLUSTER_LABELS, labels) == options
+    assert "legacy_user_script" not in set(row[0] for row in NODEGROUP_LABELS)
+
+
 def test_nodegroup_table_is_a_subset_without_cluster_only_labels():
     assert set(NODEGROUP_LABELS) <= set(CLUSTER_LABELS)
     options = set(row[0] for row in NODEGROUP_LABELS)

@@ -128,6 +128,16 @@ def test_cluster_immutable_options_are_listed_with_the_first_as_data():
     assert "labels.os_distro" in str(err.value)
 
 
+def test_cluster_legacy_user_script_is_read_back_and_cannot_change():
+    """The label user_script ("user script (old)"): equal plans nothing; no operation changes it, so a
+    different value is refused before any request (CLUSTER_CHANGED_BY has no entry for it)."""
+    api = StubApi(cluster(user_script="echo old"), [worker()])
+    assert plan_cluster(api, legacy_user_script="echo old") == []
+    with pytest.raises(ValidationError) as err:
+        plan_cluster(api, legacy_user_script="echo new")
+    assert err.value.option == "legacy_user_script" and api.sent == []
+
+
 def test_failed_cluster_says_what_to_do_before_any_request():
     api = StubApi(cluster("UPDATE_FAILED"), [worker()])
     mod = StubModule(NksCluster, api, name="demo", node_count=3)
