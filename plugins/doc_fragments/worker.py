@@ -5,16 +5,18 @@
 
 Their argument specs come from ``plugins/module_utils/_specs.py``; this fragment documents them once.
 A module that describes an option in its own words keeps its ``description`` (Ansible merges a
-fragment's option under the module's, key by key), the suboptions come from here. The autoscaler's
-``enabled`` says what a create does when it is not set, which differs between the two modules:
-``CLUSTER`` and ``NODEGROUP`` carry ``autoscale`` with the one matching sentence.
+fragment's option under the module's, key by key), the suboptions come from here.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-_OPTIONS = r"""
+
+class ModuleDocFragment(object):
+    """Worker node options of ``nks_cluster`` and ``nks_nodegroup`` (``nhncloud.nks.worker``)."""
+
+    DOCUMENTATION = r"""
 options:
   boot_volume_type:
     description: Block storage type of the node boot volumes, for example V(General HDD). Required to create.
@@ -60,7 +62,7 @@ options:
     type: dict
     suboptions:
       enabled:
-        description: %s
+        description: Turn the autoscaler on or off.
         type: bool
       min_node_count:
         description: Fewest nodes (1 to 10).
@@ -81,12 +83,3 @@ options:
         description: Minutes after a scale-up before scale-down is considered again.
         type: int
 """
-
-
-class ModuleDocFragment(object):
-    """Worker node options: ``nhncloud.nks.worker.CLUSTER`` (``nks_cluster``) and
-    ``nhncloud.nks.worker.NODEGROUP`` (``nks_nodegroup``)."""
-
-    DOCUMENTATION = _OPTIONS % "Turn the autoscaler on or off."
-    CLUSTER = _OPTIONS % "Turn the autoscaler on or off. When creating and not set, V(false)."
-    NODEGROUP = DOCUMENTATION

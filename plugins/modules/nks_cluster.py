@@ -42,7 +42,7 @@ extends_documentation_fragment:
   - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
-  - nhncloud.nks.worker.CLUSTER
+  - nhncloud.nks.worker
 options:
   name:
     description:
@@ -165,6 +165,7 @@ options:
   autoscale:
     description:
       - Autoscaler of the C(default-worker) node group. Keys not set are left to NKS.
+      - When creating and O(autoscale.enabled) is not set, V(false) (the autoscaler is off).
       - On an existing cluster, a difference is applied through the autoscaler API; keys not given keep
         their current values (one key alone, for example O(autoscale.max_node_count), is enough).
     type: dict

@@ -40,7 +40,7 @@ extends_documentation_fragment:
   - nhncloud.nks.wait_for
   - nhncloud.nks.attributes
   - nhncloud.nks.attributes.ACTIONS
-  - nhncloud.nks.worker.NODEGROUP
+  - nhncloud.nks.worker
 options:
   cluster:
     description:
