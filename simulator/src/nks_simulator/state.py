@@ -57,6 +57,7 @@ class Store(IdentityMixin, ClustersMixin, NodegroupsMixin, ListingMixin, Operati
     def __init__(self, config: SimConfig, state_file: Optional[str] = None,
                  clock: Callable[[], float] = time.time):
         self.config = config
+        self._list_views = {}  # uuid -> the cluster's List Clusters view (store/listing.py)
         self.state_file = state_file
         self.clock = clock
         self.lock = threading.RLock()

@@ -155,7 +155,8 @@ class ClustersMixin(StoreBase):
             known = {n["uuid"] for n in ng["nodes"]}
             unknown = [u for u in remove if u not in known]
             if unknown:
-                raise bad_request(f"nodes_to_remove: node(s) {', '.join(unknown)} not found in node group {ng['name']}.")
+                raise bad_request(f"nodes_to_remove: node(s) {', '.join(unknown)} not found in node group "
+                                  f"{ng['name']}.")
             if len(set(remove)) > max(0, ng["node_count"] - count):
                 raise bad_request(f"nodes_to_remove lists {len(set(remove))} node(s) but the node group shrinks "
                                   f"from {ng['node_count']} to {count}.")
