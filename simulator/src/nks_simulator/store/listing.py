@@ -41,7 +41,7 @@ class ListingMixin(StoreBase):
         return self.read(pick)
 
     def list_clusters(self, project_id: Optional[str], full: bool = False) -> List[Mapping[str, Any]]:
-        """List Clusters: the clusters of ``project_id`` (all when None), in creation order, as
+        """List Clusters: the clusters of ``project_id`` (all when None), in the order of the map, as
         read-only :func:`list_view` dicts (``full``: whole deep copies as dicts, for Magnum's
         ``/v1/clusters/detail``)."""
         with self.lock:
