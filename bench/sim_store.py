@@ -14,12 +14,18 @@ times over HTTP (one keep-alive session, the client's wall time per request):
 * a list: ``GET /v1/clusters`` of the whole fleet.
 
 Medians are reported; the ratios 5,000 / 100 are computed within the run.
+
+In-process, without HTTP (:func:`list_in_process`): the store's part of ``GET
+/v1/clusters`` at 1,000 clusters, ``Store.list_clusters`` + ``views.cluster_summary``
++ ``json.dumps``, median of 10; ``python bench/sim_store.py [SIZE]`` prints it alone.
 """
 
 from __future__ import absolute_import, division, print_function
 
+import json
 import os
 import statistics
+import sys
 import time
 
 import requests
@@ -98,6 +104,40 @@ def measure(clients, size, changes, lists):
                 for label, kinds in samples.items())
 
 
+def list_in_process(size, repeats=10):
+    """Seconds (medians of ``repeats``) of List Clusters at ``size`` clusters in-process, without HTTP:
+    ``{"store": Store.list_clusters, "views": views.cluster_summary of each, "json": json.dumps,
+    "total": the three}``. The clusters are created and completed with a fake clock."""
+    from nks_simulator import models, views  # pylint: disable=import-outside-toplevel
+    from nks_simulator.config import SimConfig  # pylint: disable=import-outside-toplevel
+    from nks_simulator.state import Store  # pylint: disable=import-outside-toplevel
+    now = [2.0e9]
+    config = SimConfig()
+    store = Store(config, clock=lambda: now[0])
+    try:
+        token = store.issue_token(config.tenant_id, config.username, config.api_password)
+        for index in range(size):
+            body = models.ClusterCreate.model_validate(dict(CLUSTER, name="store-%05d" % index))
+            store.create_cluster(body.model_dump(exclude_none=True), token)
+        now[0] += 3600.0  # every create completes
+        samples = {"store": [], "views": [], "json": [], "total": []}
+        for dummy in range(repeats):
+            start = time.perf_counter()
+            listed = store.list_clusters(config.tenant_id)
+            viewed = time.perf_counter()
+            body = {"clusters": [views.cluster_summary(c, "http://127.0.0.1:1", config.supported_versions)
+                                 for c in listed]}
+            dumped = time.perf_counter()
+            json.dumps(body)
+            end = time.perf_counter()
+            for key, value in (("store", viewed - start), ("views", dumped - viewed), ("json", end - dumped),
+                               ("total", end - start)):
+                samples[key].append(value)
+        return dict((key, statistics.median(values)) for key, values in samples.items())
+    finally:
+        store.close()
+
+
 def section_store(work, simulator_class, quick=False):
     """The figures of the ``store`` section: ``{"sizes": [...], "rows": {size: {variant: medians}}}``."""
     sizes = (20, 60) if quick else SIZES
@@ -113,7 +153,10 @@ def section_store(work, simulator_class, quick=False):
     finally:
         for sim in sims.values():
             sim.stop()
-    return {"sizes": list(sizes), "rows": rows}
+    in_process_size = 60 if quick else 1000
+    print("bench: store list in-process at %d clusters" % in_process_size, flush=True)
+    return {"sizes": list(sizes), "rows": rows,
+            "in_process": dict(list_in_process(in_process_size), size=in_process_size)}
 
 
 def render_store(store):
@@ -137,4 +180,15 @@ def render_store(store):
     if list_1000 is not None:
         lines.append("| GET /v1/clusters of 1,000 clusters < 100 ms | %.0f ms | %s |"
                      % (list_1000 * 1e3, "met" if list_1000 < 0.1 else "**not met**"))
+    inner = store.get("in_process")
+    if inner:
+        lines += ["", "In-process at %d clusters, without HTTP (median of 10): `Store.list_clusters` %.1f ms, "
+                  "`views.cluster_summary` %.1f ms, `json.dumps` %.1f ms, total %.1f ms."
+                  % (inner["size"], inner["store"] * 1e3, inner["views"] * 1e3, inner["json"] * 1e3,
+                     inner["total"] * 1e3)]
     return "\n".join(lines + [""])
+
+
+if __name__ == "__main__":
+    FIGURES = list_in_process(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    print(" ".join("%s %.1f ms" % (key, value * 1e3) for key, value in FIGURES.items()))

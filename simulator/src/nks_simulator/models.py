@@ -71,30 +71,37 @@ class _AutoscaleFields(_Open):
     ca_scale_down_delay_after_add: Optional[IntLike] = None
 
 
-class ClusterCreateLabels(_AutoscaleFields):
+class _CreateLabels(_AutoscaleFields):
+    """The labels Create a Cluster and Create a Node Group both take."""
+
     availability_zone: str
-    node_image: str
     boot_volume_type: str
-    boot_volume_size: IntLike
-    cert_manager_api: BoolLike = Field(description='Must be "True"')
-    ca_enable: BoolLike
-    kube_tag: str
-    master_lb_floating_ip_enabled: BoolLike
     boot_volume_key_id: Optional[str] = None
     boot_volume_appkey: Optional[str] = None
-    external_network_id: Optional[str] = None
-    external_subnet_id_list: Optional[str] = None
+    boot_volume_size: IntLike
     user_script: Optional[str] = None
     user_script_v2: Optional[str] = None
-    strict_sg_rules: Optional[BoolLike] = None
+    ca_enable: BoolLike
     additional_network_id_list: Optional[str] = None
     additional_subnet_id_list: Optional[str] = None
-    service_cluster_ip_range: Optional[str] = None
-    pods_network_cidr: Optional[str] = None
-    pods_network_subnet: Optional[IntLike] = None
+
+
+class ClusterCreateLabels(_CreateLabels):
+    """Create a Cluster: ``labels`` (request)."""
+
+    node_image: str
+    cert_manager_api: BoolLike = Field(description='Must be "True"')
+    kube_tag: str
+    master_lb_floating_ip_enabled: BoolLike
+    external_network_id: Optional[str] = None
+    external_subnet_id_list: Optional[str] = None
+    strict_sg_rules: Optional[BoolLike] = None
     ncr_sgw: Optional[str] = None
     obs_sgw: Optional[str] = None
     cni_driver: Optional[str] = Field(None, description="calico (default) or calico-ebpf")
+    service_cluster_ip_range: Optional[str] = None
+    pods_network_cidr: Optional[str] = None
+    pods_network_subnet: Optional[IntLike] = None
     extra_security_groups: Optional[List[Dict[str, Any]]] = None
     extra_volumes: Optional[List[Dict[str, Any]]] = None
 
@@ -271,17 +278,8 @@ class EventList(BaseModel):
 
 
 # ---------------------------------------------------------------- node groups
-class NodegroupCreateLabels(_AutoscaleFields):
-    availability_zone: str
-    boot_volume_type: str
-    boot_volume_size: IntLike
-    ca_enable: BoolLike
-    boot_volume_key_id: Optional[str] = None
-    boot_volume_appkey: Optional[str] = None
-    user_script: Optional[str] = None
-    user_script_v2: Optional[str] = None
-    additional_network_id_list: Optional[str] = None
-    additional_subnet_id_list: Optional[str] = None
+class NodegroupCreateLabels(_CreateLabels):
+    """Create a Node Group: ``labels`` (request); the same as :class:`_CreateLabels`."""
 
 
 class NodegroupCreate(_Body):

@@ -126,10 +126,14 @@ class TrackedMap(dict):
 
     def take_dirty(self) -> Iterable[str]:
         """The marked keys (all keys, and the ones deleted, after a marking iteration); clears the marks."""
-        keys = set(self.dirty) | (set(super().keys()) if self.everything else set())
+        keys = self.marked()
         self.dirty.clear()
         self.everything = False
         return keys
+
+    def marked(self) -> Set[str]:
+        """The marked keys (all keys after a marking iteration), without clearing the marks."""
+        return set(self.dirty) | (set(super().keys()) if self.everything else set())
 
     def forget_marks(self) -> None:
         """Drop the marks (after a read-only lookup)."""

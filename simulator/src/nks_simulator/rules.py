@@ -8,6 +8,7 @@ NKS_API_NOTES.md "Rules".
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import uuid
@@ -134,11 +135,19 @@ def parse_int(value: Any, field: str, low: Optional[int] = None, high: Optional[
 
 
 def parse_version(version: str) -> Tuple[int, ...]:
-    """``v1.26.3`` -> ``(1, 26, 3)``."""
-    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", str(version).strip())
-    if not match:
+    """``v1.26.3`` -> ``(1, 26, 3)``; 400 for anything else."""
+    parsed = _parse_version_text(str(version).strip())
+    if parsed is None:
         raise bad_request(f"Invalid Kubernetes version '{version}' (expected e.g. v1.28.3).")
-    return tuple(int(x) for x in match.groups())
+    return parsed
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_version_text(text: str) -> Optional[Tuple[int, ...]]:
+    """:func:`parse_version` of a stripped string, None when it is not a version; cached: List
+    Clusters asks for the version status of every cluster, a few parses each."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)", text)
+    return tuple(int(x) for x in match.groups()) if match else None
 
 
 def check_supported(version: str, supported: Dict[str, bool]) -> None:
@@ -149,18 +158,20 @@ def check_supported(version: str, supported: Dict[str, bool]) -> None:
 
 
 def version_status(version: str, supported: Dict[str, bool]) -> str:
-    """``labels.kube_version_status``: ``LATEST`` unless a newer supported version exists."""
-    try:
-        current = parse_version(version)
-    except Exception:  # noqa: BLE001 - unparsable versions are simply "latest"
+    """``labels.kube_version_status``: ``LATEST`` unless a newer supported version exists
+    (an unparsable ``version`` is ``LATEST``; unparsable supported versions are passed over)."""
+    current = _parse_version_text(str(version).strip())
+    if current is None:
         return "LATEST"
-    for other, ok in supported.items():
-        try:
-            if ok and parse_version(other) > current:
-                return "NEED_UPGRADE"
-        except Exception:  # noqa: BLE001
-            continue
-    return "LATEST"
+    newest = _newest(tuple(other for other, ok in supported.items() if ok))
+    return "NEED_UPGRADE" if newest is not None and newest > current else "LATEST"
+
+
+@functools.lru_cache(maxsize=64)
+def _newest(versions: Tuple[str, ...]) -> Optional[Tuple[int, ...]]:
+    """The newest parsable version of ``versions`` as a tuple, None when there is none (cached)."""
+    parsed = [_parse_version_text(str(v).strip()) for v in versions]
+    return max((p for p in parsed if p is not None), default=None)
 
 
 def parse_cidr(value: Any, field: str) -> ipaddress.IPv4Network:

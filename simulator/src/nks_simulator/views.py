@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from . import kube, rules
-from .state import iso
+from .store.schema import iso
 
 HEALTHY_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
 #: Labels NKS shows only on clusters created after 2023-03-31 / 2023-05-30 / 2024-02-27.

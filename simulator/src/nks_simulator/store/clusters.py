@@ -1,0 +1,245 @@
+"""Cluster lifecycle: the guide's "Cluster" operations that change a cluster.
+
+Create a Cluster, Delete a Cluster, Resize, Change Cluster CNI, Enforce IP Access
+Control to Cluster API Endpoints, Renew Cluster Certificate, Change Service Gateway,
+and the simulator's seeding of a legacy (pre 2023-03-31) cluster.  Each checks the
+guide's rules (:mod:`nks_simulator.rules`; :class:`~nks_simulator.errors.ApiError`
+400/404/409 before any change) and starts an operation (:mod:`.operations`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from typing import Optional
+
+from .. import rules
+from ..errors import ApiError, bad_request
+from .base import Plan, StoreBase
+from .schema import (AUTOSCALE_DEFAULTS, CLUSTER_LABEL_DEFAULTS, CNI_DRIVERS, LEGACY_BEFORE, LEGACY_CNI_DRIVERS,
+                     MASTER, NODEGROUP_LABEL_KEYS, UUID_LABELS, UUID_LIST_LABELS, WORKER, years_later)
+
+
+class ClustersMixin(StoreBase):
+    """The cluster operations of the store (``Store.create_cluster``, ``Store.resize``, ...)."""
+
+    kube: "object"  # nks_simulator.kube.KubeAPI: provisions each cluster's Kubernetes API
+
+    def create_cluster(self, body: dict, token: dict, cni_drivers: tuple = CNI_DRIVERS) -> dict:
+        """Create a Cluster: validates the guide's rules, then ``CREATE_IN_PROGRESS``; returns ``{"uuid"}``.
+        ``body``: the request (``ClusterCreate``); ``token``: the caller's token record (project, user);
+        ``cni_drivers``: the selectable ``labels.cni_driver`` values (the guide's two).
+        Raises :class:`ApiError` 400 (a rule), 409 (a name taken in the project)."""
+        cfg = self.config
+        labels_in = dict(body.get("labels") or {})
+        node_count, cni, fixed_cidr, networks = self._check_create(body, labels_in, cni_drivers)
+
+        def run():
+            if not cfg.allow_duplicate_cluster_names and any(
+                    c["project_id"] == token["tenant_id"] for c in self.state["clusters"].named(body["name"])):
+                raise ApiError(409, f"A cluster with name '{body['name']}' already exists in this project.")
+            now, cid = self.clock(), str(uuid.uuid4())
+            labels = dict(CLUSTER_LABEL_DEFAULTS)
+            labels.update(rules.stored_labels(labels_in, cfg.label_drift))
+            labels.update(networks)
+            labels.update(cni_driver=cni, term_of_validity=str(cfg.certificate_validity_years),
+                          certificate_expiry=years_later(now, cfg.certificate_validity_years),
+                          server_group_meta=f"k8s_{cid}")
+            cluster = self._new_cluster(cid, now, body, token, labels, fixed_cidr)
+            ng_labels = {k: labels.get(k, "") for k in NODEGROUP_LABEL_KEYS}
+            ng_labels.update({k: labels.get(k, v) for k, v in AUTOSCALE_DEFAULTS.items()})
+            self._add_nodegroup(cluster, MASTER, "master", body.get("flavor_id"), labels.get("node_image"),
+                                dict(ng_labels), 3, with_nodes=False)
+            self._add_nodegroup(cluster, WORKER, "worker", body.get("flavor_id"), labels.get("node_image"),
+                                dict(ng_labels), node_count)
+            self.state["clusters"][cid] = cluster
+            self._start(cluster, "CLUSTER_CREATE", cluster_phase="CREATE", nodegroup_phase="CREATE",
+                        all_nodegroups=True)
+            return {"uuid": cid}
+
+        return self.mutate(run)
+
+    def _check_create(self, body: dict, labels_in: dict, cni_drivers: tuple) -> tuple:
+        """The rules of Create a Cluster that need no state; returns ``(node_count, cni_driver,
+        fixed_cidr, network labels)``.  Raises :class:`ApiError` 400."""
+        cfg = self.config
+        rules.check_name(body.get("name"), "Cluster")
+        rules.check_ids(body, ("fixed_network", "fixed_subnet", "flavor_id"), UUID_LABELS, UUID_LIST_LABELS)
+        rules.check_uuid(labels_in.get("node_image"), "labels.node_image")
+        if body.get("cluster_template_id") != "iaas_console":
+            raise bad_request("cluster_template_id must be \"iaas_console\".")
+        if not rules.parse_bool(labels_in.get("cert_manager_api"), "labels.cert_manager_api"):
+            raise bad_request("labels.cert_manager_api must be \"True\".")
+        floating = rules.parse_bool(labels_in.get("master_lb_floating_ip_enabled"),
+                                    "labels.master_lb_floating_ip_enabled")
+        if floating and not (labels_in.get("external_network_id") and labels_in.get("external_subnet_id_list")):
+            raise bad_request("labels.master_lb_floating_ip_enabled can be \"True\" only when "
+                              "labels.external_network_id and labels.external_subnet_id_list are set.")
+        kube_tag = str(labels_in.get("kube_tag"))
+        rules.parse_version(kube_tag)
+        rules.check_supported(kube_tag, cfg.supported_versions)
+        node_count = rules.parse_int(body.get("node_count"), "node_count", 1, cfg.max_nodes_per_nodegroup)
+        rules.check_autoscale(labels_in, cfg.max_nodes_per_nodegroup)
+        if "strict_sg_rules" in labels_in:
+            rules.parse_bool(labels_in["strict_sg_rules"], "labels.strict_sg_rules")
+        cni = str(labels_in.get("cni_driver") or cni_drivers[0])
+        if cni not in cni_drivers:
+            raise bad_request(f"labels.cni_driver '{cni}' is not supported (calico, calico-ebpf).")
+        rules.parse_int(labels_in.get("boot_volume_size"), "labels.boot_volume_size", 1, None)
+        fixed_cidr = cfg.subnets.get(str(body.get("fixed_subnet")), cfg.default_subnet_cidr)
+        return node_count, cni, fixed_cidr, rules.check_create_networks(fixed_cidr, labels_in, kube_tag)
+
+    def _new_cluster(self, cid: str, now: float, body: dict, token: dict, labels: dict, fixed_cidr: str) -> dict:
+        """The stored record of a new cluster (no node groups yet), its Kubernetes API provisioned."""
+        return {
+            "uuid": cid,
+            "name": body["name"],
+            "project_id": token["tenant_id"],
+            "user_id": token["user_id"],
+            "keypair": body.get("keypair"),
+            "fixed_network": body.get("fixed_network"),
+            "fixed_subnet": body.get("fixed_subnet"),
+            "fixed_cidr": fixed_cidr,
+            "create_timeout": body.get("create_timeout") if body.get("create_timeout") is not None else 60,
+            "labels": labels,
+            "status": "CREATE_IN_PROGRESS",
+            "status_reason": None,
+            "created_at": now,
+            "updated_at": now,
+            "stack_id": str(uuid.uuid4()),
+            **self.kube.provision(cid, now, self.config.certificate_validity_years),  # api_address, kube
+            "acl": {"enable": "false"},
+            "nodegroups": {},
+            "events": [],
+            "ip_next": 9,
+        }
+
+    def seed_legacy_cluster(self, body: dict, token: dict, created_at: float) -> dict:
+        """``POST /_sim/clusters/legacy``: a cluster as NKS has them from before 2023-03-31,
+        already ``CREATE_COMPLETE``: Flannel by default (the only way to get one; the public
+        create refuses ``flannel``) and without the date-gated labels (``cni_driver``,
+        ``service_cluster_ip_range``, ``pods_network_*``, ``strict_sg_rules``). 400 when
+        ``created_at`` is not before 2023-03-31."""
+        if created_at >= LEGACY_BEFORE:
+            raise bad_request("created_at must be before 2023-03-31T00:00:00+00:00 (a legacy cluster).")
+        labels = {"cni_driver": "flannel", **(body.get("labels") or {})}
+        uid = self.create_cluster({**body, "labels": labels}, token, cni_drivers=LEGACY_CNI_DRIVERS)["uuid"]
+
+        def run():
+            cluster = self.state["clusters"][uid]
+            self.state["operations"] = [op for op in self.state["operations"] if op["cluster_uuid"] != uid]
+            cluster.update(status="CREATE_COMPLETE", created_at=created_at, updated_at=created_at,
+                           legacy=True, events=[])
+            for ng in cluster["nodegroups"].values():
+                ng.update(status="CREATE_COMPLETE", status_reason="Stack CREATE completed successfully",
+                          created_at=created_at, updated_at=created_at)
+            return {"uuid": uid}
+        return self.mutate(run)
+
+    def delete_cluster(self, ident: str, project_id: str) -> None:
+        """Delete a Cluster: ``DELETE_IN_PROGRESS``, then gone (404)."""
+        def run():
+            cluster = self._cluster(ident, project_id)
+            self._check_idle(cluster, deleting=True)
+            self._start(cluster, "CLUSTER_DELETE", cluster_phase="DELETE", nodegroup_phase="DELETE",
+                        all_nodegroups=True)
+        self.mutate(run)
+
+    def resize(self, ident: str, body: dict, project_id: str) -> dict:
+        """Resize: change a worker node group's node_count (and its node instances); ``{"uuid"}`` of the cluster."""
+        quota = self.config.max_nodes_per_nodegroup
+
+        def plan(_cluster: dict, ng: dict) -> Plan:
+            count = rules.parse_int(body.get("node_count"), "node_count", 1, quota)
+            remove = [str(u) for u in (body.get("nodes_to_remove") or [])]
+            known = {n["uuid"] for n in ng["nodes"]}
+            unknown = [u for u in remove if u not in known]
+            if unknown:
+                raise bad_request(f"nodes_to_remove: node(s) {', '.join(unknown)} not found in node group "
+                                  f"{ng['name']}.")
+            if len(set(remove)) > max(0, ng["node_count"] - count):
+                raise bad_request(f"nodes_to_remove lists {len(set(remove))} node(s) but the node group shrinks "
+                                  f"from {ng['node_count']} to {count}.")
+            return "CLUSTER_RESIZE", {"effects": {"resize": {"node_count": count, "remove": remove}}}
+        return self._change(ident, project_id, plan, nodegroup=str(body["nodegroup"]), reply_cluster=True)
+
+    def cni_update(self, ident: str, body: dict, project_id: str) -> dict:
+        """Change Cluster CNI: target ``calico`` only, from Flannel only, pod_cidr / pod_subnet rules."""
+        quota = self.config.max_nodes_per_nodegroup
+
+        def plan(cluster: dict, _ng: Optional[dict]) -> Plan:
+            if body.get("cni") != "calico":
+                raise bad_request(f"cni '{body.get('cni')}' is not supported; the only selectable CNI is calico.")
+            current = cluster["labels"].get("cni_driver")
+            if current != "flannel":
+                raise bad_request(f"Cluster {cluster['uuid']} uses CNI {current}: the CNI can be changed only "
+                                  "from flannel.")
+            workers = [ng for ng in cluster["nodegroups"].values() if ng["role"] == "worker"]
+            total = sum(ng["node_count"] for ng in workers)
+            if body.get("num_buffer_nodes") is not None:
+                room = min((quota - ng["node_count"] for ng in workers), default=quota)
+                rules.parse_int(body["num_buffer_nodes"], "num_buffer_nodes", 0, max(0, room))
+            if body.get("num_max_unavailable_nodes") is not None:
+                rules.parse_int(body["num_max_unavailable_nodes"], "num_max_unavailable_nodes", 1, max(1, total))
+            extra = [self.config.subnets[u] for u in str(cluster["labels"].get("additional_subnet_id_list") or "")
+                     .split(":") if u in self.config.subnets]
+            pod_cidr, pod_subnet = rules.check_cni_networks(body.get("pod_cidr"), body.get("pod_subnet"),
+                                                            cluster["fixed_cidr"], cluster["labels"], extra)
+            return "CLUSTER_CNI_UPDATE", {"effects": {"cluster_fields": {"legacy": False}, "cluster_labels": {
+                "cni_driver": "calico", "pods_network_cidr": pod_cidr, "pods_network_subnet": pod_subnet}}}
+        return self._change(ident, project_id, plan)
+
+    def set_acl(self, ident: str, body: dict, project_id: str) -> dict:
+        """Enforce IP Access Control to Cluster API Endpoints (applied synchronously: no operation, no event)."""
+        def plan(cluster: dict, _ng: Optional[dict]) -> Plan:
+            if not rules.parse_bool(body.get("enable", "false"), "enable"):
+                cluster["acl"] = {"enable": "false"}
+            else:
+                cluster["acl"] = {"enable": "true", "action": _acl_action(body),
+                                  "ipacl_targets": _acl_targets(body)}
+            cluster["updated_at"] = self.clock()
+            return None
+        return self._change(ident, project_id, plan)
+
+    def renew_certificate(self, ident: str, body: dict, project_id: str) -> dict:
+        """Renew Cluster Certificate: ``term_of_validity`` 1..5 years from now."""
+        def plan(_cluster: dict, _ng: Optional[dict]) -> Plan:
+            years = rules.parse_int(body.get("term_of_validity"), "term_of_validity", 1, 5)
+            return "CLUSTER_CERTIFICATE_RENEW", {"effects": {"cluster_labels": {
+                "term_of_validity": str(years), "certificate_expiry": years_later(self.clock(), years)}}}
+        return self._change(ident, project_id, plan)
+
+    def update_sgw(self, ident: str, body: dict, project_id: str) -> dict:
+        """Change Service Gateway: new ``ncr_sgw`` / ``obs_sgw`` UUIDs (only on a cluster created with one)."""
+        def plan(cluster: dict, _ng: Optional[dict]) -> Plan:
+            if not (cluster["labels"].get("ncr_sgw") or cluster["labels"].get("obs_sgw")):
+                raise bad_request(f"Cluster {cluster['uuid']} was created without a service gateway: "
+                                  "the service gateway can be changed only on a cluster created with one.")
+            for key in ("ncr_sgw", "obs_sgw"):
+                rules.check_uuid(body.get(key), key)
+            changes = {key: str(body[key]) for key in ("ncr_sgw", "obs_sgw")}
+            return "CLUSTER_SGW_UPDATE", {"effects": {"cluster_labels": changes}}
+        return self._change(ident, project_id, plan)
+
+
+def _acl_action(body: dict) -> str:
+    """``action`` of an enabled IP ACL: ``ALLOW`` or ``DENY`` (any case); 400 otherwise."""
+    action = str(body.get("action") or "").upper()
+    if action not in ("ALLOW", "DENY"):
+        raise bad_request("action must be ALLOW or DENY when enable is true.")
+    return action
+
+
+def _acl_targets(body: dict) -> list:
+    """``ipacl_targets`` of an enabled IP ACL: a non-empty list of ``{cidr_address}``; 400 otherwise."""
+    targets = body.get("ipacl_targets")
+    if not isinstance(targets, list) or not targets:
+        raise bad_request("ipacl_targets must be a non-empty list when enable is true.")
+    for target in targets:
+        if not isinstance(target, dict) or not target.get("cidr_address"):
+            raise bad_request("every ipacl_targets entry needs a cidr_address.")
+        try:
+            ipaddress.ip_network(str(target["cidr_address"]), strict=False)
+        except ValueError:
+            raise bad_request(f"Invalid cidr_address '{target['cidr_address']}'.") from None
+    return targets
