@@ -1,0 +1,63 @@
+"""Time ``GET /v1/clusters`` (and ``/detail``) of N clusters in process, median of R (not a test).
+
+    .venv/bin/python simulator/tests/measure_list.py [N] [R]
+
+Fills a fresh app the way bench/sim_store.py does (fast profile, time scale 0.001, one
+``POST /v1/clusters`` per cluster), then sends each list R times through the whole ASGI
+stack (middleware, routing, encoding) and prints the medians in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+
+from asgi_client import request  # noqa: E402
+from sim_store import CLUSTER  # noqa: E402
+
+from nks_simulator.app import create_app  # noqa: E402
+from nks_simulator.config import SimConfig  # noqa: E402
+
+
+def filled_app(size: int):
+    """An app holding ``size`` CREATE_COMPLETE clusters, and the headers of an authenticated client."""
+    config = SimConfig(profile="fast", time_scale=0.001)
+    app = create_app(config)
+    status, _, body = request(app, "POST", "/v2.0/tokens", {"auth": {
+        "tenantId": config.tenant_id,
+        "passwordCredentials": {"username": config.username, "password": config.api_password}}})
+    assert status == 200, body
+    import json
+    headers = {"x-auth-token": json.loads(body)["access"]["token"]["id"]}
+    for index in range(size):
+        status, _, body = request(app, "POST", "/v1/clusters", dict(CLUSTER, name="store-%05d" % index), headers)
+        assert status == 202, body
+    time.sleep(0.05)
+    return app, headers
+
+
+def median_ms(app, path: str, headers: dict, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        status, _, _ = request(app, "GET", path, headers=headers)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert status == 200
+    return statistics.median(samples)
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    app, headers = filled_app(size)
+    for path in ("/v1/clusters", "/v1/clusters/detail"):
+        print("%s of %d clusters: median of %d = %.1f ms" % (path, size, repeat, median_ms(app, path, headers, repeat)))
+
+
+if __name__ == "__main__":
+    main()
