@@ -43,3 +43,19 @@ def request(app, method: str, path: str, json_body: Optional[dict] = None,
         all_headers["content-type"] = "application/json"
     all_headers["content-length"] = str(len(body))
     return asyncio.run(_call(app, method, path, all_headers, body))
+
+
+def fast_app_and_headers():
+    """A fresh app (fast profile, time scale 0.001: operations complete within milliseconds) and the
+    headers of a client holding a token for its default credentials."""
+    from nks_simulator.app import create_app
+    from nks_simulator.config import SimConfig
+
+    config = SimConfig(profile="fast", time_scale=0.001)
+    app = create_app(config)
+    status, _, body = request(app, "POST", "/v2.0/tokens", {"auth": {
+        "tenantId": config.tenant_id,
+        "passwordCredentials": {"username": config.username, "password": config.api_password}}})
+    assert status == 200, body
+    return app, {"x-auth-token": json.loads(body)["access"]["token"]["id"],
+                 "openstack-api-version": "container-infra latest"}

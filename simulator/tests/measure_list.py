@@ -17,23 +17,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 
-from asgi_client import request  # noqa: E402
+from asgi_client import fast_app_and_headers, request  # noqa: E402
 from sim_store import CLUSTER  # noqa: E402
-
-from nks_simulator.app import create_app  # noqa: E402
-from nks_simulator.config import SimConfig  # noqa: E402
 
 
 def filled_app(size: int):
     """An app holding ``size`` CREATE_COMPLETE clusters, and the headers of an authenticated client."""
-    config = SimConfig(profile="fast", time_scale=0.001)
-    app = create_app(config)
-    status, _, body = request(app, "POST", "/v2.0/tokens", {"auth": {
-        "tenantId": config.tenant_id,
-        "passwordCredentials": {"username": config.username, "password": config.api_password}}})
-    assert status == 200, body
-    import json
-    headers = {"x-auth-token": json.loads(body)["access"]["token"]["id"]}
+    app, headers = fast_app_and_headers()
     for index in range(size):
         status, _, body = request(app, "POST", "/v1/clusters", dict(CLUSTER, name="store-%05d" % index), headers)
         assert status == 202, body

@@ -15,6 +15,11 @@ import requests
 from nks_simulator.launcher import SimulatorError, SimulatorProcess, masked
 
 LAUNCHER = [sys.executable, "-m", "nks_simulator.launcher"]
+# Chance of a spurious failure: the checks that a stopped simulator no longer answers fail only if
+# another server binds the same ephemeral port (one of ~28,000) within the few milliseconds between
+# the stop and the check; at even 10 servers started per second on this machine that is
+# 10 * 0.005 s / 28,000 ~ 2e-6 per check, 4 checks: < 1e-5 per run. The waits (60 s for a start that
+# takes about 1 s, 5 s when the machine is loaded) leave a 12x margin; nothing else is timed or random.
 CREDENTIALS = ["--tenant-id", "launch-tenant", "--username", "launch@nks.local", "--api-password", "L4unch-S3cret-9"]
 
 

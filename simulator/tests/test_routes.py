@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from asgi_client import request
+from asgi_client import fast_app_and_headers, request
 from conftest import GUIDE_NODEGROUP, cluster_body
 from fastapi.encoders import jsonable_encoder
 
@@ -42,14 +42,7 @@ def test_openapi_documents_the_same_operations():
 @pytest.fixture(scope="module")
 def filled():
     """An in-process app with three clusters (one with an extra node group) and a client's headers."""
-    config = SimConfig(profile="fast", time_scale=0.001)
-    app = create_app(config)
-    status, _, body = request(app, "POST", "/v2.0/tokens", {"auth": {
-        "tenantId": config.tenant_id,
-        "passwordCredentials": {"username": config.username, "password": config.api_password}}})
-    assert status == 200, body
-    headers = {"x-auth-token": json.loads(body)["access"]["token"]["id"],
-               "openstack-api-version": "container-infra latest"}
+    app, headers = fast_app_and_headers()
     uuids = []
     for _ in range(3):
         status, _, body = request(app, "POST", "/v1/clusters", cluster_body(), headers)
@@ -57,7 +50,8 @@ def filled():
         uuids.append(json.loads(body)["uuid"])
     status, _, body = request(app, "POST", f"/v1/clusters/{uuids[0]}/nodegroups", GUIDE_NODEGROUP, headers)
     assert status == 202, body
-    # Settled (no operation in progress), so that nothing changes between two reads of the store.
+    # Settled (no operation in progress), so that nothing changes between two reads of the store. The
+    # operations take at most 10 s x time scale 0.001 = 10 ms; the 10 s limit is a 1,000x margin.
     deadline = time.monotonic() + 10
     while any(c["status"].endswith("IN_PROGRESS") or
               any(ng["status"].endswith("IN_PROGRESS") for ng in c["nodegroups"].values())
