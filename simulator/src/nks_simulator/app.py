@@ -103,7 +103,6 @@ def create_app(config: Optional[SimConfig] = None, state_file: Optional[str] = N
                     "NHN Cloud identity token API. See docs/simulator.md.",
     )
     app.state.runtime = runtime
-    runtime.app = app
     for exc_class, handler in HANDLERS:
         app.add_exception_handler(exc_class, handler)
     for router in ROUTERS:

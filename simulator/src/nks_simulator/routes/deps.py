@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any, Dict, List, Optional
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from starlette.routing import BaseRoute
 
@@ -35,7 +35,6 @@ class Runtime:
         self.log = RequestLog()
         self.dice = FaultDice(config.seed)
         self.keypairs: Dict[str, dict] = {}
-        self.app: Optional[FastAPI] = None
         #: The app's routes, flat (set by ``create_app``): the middleware names requests by them.
         self.route_table: List[BaseRoute] = []
 
