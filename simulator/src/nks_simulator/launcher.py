@@ -153,12 +153,10 @@ class SimulatorProcess:
             text = self.port_file.read_text().strip()  # written atomically (os.replace)
         except OSError:
             return False
-        if not text:
-            return False
-        self.port = int(text)
         try:
+            self.port = int(text)
             return self.request_json("GET", "/_sim/health").get("status") == "ok"
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # no port yet, not listening yet, or not answering JSON
             return False
 
     def log_text(self) -> str:
