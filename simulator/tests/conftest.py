@@ -18,7 +18,12 @@ from nks_simulator.launcher import SimulatorProcess, default_command
 #: The simulator's default configuration (its default credentials).
 DEFAULTS = SimConfig()
 
-TIME_SCALE = "0.05"  # fast profile x 0.05: cluster create 0.15 s, others 0.05-0.1 s
+# Fast profile x 0.1: cluster create 0.3 s, others 0.1-0.2 s. Not 0.05: some tests see an operation
+# in progress right after starting it (test_nodegroup_create_and_delete, test_nodegroup_lifecycle_with_failure:
+# three requests within a node group create); at 0.05 that is 100 ms, which the three requests overran
+# in 2 of 4 `make sim-test` runs under a load average of 5-8 on 2 cores; 200 ms halves that exposure.
+# The suite's time did not change (about 120 s either way).
+TIME_SCALE = "0.1"
 SUBNET = "4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90"
 
 # The guide's "Create a Cluster" example body, with kube_tag adapted to a supported version.
