@@ -44,7 +44,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -55,6 +54,7 @@ sys.path.insert(0, BENCH)
 import fleet_scale  # noqa: E402  pylint: disable=wrong-import-position
 import sim_store  # noqa: E402  pylint: disable=wrong-import-position
 import waiter_model  # noqa: E402  pylint: disable=wrong-import-position
+from nks_simulator.launcher import SimulatorError, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class BenchError(Exception):
@@ -64,50 +64,28 @@ class BenchError(Exception):
 # -- simulator -----------------------------------------------------------------
 
 
-class Simulator(object):
-    """One ``nks-simulator`` on 127.0.0.1 and an ephemeral port, stopped by :meth:`stop`.
+class Simulator(SimulatorProcess):
+    """One ``nks-simulator`` on 127.0.0.1 and an ephemeral port, started at once, stopped by :meth:`stop`
+    (the simulator package's launcher, :class:`nks_simulator.launcher.SimulatorProcess`).
 
     :param str workdir: where its port file, log and (optional) state file go.
     :param list args: extra command-line options (``--profile``, ``--duration``, ...).
     :param bool state: persist the state to ``workdir/state.db`` (read by :meth:`state`).
+    :raises BenchError: the simulator did not start (the message ends with its log).
     """
 
     def __init__(self, workdir, args=(), state=False):
-        os.makedirs(workdir, exist_ok=True)
-        self.port_file = os.path.join(workdir, "port")
         self.state_file = os.path.join(workdir, "state.db") if state else None
-        if os.path.exists(self.port_file):
-            os.unlink(self.port_file)
-        cmd = [os.path.join(VENV_BIN, "nks-simulator"), "--host", "127.0.0.1", "--port", "0",
-               "--port-file", self.port_file] + list(args)
-        if self.state_file:
-            cmd += ["--state-file", self.state_file]
-        self.log = open(os.path.join(workdir, "simulator.log"), "ab")
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.time() + 60
-        while not os.path.exists(self.port_file):
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise BenchError("the simulator did not start: see %s" % self.log.name)
-            time.sleep(0.05)
-        with open(self.port_file) as handle:
-            self.url = "http://127.0.0.1:%s" % handle.read().strip()
-        while True:
-            try:
-                self.call("GET", "/_sim/health")
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise BenchError("the simulator does not answer: see %s" % self.log.name)
-                time.sleep(0.05)
+        args = list(args) + (["--state-file", self.state_file] if self.state_file else [])
+        super(Simulator, self).__init__(workdir, args, command=[os.path.join(VENV_BIN, "nks-simulator")])
+        try:
+            self.start()
+        except SimulatorError as exc:
+            raise BenchError(str(exc))
 
     def call(self, method, path, body=None):
         """Send one admin request; returns the decoded JSON answer."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read()
-        return json.loads(text) if text else {}
+        return self.request_json(method, path, body)
 
     def last_seq(self):
         """Sequence number of the last logged request (0 when none)."""
@@ -122,23 +100,6 @@ class Simulator(object):
         """The persisted state (``--state-file``), as a dict."""
         from nks_simulator.persistence import load_state  # pylint: disable=import-outside-toplevel
         return load_state(self.state_file)
-
-    def env(self):
-        """Environment variables that point the modules (and uri_site.yml) at this simulator."""
-        return {"NKS_API_URL": self.url, "NHN_CLOUD_IDENTITY_URL": self.url, "NKS_SIM_URL": self.url,
-                "NHN_CLOUD_TENANT_ID": "nks-sim-tenant", "NHN_CLOUD_USERNAME": "operator@nks-sim.local",
-                "NHN_CLOUD_API_PASSWORD": "nks-sim-password"}
-
-    def stop(self):
-        """Terminate the simulator (this process's child, by its pid)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 def kinds(requests):

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import copy
-import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,7 +12,18 @@ from typing import Callable, Optional
 import pytest
 import requests
 
-TIME_SCALE = "0.05"  # fast profile x 0.05: cluster create 0.15 s, others 0.05-0.1 s
+from nks_simulator.config import SimConfig
+from nks_simulator.launcher import SimulatorProcess, default_command
+
+#: The simulator's default configuration (its default credentials).
+DEFAULTS = SimConfig()
+
+# Fast profile x 0.1: cluster create 0.3 s, others 0.1-0.2 s. Not 0.05: some tests see an operation
+# in progress right after starting it (test_nodegroup_create_and_delete, test_nodegroup_lifecycle_with_failure:
+# three requests within a node group create); at 0.05 that is 100 ms, which the three requests overran
+# in 2 of 4 `make sim-test` runs under a load average of 5-8 on 2 cores; 200 ms halves that exposure.
+# The suite's time did not change (about 120 s either way).
+TIME_SCALE = "0.1"
 SUBNET = "4fdf5b80-3d35-43f5-a5c1-010a3b6c8e90"
 
 # The guide's "Create a Cluster" example body, with kube_tag adapted to a supported version.
@@ -85,19 +92,27 @@ def cluster_body(name: Optional[str] = None, **changes) -> dict:
     return body
 
 
-class Sim:
-    """A running simulator process and an authenticated HTTP helper."""
+class Sim(SimulatorProcess):
+    """A simulator process (:class:`nks_simulator.launcher.SimulatorProcess`) and an authenticated
+    HTTP helper; ``workdir`` holds its port file and log."""
 
-    def __init__(self, proc: subprocess.Popen, port: int, workdir: Path):
-        self.proc = proc
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.workdir = workdir
+    def __init__(self, workdir: Path, args=()):
+        super().__init__(workdir, args)
         self.session = requests.Session()
         self.token: Optional[str] = None
 
+    @property
+    def base(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return self.url
+
     # -------- identity
-    def login(self, tenant="nks-sim-tenant", username="operator@nks-sim.local", password="nks-sim-password") -> requests.Response:
+    def login(self, tenant: Optional[str] = None, username: Optional[str] = None,
+              password: Optional[str] = None) -> requests.Response:
+        """``POST /v2.0/tokens``; the credentials default to the simulator's defaults (:class:`SimConfig`)."""
+        tenant = DEFAULTS.tenant_id if tenant is None else tenant
+        username = DEFAULTS.username if username is None else username
+        password = DEFAULTS.api_password if password is None else password
         return requests.post(f"{self.base}/v2.0/tokens", json={
             "auth": {"tenantId": tenant, "passwordCredentials": {"username": username, "password": password}}},
             timeout=10)
@@ -172,37 +187,16 @@ class Sim:
 
     # -------- process
     def kill(self, sig=signal.SIGTERM) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        """Stop the process with ``sig`` (SIGKILL after 5 s)."""
+        self.stop(sig, timeout=5)
 
 
-def _executable() -> list:
-    exe = shutil.which("nks-simulator", path=os.path.dirname(sys.executable))
-    return [exe] if exe else [sys.executable, "-m", "nks_simulator.cli"]
+_executable = default_command
 
 
 def start_sim(workdir: Path, *args: str, time_scale: str = TIME_SCALE) -> Sim:
-    """Start ``nks-simulator --port 0 --port-file ...`` and wait until it answers."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    port_file = workdir / f"port-{uuid.uuid4().hex[:6]}"
-    log = open(workdir / "sim.log", "ab")
-    proc = subprocess.Popen(_executable() + ["--port", "0", "--port-file", str(port_file),
-                                             "--time-scale", time_scale, *args],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while not port_file.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"simulator did not start: {(workdir / 'sim.log').read_text()[-2000:]}")
-        time.sleep(0.02)
-    sim = Sim(proc, int(port_file.read_text().strip()), workdir)
-    assert requests.get(f"{sim.base}/_sim/health", timeout=5).json() == {"status": "ok"}
-    return sim
+    """Start ``nks-simulator --port 0 --port-file ...`` in ``workdir`` and wait until it answers."""
+    return Sim(workdir, ["--time-scale", time_scale, *args]).start()
 
 
 @pytest.fixture(scope="session")

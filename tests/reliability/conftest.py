@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from nks_simulator.launcher import SimulatorProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -40,53 +40,25 @@ PASSWORD = "S3cr3t-Pa55-rel1ab1l1ty-7Qx"
 MUTATING = ("POST", "PATCH", "PUT", "DELETE")
 
 
-class Simulator(object):
-    """One ``nks-simulator`` process and its ``/_sim/`` admin API."""
+class Simulator(SimulatorProcess):
+    """One ``nks-simulator`` process (:class:`nks_simulator.launcher.SimulatorProcess`) accepting
+    :data:`TENANT` / :data:`USERNAME` / :data:`PASSWORD`, and its ``/_sim/`` admin API.
+
+    :param workdir: its port file and ``simulator.log``.
+    :param time_scale: ``--time-scale``.
+    :param extra: more simulator options.
+    :param state_file: ``--state-file`` (kept across :meth:`stop` and :meth:`start`).
+    """
 
     def __init__(self, workdir, time_scale=0.05, extra=(), state_file=None):
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        args = ["--time-scale", str(time_scale), "--tenant-id", TENANT, "--username", USERNAME,
+                "--api-password", PASSWORD] + list(extra)
+        if state_file:
+            args += ["--state-file", str(state_file)]
+        super(Simulator, self).__init__(workdir, args, command=[str(SIMULATOR)])
         self.time_scale = time_scale
         self.extra = list(extra)
         self.state_file = state_file
-        self.proc = None
-        self.url = None
-        self.log_path = self.workdir / "simulator.log"
-
-    def start(self):
-        port_file = self.workdir / "port"
-        if port_file.exists():
-            port_file.unlink()
-        args = [str(SIMULATOR), "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file),
-                "--time-scale", str(self.time_scale), "--tenant-id", TENANT, "--username", USERNAME,
-                "--api-password", PASSWORD] + self.extra
-        if self.state_file:
-            args += ["--state-file", str(self.state_file)]
-        self.proc = subprocess.Popen(args, stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("simulator exited: %s" % self.log_path.read_text())
-            if port_file.exists() and port_file.read_text().strip():
-                self.url = "http://127.0.0.1:%s" % port_file.read_text().strip()
-                try:
-                    if requests.get(self.url + "/_sim/health", timeout=2).ok:
-                        return self
-                except requests.RequestException:
-                    pass
-            time.sleep(0.1)
-        raise RuntimeError("simulator did not start")
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.proc = None
 
     # -- admin API -----------------------------------------------------------
 
@@ -129,10 +101,9 @@ class Simulator(object):
         return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
 
     def env(self):
-        """Environment for modules: endpoint and credentials."""
+        """Environment for modules: this process's, with the simulator's endpoint and credentials."""
         env = dict(os.environ)
-        env.update(NKS_API_URL=self.url, NHN_CLOUD_IDENTITY_URL=self.url, NHN_CLOUD_TENANT_ID=TENANT,
-                   NHN_CLOUD_USERNAME=USERNAME, NHN_CLOUD_API_PASSWORD=PASSWORD)
+        env.update(super(Simulator, self).env())
         return env
 
 

@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--time-scale", type=float, metavar="F", help="multiply every duration by F (e.g. 0.1 = 10x faster)")
     add("--duration", action="append", metavar="EVENT_TYPE=SECONDS", default=[],
         help="override one operation's duration (repeatable), e.g. CLUSTER_CREATE=5")
+    _add_api_flags(add)
+    add("--log-level", default=None, choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn log level (default warning)")
+    return parser
+
+
+def _add_api_flags(add) -> None:
+    """The flags of the simulated API: credentials, quotas, versions, faults and fidelity knobs."""
     add("--tenant-id", help="accepted tenant (project) id (default nks-sim-tenant)")
     add("--username", help="accepted user name (default operator@nks-sim.local)")
     add("--api-password", help="accepted API password (default nks-sim-password)")
@@ -83,9 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="first N cluster creates naming a key pair get 403 'Unable to find keypair' (default 0)")
     add("--keypair-missing-seconds", type=float, metavar="S",
         help="cluster creates within S s of the first naming a key pair get that 403 (default 0)")
-    add("--log-level", default=None, choices=["critical", "error", "warning", "info", "debug"],
-        help="uvicorn log level (default warning)")
-    return parser
 
 
 def make_config(args: argparse.Namespace):

@@ -142,69 +142,59 @@ class SimMiddleware:
         return partial or scope["path"]
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        """ASGI entry: request id and trailing slash for every HTTP request; faults, protocol
+        headers and the log for identity and ``/v1`` requests (:meth:`_logged`)."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = new_request_id()
         scope = strip_trailing_slash(scope)
         scope.setdefault("state", {})["request_id"] = request_id
-        method, path = scope["method"], scope["path"]
-        kind = classify(method, path)
+        kind = classify(scope["method"], scope["path"])
         extra = [(b"x-openstack-request-id", request_id.encode())]
         if kind is None:
             await self.app(scope, receive, _with_headers(send, extra))
-            return
+        else:
+            await self._logged(scope, receive, send, kind, extra)
 
-        runtime = self.runtime
-        cfg = runtime.config
+    async def _logged(self, scope: dict, receive: Callable, send: Callable, kind: str, extra: list) -> None:
+        """One identity or ``/v1`` request: latency, injected error, version check, then the
+        request itself (answer dropped or not); logged with the status the client saw."""
+        runtime, cfg = self.runtime, self.runtime.config
         route = self._route(scope)
+        request_id = scope["state"]["request_id"]
+
+        def record(status: int, fault: Optional[str]) -> None:
+            runtime.log.record(scope["method"], scope["path"], route, status, kind, fault)
+
         fault = None
         if cfg.latency_ms > 0:
             fault = "latency"
             await asyncio.sleep(cfg.latency_ms / 1000.0)
         inject_error, drop, code = runtime.draw_faults()
-
         version_error = None
         if kind != "identity":
             headers, version_error = version_headers(scope, cfg.require_api_version)
-            extra += headers
+            extra = extra + headers
             REJECT_UNKNOWN.set(cfg.reject_unknown_attributes)
-
         if inject_error:
-            fault = "error"
-            if kind == "identity":
-                body = keystone_body(code, "Simulated failure (error_rate).")
-            else:
-                body = magnum_body(code, "Simulated failure (error_rate).", request_id)
-            hdrs = [(b"retry-after", b"1")] if code == 429 else []
-            await _send_json(send, code, body, extra + hdrs)
-            runtime.log.record(method, path, route, code, kind, fault)
-            return
-        if version_error is not None:
+            await _send_json(send, code, _injected_body(kind, code, request_id),
+                             extra + ([(b"retry-after", b"1")] if code == 429 else []))
+            record(code, "error")
+        elif version_error is not None:
             await _send_json(send, 406, magnum_body(406, version_error, request_id), extra)
-            runtime.log.record(method, path, route, 406, kind, fault)
-            return
+            record(406, fault)
+        elif drop:
+            messages = await _captured(self.app, scope, receive)
+            record(_status(messages), "drop")
+            await _send_cut(send, messages, extra)
+        else:
+            await self._passed(scope, receive, send, extra, record, fault)
 
+    async def _passed(self, scope: dict, receive: Callable, send: Callable, extra: list,
+                      record: Callable, fault: Optional[str]) -> None:
+        """The request through the app with ``extra`` headers, logged even when the app raises (500)."""
         status_box = {"status": 500}
-        if drop:
-            fault = "drop"
-            captured: List[dict] = []
-
-            async def capture(message: dict) -> None:
-                if message["type"] == "http.response.start":
-                    status_box["status"] = message["status"]
-                captured.append(message)
-
-            await self.app(scope, receive, capture)
-            runtime.log.record(method, path, route, status_box["status"], kind, fault)
-            body = b"".join(m.get("body", b"") for m in captured if m["type"] == "http.response.body")
-            start = next((m for m in captured if m["type"] == "http.response.start"), None)
-            status = start["status"] if start and start["status"] not in (204, 304) else 200
-            hdrs = [(k, v) for k, v in (start or {}).get("headers", []) if k.lower() != b"content-length"]
-            hdrs.append((b"content-length", str(len(body) + 64).encode()))
-            await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
-            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
-            return  # the server closes the connection: the client sees an incomplete answer
 
         async def record_status(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -214,7 +204,42 @@ class SimMiddleware:
         try:
             await self.app(scope, receive, _with_headers(record_status, extra))
         finally:
-            runtime.log.record(method, path, route, status_box["status"], kind, fault)
+            record(status_box["status"], fault)
+
+
+def _injected_body(kind: str, code: int, request_id: str) -> dict:
+    """The body of an injected error (``error_rate``): Keystone shape for identity, Magnum's otherwise."""
+    if kind == "identity":
+        return keystone_body(code, "Simulated failure (error_rate).")
+    return magnum_body(code, "Simulated failure (error_rate).", request_id)
+
+
+async def _captured(app: Callable, scope: dict, receive: Callable) -> List[dict]:
+    """Run the request through ``app`` and return the ASGI messages it sent, unsent."""
+    captured: List[dict] = []
+
+    async def capture(message: dict) -> None:
+        captured.append(message)
+
+    await app(scope, receive, capture)
+    return captured
+
+
+def _status(messages: List[dict]) -> int:
+    """The status of captured messages (500 when the app sent no start)."""
+    return next((m["status"] for m in messages if m["type"] == "http.response.start"), 500)
+
+
+async def _send_cut(send: Callable, messages: List[dict], extra: list) -> None:
+    """``drop_rate``: send half of the captured answer and announce more (``Content-Length`` + 64); the
+    server then closes the connection, so the client sees an incomplete answer after the change was made."""
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    start = next((m for m in messages if m["type"] == "http.response.start"), None)
+    status = start["status"] if start and start["status"] not in (204, 304) else 200
+    hdrs = [(k, v) for k, v in (start or {}).get("headers", []) if k.lower() != b"content-length"]
+    hdrs.append((b"content-length", str(len(body) + 64).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
+    await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
 
 
 def _with_headers(send: Callable, extra: list) -> Callable:
