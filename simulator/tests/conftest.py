@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import signal
 import time
@@ -144,6 +145,19 @@ class Sim(SimulatorProcess):
 
     def admin(self, method: str, path: str, json=None) -> requests.Response:
         return requests.request(method, f"{self.base}/_sim{path}", json=json, timeout=10)
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Operations started inside stay ``*_IN_PROGRESS`` until the block ends (``hold_operations``).
+
+        A test that asserts an operation is in progress must not race the clock: the suite's
+        operations last 0.1-0.3 s, and two requests on a loaded machine can take longer.
+        """
+        assert self.admin("PATCH", "/config", {"hold_operations": True}).status_code == 200
+        try:
+            yield self
+        finally:
+            assert self.admin("PATCH", "/config", {"hold_operations": False}).status_code == 200
 
     # -------- helpers
     def wait(self, path: str, done: Callable[[requests.Response], bool], timeout: float = 10.0) -> requests.Response:

@@ -6,11 +6,12 @@ from conftest import GUIDE_NODEGROUP, cluster_body
 
 
 def test_cluster_lifecycle_and_events(sim):
-    created = sim.create_cluster(wait=False)
-    path = f"/v1/clusters/{created['uuid']}"
-    first = sim.get(path).json()
-    assert first["status"] == "CREATE_IN_PROGRESS"
-    assert sim.get(f"{path}/events").json()["events"][0]["state"] == "IN_PROGRESS"
+    with sim.hold():
+        created = sim.create_cluster(wait=False)
+        path = f"/v1/clusters/{created['uuid']}"
+        first = sim.get(path).json()
+        assert first["status"] == "CREATE_IN_PROGRESS"
+        assert sim.get(f"{path}/events").json()["events"][0]["state"] == "IN_PROGRESS"
     done = sim.wait_status(path, "CREATE_COMPLETE")
     assert done["health_status"] == "HEALTHY"
     event = sim.get(f"{path}/events").json()["events"][0]
@@ -38,9 +39,10 @@ def test_cluster_create_failure_via_fail_next(sim):
 
 def test_nodegroup_lifecycle_with_failure(sim, cluster):
     path = f"/v1/clusters/{cluster['uuid']}"
-    assert sim.post(f"{path}/nodegroups", {**GUIDE_NODEGROUP, "name": "pool-a"}).status_code == 202
-    assert sim.get(f"{path}/nodegroups/pool-a").json()["status"] == "CREATE_IN_PROGRESS"
-    assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
+    with sim.hold():
+        assert sim.post(f"{path}/nodegroups", {**GUIDE_NODEGROUP, "name": "pool-a"}).status_code == 202
+        assert sim.get(f"{path}/nodegroups/pool-a").json()["status"] == "CREATE_IN_PROGRESS"
+        assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
     sim.wait_status(f"{path}/nodegroups/pool-a", "CREATE_COMPLETE")
     sim.wait_status(path, "UPDATE_COMPLETE")
     sim.admin("POST", "/faults/fail-next", {"operation": "CLUSTER_RESIZE", "reason": "no capacity"})
@@ -78,8 +80,9 @@ def test_realistic_profile_and_time_scale(own_sim):
     config = sim.admin("GET", "/config").json()
     assert config["profile"] == "realistic"
     assert abs(config["durations_effective"]["CLUSTER_CREATE"] - 0.36) < 1e-9
-    created = sim.create_cluster(cluster_body(), wait=False)
-    assert sim.get(f"/v1/clusters/{created['uuid']}").json()["status"] == "CREATE_IN_PROGRESS"
+    with sim.hold():
+        created = sim.create_cluster(cluster_body(), wait=False)
+        assert sim.get(f"/v1/clusters/{created['uuid']}").json()["status"] == "CREATE_IN_PROGRESS"
     sim.wait_status(f"/v1/clusters/{created['uuid']}", "CREATE_COMPLETE")
     patched = sim.admin("PATCH", "/config", {"durations": {"CLUSTER_DELETE": 1000}}).json()
     assert abs(patched["durations_effective"]["CLUSTER_DELETE"] - 0.2) < 1e-9

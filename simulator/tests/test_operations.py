@@ -26,10 +26,11 @@ def test_get_cluster_by_uuid_and_name(sim, cluster):
 
 def test_create_cluster_guide_example(sim):
     body = cluster_body()
-    response = sim.post("/v1/clusters", body)
-    assert response.status_code == 202
-    uid = response.json()["uuid"]
-    assert sim.get(f"/v1/clusters/{uid}").json()["status"] == "CREATE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.post("/v1/clusters", body)
+        assert response.status_code == 202
+        uid = response.json()["uuid"]
+        assert sim.get(f"/v1/clusters/{uid}").json()["status"] == "CREATE_IN_PROGRESS"
     done = sim.wait_status(f"/v1/clusters/{uid}", "CREATE_COMPLETE")
     assert done["labels"]["kube_tag"] == "v1.26.3"
     assert done["labels"]["master_lb_floating_ip_enabled"] == "True"
@@ -38,9 +39,10 @@ def test_create_cluster_guide_example(sim):
 
 
 def test_delete_cluster(sim, cluster):
-    response = sim.delete(f"/v1/clusters/{cluster['uuid']}")
-    assert response.status_code == 204 and response.content == b""
-    assert sim.get(f"/v1/clusters/{cluster['uuid']}").json()["status"] == "DELETE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.delete(f"/v1/clusters/{cluster['uuid']}")
+        assert response.status_code == 204 and response.content == b""
+        assert sim.get(f"/v1/clusters/{cluster['uuid']}").json()["status"] == "DELETE_IN_PROGRESS"
     sim.wait_gone(f"/v1/clusters/{cluster['uuid']}")
 
 
@@ -56,9 +58,10 @@ def test_events_list_and_get(sim, cluster):
 
 def test_resize_scale_up_then_down_with_nodes_to_remove(sim, cluster):
     path = f"/v1/clusters/{cluster['uuid']}"
-    response = sim.post(f"{path}/actions/resize", {"node_count": 3, "nodegroup": "default-worker"})
-    assert response.status_code == 202 and response.json() == {"uuid": cluster["uuid"]}
-    assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.post(f"{path}/actions/resize", {"node_count": 3, "nodegroup": "default-worker"})
+        assert response.status_code == 202 and response.json() == {"uuid": cluster["uuid"]}
+        assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
     assert sim.wait_status(path, "UPDATE_COMPLETE")["node_count"] == 3
     nodes = sim.nodes(cluster["uuid"], "default-worker")
     assert len(nodes) == 3
@@ -146,19 +149,21 @@ def test_nodegroup_list_get(sim, cluster):
 
 def test_nodegroup_create_and_delete(sim, cluster):
     path = f"/v1/clusters/{cluster['uuid']}"
-    response = sim.post(f"{path}/nodegroups", GUIDE_NODEGROUP)
-    assert response.status_code == 202, response.text
-    created = response.json()
-    assert created["name"] == "added-nodegroup" and created["role"] == "worker"
-    assert created["cluster_id"] == cluster["uuid"]
-    assert sim.get(f"{path}/nodegroups/added-nodegroup").json()["status"] == "CREATE_IN_PROGRESS"
-    assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.post(f"{path}/nodegroups", GUIDE_NODEGROUP)
+        assert response.status_code == 202, response.text
+        created = response.json()
+        assert created["name"] == "added-nodegroup" and created["role"] == "worker"
+        assert created["cluster_id"] == cluster["uuid"]
+        assert sim.get(f"{path}/nodegroups/added-nodegroup").json()["status"] == "CREATE_IN_PROGRESS"
+        assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
     sim.wait_status(f"{path}/nodegroups/added-nodegroup", "CREATE_COMPLETE")
     cl = sim.wait_status(path, "UPDATE_COMPLETE")
     assert cl["node_count"] == 2
-    response = sim.delete(f"{path}/nodegroups/added-nodegroup")
-    assert response.status_code == 204
-    assert sim.get(f"{path}/nodegroups/added-nodegroup").json()["status"] == "DELETE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.delete(f"{path}/nodegroups/added-nodegroup")
+        assert response.status_code == 204
+        assert sim.get(f"{path}/nodegroups/added-nodegroup").json()["status"] == "DELETE_IN_PROGRESS"
     sim.wait_gone(f"{path}/nodegroups/added-nodegroup")
     assert sim.wait_status(path, "UPDATE_COMPLETE")["node_count"] == 1
 
@@ -197,9 +202,10 @@ def test_autoscale_get_and_set(sim, cluster):
 
 def test_upgrade_control_plane_then_workers(sim, cluster):
     path = f"/v1/clusters/{cluster['uuid']}"
-    response = sim.post(f"{path}/nodegroups/default-master/upgrade", {"version": "v1.27.3"})
-    assert response.status_code == 202, response.text
-    assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
+    with sim.hold():
+        response = sim.post(f"{path}/nodegroups/default-master/upgrade", {"version": "v1.27.3"})
+        assert response.status_code == 202, response.text
+        assert sim.get(path).json()["status"] == "UPDATE_IN_PROGRESS"
     assert sim.wait_status(path, "UPDATE_COMPLETE")["labels"]["kube_tag"] == "v1.27.3"
     response = sim.post(f"{path}/nodegroups/default-worker/upgrade",
                         {"version": "v1.27.3", "num_buffer_nodes": 1, "num_max_unavailable_nodes": 1})

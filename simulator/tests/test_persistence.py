@@ -24,7 +24,7 @@ def test_kill_9_and_restart(tmp_path):
         assert load_state(str(state))["clusters"][created["uuid"]]["status"] == "UPDATE_IN_PROGRESS"
     finally:
         sim.kill(signal.SIGKILL)
-    # 100 s x 0.05 = 5 s resize: restart while it is still in progress
+    # 100 s x 0.1 = 10 s resize: restart while it is still in progress
     again = start_sim(tmp_path / "b", *args)
     try:
         again.token = token  # tokens survive too

@@ -151,6 +151,9 @@ class SimConfig(BaseModel):
     require_api_version: str = Field("nodegroups", pattern="^(nodegroups|all|none)$",
                                      description="406 when OpenStack-API-Version is missing: on node group "
                                                  "paths (as NKS answered), on every /v1 path, or never")
+    hold_operations: bool = Field(False, description="operations stay *_IN_PROGRESS while true (for tests that "
+                                                     "observe an operation in progress); set back to false, "
+                                                     "those whose time has passed complete at the next request")
     keypair_missing_creates: int = Field(0, ge=0, description="the first N cluster creates naming a key pair "
                                                              "get 403 'Unable to find keypair <name>'")
     keypair_missing_seconds: float = Field(0.0, ge=0, description="cluster creates within S seconds of the first "

@@ -24,7 +24,11 @@ class OperationsMixin(StoreBase):
     """Start, advance and finish operations; node instances; armed failures."""
 
     def advance(self) -> bool:
-        """Apply every operation whose ``finishes_at`` has passed (caller holds the lock)."""
+        """Apply every operation whose ``finishes_at`` has passed (caller holds the lock).
+
+        Nothing completes while the runtime setting ``hold_operations`` is true."""
+        if self.config.hold_operations:
+            return False
         now = self.clock()
         ops = self.state["operations"]
         due = sorted((op for op in ops if op["finishes_at"] <= now), key=lambda op: op["finishes_at"])
