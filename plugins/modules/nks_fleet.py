@@ -43,9 +43,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
     support: full
     details: Each host's differences are in RV(hosts.diff), and in the host's result with O(report).
-  action_group:
-    description: Not a member of C(group/nhncloud.nks.all); give O(auth_token) (or the other connection options) here.
-    support: none
 options:
   phases:
     description:
@@ -69,8 +66,8 @@ options:
     type: dict
   previous:
     description:
-      - The registered result of the previous C(nks_fleet) task of the fleet (or its RV(hosts)): each host's cluster
-        UUID, and whether it failed already.
+      - The registered result of the previous C(nks_fleet) task of the fleet (or its RV(hosts)), which tells each
+        host's cluster UUID and whether it failed already.
     type: dict
     default: {}
   waited:
@@ -95,12 +92,14 @@ options:
 notes:
   - The action plugin runs on the controller, whatever the host's connection; the connection options fall back to their
     environment variables, those of the task's C(environment) over the controller's, as for every module.
+  - Not a member of the action group C(group/nhncloud.nks.all) (C(module_defaults) do not reach it); give O(auth_token)
+    or the other connection options as task options, or set their environment variables.
   - All hosts share the connection options, so one token (O(auth_token)) serves the whole fleet; each thread uses its own
     HTTP session.
 seealso:
   - module: nhncloud.nks.nks_wait
   - module: nhncloud.nks.nks_cluster
-  - role: nhncloud.nks.cluster
+  - module: nhncloud.nks.nks_kubeconfig
 """
 
 EXAMPLES = r"""
