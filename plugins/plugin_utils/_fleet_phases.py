@@ -61,11 +61,10 @@ def role_spec(variables):
     return dict(variables, spec=spec, kubeconfig=kubeconfig)
 
 
-def _options(cls, values, **fixed):
-    """The options of module class ``cls`` among ``values`` (unset and phase-owned ones left
-    out), with ``fixed`` over them."""
-    spec = cls.argument_spec
-    options = dict((k, v) for k, v in values.items() if k in spec and k not in NOT_PASSED and v is not None)
+def _options(values, **fixed):
+    """The module options of ``values`` (unset and phase-owned ones left out), with ``fixed`` over
+    them; a key no module takes stays, so that the module's validation names it."""
+    options = dict((k, v) for k, v in values.items() if k not in NOT_PASSED and v is not None)
     options.update(fixed)
     return options
 
@@ -160,7 +159,7 @@ class FleetRun(object):
 
     def _cluster(self, entry, host):
         spec = host["spec"]
-        options = _options(NksCluster, spec, state="present", wait=False, wait_for=host["cluster_wait_for"],
+        options = _options(spec, state="present", wait=False, wait_for=host["cluster_wait_for"],
                            wait_timeout=spec.get("wait_timeout") or host["cluster_wait_timeout"])
         result = self._module(NksCluster, options, entry, "cluster")
         entry["uuid"] = (result.get("cluster") or {}).get("uuid")
@@ -174,7 +173,7 @@ class FleetRun(object):
         entry["results"]["nodegroups"] = []
         for index, group in enumerate(groups):
             ng = dict(host["cluster_nodegroup_defaults"] or {}, **group)
-            options = _options(NksNodegroup, ng, cluster=entry["uuid"], wait=index < len(groups) - 1,
+            options = _options(ng, cluster=entry["uuid"], wait=index < len(groups) - 1,
                                wait_for=host["cluster_wait_for"],
                                wait_timeout=ng.get("wait_timeout") or host["cluster_wait_timeout"])
             if ng.get("state"):
@@ -186,7 +185,7 @@ class FleetRun(object):
         ipacl = host["spec"].get("ipacl")
         if entry["uuid"] is None or ipacl is None:
             return
-        options = _options(NksIpAcl, ipacl, cluster=entry["uuid"], wait=False,
+        options = _options(ipacl, cluster=entry["uuid"], wait=False,
                            wait_timeout=host["spec"].get("wait_timeout") or host["cluster_wait_timeout"])
         self._module(NksIpAcl, options, entry, "ipacl")
 
@@ -210,7 +209,8 @@ class FleetRun(object):
             return
         spec = host["spec"]
         timeout = self.ready_timeout or spec.get("wait_timeout") or host["cluster_wait_timeout"]
-        self._module(NksCluster, dict(name=spec["name"], wait_for=host["cluster_wait_for"], wait_timeout=timeout),
+        # by UUID: one GET of the cluster, not the cluster list per host
+        self._module(NksCluster, dict(name=entry["uuid"], wait_for=host["cluster_wait_for"], wait_timeout=timeout),
                      entry, "ready")
 
     @staticmethod
