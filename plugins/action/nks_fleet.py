@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -46,7 +47,7 @@ class ActionModule(ActionBase):
             result.update(self._report(params["report"]))
             return result
         connection = dict((option, params[option]) for option, dummy in CONNECTION_ENV if params[option] is not None)
-        hosts = self._hosts(params, task_vars)
+        hosts, invalid = self._hosts(params, task_vars, validate="cluster" in params["phases"])
         environ = task_environment(self)
         validators = {}
 
@@ -57,7 +58,7 @@ class ActionModule(ActionBase):
 
         run = FleetRun(hosts, params["previous"].get("hosts", params["previous"]), params["waited"], connection,
                        validator, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff),
-                       ready_timeout=params["ready_timeout"])
+                       ready_timeout=params["ready_timeout"], invalid=invalid)
         entries = run.run(params["phases"], params["concurrency"])
         result.update(changed=any(e["submitted"] for e in entries.values()), hosts=entries, waiting=waiting(entries),
                       failed_hosts=sorted(h for h, e in entries.items() if e["failed"]))
@@ -66,26 +67,49 @@ class ActionModule(ActionBase):
                            len(result["failed_hosts"])))
         return result
 
-    def _hosts(self, params, task_vars):
-        """host -> :func:`role_spec`: the hosts of ``hosts`` (default: the play batch) whose
-        ``cluster_state`` is ``present``, their variables from ``host_vars``, else the host's
-        variables (inventory, facts, extra vars), else the play's, else the role's defaults."""
+    def _hosts(self, params, task_vars, validate):
+        """The hosts to converge: those of ``hosts`` (default: the play batch) whose ``cluster_state``
+        is ``present``, in that order, their variables from ``host_vars``, else the host's variables
+        (inventory, facts, extra vars), else the play's, else the role's defaults.
+
+        :param bool validate: check each host's variables against the role's argument spec
+            (entry point ``main``), as including the role would, before any request.
+        :returns: ``(hosts, invalid)``: host -> :func:`role_spec`, and host -> message of the hosts
+            whose variables the role's argument spec refuses.
+        """
         given = params["host_vars"] or {}
         names = params["hosts"] or (list(given) if given else task_vars.get("ansible_play_batch", []))
         hostvars = task_vars.get("hostvars", {})
-        fallback = dict(ROLE_VARIABLES)
         role = getattr(self._task, "_role", None)
-        if role is not None:
-            fallback.update(self._templar.template(role.get_default_vars()))
-        play_vars = self._task.get_play().get_vars() if self._task.get_play() else {}
-        fallback.update(self._templar.template(dict((k, v) for k, v in play_vars.items() if k in ROLE_VARIABLES)))
-        hosts = {}
+        options = (role._get_role_argspecs().get("main") or {}).get("options") if role is not None else None
+        validator = ArgumentSpecValidator(options) if validate and options else None
+        fallback = self._fallbacks(role, set(options or ()))
+        hosts, invalid = {}, {}
         for name in names:
             own = given.get(name) or hostvars.get(name) or {}
-            variables = dict((key, own[key] if key in own else fallback[key]) for key in ROLE_VARIABLES)
-            if variables["cluster_definition"] and variables["cluster_state"] == "present":
+            variables = dict((key, own[key] if key in own else fallback.get(key)) for key in fallback)
+            if variables["cluster_state"] != "present" or not variables["cluster_definition"]:
+                continue
+            checked = validator.validate(variables, validate_role_argument_spec=True) if validator else None
+            if checked is not None and checked.error_messages:
+                invalid[name] = "Validation of arguments failed:\n%s" % "\n".join(checked.error_messages)
+                hosts[name] = dict(spec=dict(name=name))
+            else:
                 hosts[name] = role_spec(variables)
-        return hosts
+        return hosts, invalid
+
+    def _fallbacks(self, role, names):
+        """Each role variable (``ROLE_VARIABLES`` and ``names``) from the play, else the role's
+        defaults (templated), else ``ROLE_VARIABLES``' default."""
+        fallback = dict(ROLE_VARIABLES)
+        fallback.update((name, None) for name in names if name not in fallback)
+        if role is not None:
+            defaults = role.get_default_vars()
+            fallback.update(self._templar.template(dict((k, v) for k, v in defaults.items() if k in fallback)))
+        play = self._task.get_play() if hasattr(self._task, "get_play") else None
+        play_vars = play.get_vars() if play is not None else {}
+        fallback.update(self._templar.template(dict((k, v) for k, v in play_vars.items() if k in fallback)))
+        return fallback
 
     @staticmethod
     def _report(entry):

@@ -79,10 +79,11 @@ class FleetRun(object):
     :param validators: ``validators(cls)`` -> the ``ArgumentSpecValidator`` of a module class.
     :param bool check_mode: :param bool diff: :param int ready_timeout: ``wait_timeout`` of the
         ``ready`` phase (``None``: each cluster's ``wait_timeout``).
+    :param dict invalid: host -> message of the hosts whose variables are invalid (they fail).
     """
 
     def __init__(self, hosts, previous, waited, connection, validators, check_mode=False, diff=False,
-                 ready_timeout=None):
+                 ready_timeout=None, invalid=None):
         self.hosts = hosts
         self.previous = previous or {}
         self.waited = waited or {}
@@ -91,6 +92,7 @@ class FleetRun(object):
         self.check_mode = check_mode
         self.diff = diff
         self.ready_timeout = ready_timeout
+        self.invalid = invalid or {}
 
     def run(self, phases, concurrency):
         """Run ``phases`` for every host, at most ``concurrency`` hosts at once (0: all).
@@ -119,6 +121,8 @@ class FleetRun(object):
         waited = (self.waited.get("clusters") or {}).get(entry["uuid"] or "")
         if not entry["failed"] and waited and entry["uuid"] in (self.waited.get("failed_clusters") or ()):
             entry.update(failed=True, msg=waited.get("msg"))
+        if host in self.invalid:
+            entry.update(failed=True, msg=self.invalid[host])
         return entry
 
     def _host(self, entry, phases):
