@@ -60,7 +60,8 @@ def request_figures(requests, times):
     counts = {"identity": 0, "read": 0, "mutate": 0}
     for req in requests:
         counts[req["kind"]] = counts.get(req["kind"], 0) + 1
-    windows = [(t["start"], t["end"]) for t in times if t["task"].startswith("Wait for")]
+    # a role task is named "<role> : <name>"
+    windows = [(t["start"], t["end"]) for t in times if t["task"].split(" : ")[-1].startswith("Wait for")]
     seconds = sum(end - start for start, end in windows)
     gets = sum(1 for r in requests if r["kind"] == "read" and any(a <= r["time"] <= b for a, b in windows))
     counts["wait_seconds"] = seconds

@@ -18,9 +18,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
-from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -29,24 +26,10 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import (CONNE
                                                                            client_from_options, option_sources)
 from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (fleet_argument_spec, progress_line,
                                                                           wait_fleet)
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec, environ_fallback
+from ansible_collections.nhncloud.nks.plugins.plugin_utils._controller import task_environment
 
 display = Display()
-
-
-def environ_fallback(environ):
-    """An argument spec ``fallback`` strategy like Ansible's ``env_fallback``, reading ``environ``.
-
-    :param dict environ: variable name -> value (str).
-    :returns: a callable taking variable names; it returns the value of the first one set,
-        or raises ``AnsibleFallbackNotFound``.
-    """
-    def lookup(*names):
-        for name in names:
-            if name in environ:
-                return environ[name]
-        raise AnsibleFallbackNotFound
-    return lookup
 
 
 class ActionModule(ActionBase):
@@ -62,7 +45,7 @@ class ActionModule(ActionBase):
         cluster that fails or times out does not (it is listed in ``failed``).
         """
         result = super(ActionModule, self).run(tmp, task_vars)
-        environ = self._environment()
+        environ = task_environment(self)
         spec = auth_argument_spec()
         for option, env in CONNECTION_ENV:
             spec[option]["fallback"] = (environ_fallback(environ), [env])
@@ -83,15 +66,6 @@ class ActionModule(ActionBase):
         except NksError as exc:
             result.update(failed=True, msg=str(exc))
         return result
-
-    def _environment(self):
-        """The controller's environment updated with the task's ``environment:`` (templated,
-        the innermost block's and the task's own winning), as a module would see it."""
-        environ = dict(os.environ)
-        task_environment = {}
-        self._compute_environment_string(task_environment)
-        environ.update((str(key), str(value)) for key, value in task_environment.items())
-        return environ
 
     def _show(self, fleet, ended):
         """Print one progress line (and a line per failed cluster) at the default verbosity."""

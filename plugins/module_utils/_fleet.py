@@ -56,6 +56,32 @@ def fleet_argument_spec():
     )
 
 
+PHASES = ("cluster", "nodegroups", "ipacl", "kubeconfig", "ready")
+"""The phases of ``nhncloud.nks.nks_fleet``, in the order the role converges them."""
+
+
+def phase_argument_spec():
+    """The options of ``nhncloud.nks.nks_fleet`` (without the connection options), as an
+    Ansible argument spec: used by the module's documentation stub and its action plugin.
+
+    :returns: a new ``dict`` (option -> spec) the caller may change.
+    """
+    return dict(
+        phases=dict(type="list", elements="str", choices=list(PHASES)),
+        hosts=dict(type="list", elements="str"),
+        host_vars=dict(type="dict"),
+        previous=dict(type="dict", default={}),
+        waited=dict(type="dict", default={}),
+        concurrency=dict(type="int", default=10),
+        ready_timeout=dict(type="int"),
+        report=dict(type="dict"),
+    )
+
+
+PHASE_MODULE_KWARGS = dict(mutually_exclusive=[("phases", "report")], required_one_of=[("phases", "report")])
+"""The ``module_kwargs`` of ``nhncloud.nks.nks_fleet``."""
+
+
 def match(wanted, listing):
     """Find each wanted cluster in a List Clusters answer.
 
