@@ -22,8 +22,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import CONNEC
 from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import PHASE_MODULE_KWARGS, phase_argument_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
 from ansible_collections.nhncloud.nks.plugins.plugin_utils._controller import task_environment
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._fleet_phases import (ROLE_VARIABLES, FleetRun,
-                                                                                 role_spec, waiting)
+from ansible_collections.nhncloud.nks.plugins.plugin_utils._fleet_phases import FleetRun, waiting
+from ansible_collections.nhncloud.nks.plugins.plugin_utils._role import ROLE_VARIABLES, role_spec
 
 display = Display()
 

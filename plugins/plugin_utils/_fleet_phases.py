@@ -4,7 +4,7 @@
 """The phases of ``nhncloud.nks.nks_fleet``: converge every cluster of a fleet from one process.
 
 Each host of the play is one cluster, described by the ``nhncloud.nks.cluster`` role's
-variables (:data:`ROLE_VARIABLES`). A phase converges, for every host, what the role's
+variables (:data:`._role.ROLE_VARIABLES`). A phase converges, for every host, what the role's
 single-cluster task list (``roles/cluster/tasks/present.yml``) converges with one module
 task, by running THE SAME module class in-process (:meth:`._module.NksModule.in_process`):
 
@@ -36,29 +36,10 @@ from ansible_collections.nhncloud.nks.plugins.modules.nks_ipacl import NksIpAcl
 from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import NksKubeconfig
 from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup
 
-ROLE_VARIABLES = dict(cluster_definition=None, cluster_defaults={}, cluster_nodegroup_defaults={},
-                      cluster_kubeconfig_dir="~/.kube", cluster_wait_timeout=3600, cluster_wait_for="nodes",
-                      cluster_state="present")
-"""The role variables a phase reads for each host, with the role's defaults."""
 
 NOT_PASSED = frozenset(("state", "cluster", "wait", "wait_for", "node_action", "node_ids", "nodegroups",
                         "ipacl", "kubeconfig"))
 """Keys of a definition never passed to a module as they are (the phase sets them)."""
-
-
-def role_spec(variables):
-    """A host's cluster as the role derives it (``roles/cluster/tasks/main.yml``).
-
-    :param dict variables: :data:`ROLE_VARIABLES` of one host (every key set).
-    :returns: ``dict`` with ``spec`` (``cluster_defaults`` combined with ``cluster_definition``),
-        ``kubeconfig`` (``enabled``, ``mode``, ``backup``, ``dest``) and the other variables.
-    """
-    spec = dict(variables["cluster_defaults"] or {})
-    spec.update(variables["cluster_definition"] or {})
-    kubeconfig = dict(dict(enabled=True, mode="0600", backup=False), **(spec.get("kubeconfig") or {}))
-    if not kubeconfig.get("dest"):
-        kubeconfig["dest"] = "%s/%s.kubeconfig" % (variables["cluster_kubeconfig_dir"], spec.get("name"))
-    return dict(variables, spec=spec, kubeconfig=kubeconfig)
 
 
 def _options(values, **fixed):
@@ -72,7 +53,7 @@ def _options(values, **fixed):
 class FleetRun(object):
     """One ``nks_fleet`` task: some phases for every host.
 
-    :param dict hosts: host -> :func:`role_spec` of the host.
+    :param dict hosts: host -> :func:`._role.role_spec` of the host.
     :param dict previous: host -> entry of an earlier ``nks_fleet`` task (``uuid``, ``failed``, ...).
     :param dict waited: the result of the ``nks_wait`` task since then (``clusters``, ``failed_clusters``).
     :param dict connection: the connection options for every module (``auth_token`` ...).

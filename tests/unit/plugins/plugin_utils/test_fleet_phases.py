@@ -6,8 +6,8 @@ carries from the earlier task and the fleet wait, and which clusters the next wa
 
 from __future__ import annotations
 
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._fleet_phases import (ROLE_VARIABLES, FleetRun,
-                                                                                 _options, role_spec, waiting)
+from ansible_collections.nhncloud.nks.plugins.plugin_utils._fleet_phases import FleetRun, _options, waiting
+from ansible_collections.nhncloud.nks.plugins.plugin_utils._role import ROLE_VARIABLES, role_spec
 
 
 def variables(**overrides):
