@@ -13,7 +13,7 @@ module: nks_fleet
 short_description: Converge a phase of a whole fleet of NKS clusters from one process on the controller
 version_added: 0.1.0
 description:
-  - 'Runs, for every host of the play (each host is one cluster described by the M(nhncloud.nks.cluster) role''s variables),
+  - 'Runs, for every host of the play (each host is one cluster described by the C(nhncloud.nks.cluster) role''s variables),
     what the role converges with one module task per host, but in ONE task (C(run_once: true)): the action plugin runs the
     modules'' own code in-process on the controller, in threads, so that no module process is started per host.
     C(playbooks/fleet.yml) runs the phases this way (C(roles/cluster/tasks/fleet.yml)).'
