@@ -31,18 +31,12 @@ description:
     or changed when any phase changed its cluster.'
   - In check mode nothing is sent but reads; a cluster that does not exist yet is reported as created, with what
     would be created with it (RV(hosts.previews)).
+  - In diff mode each host's differences are in RV(hosts.diff), and in the host's result with O(report).
 author:
   - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
   - nhncloud.nks.auth
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
-    support: full
-    details: Each host's differences are in RV(hosts.diff), and in the host's result with O(report).
+  - nhncloud.nks.attributes.ACTIONS
 options:
   phases:
     description:

@@ -240,3 +240,17 @@ def own_sim(tmp_path):
 def cluster(sim) -> dict:
     """A fresh CREATE_COMPLETE cluster on the shared simulator."""
     return sim.create_cluster()
+
+
+#: An IP ACL request body of the guide's shape, for store-level tests.
+ACL = {"enable": "true", "action": "ALLOW", "ipacl_targets": [{"cidr_address": "10.1.0.0/16"}]}
+
+
+class Clock:
+    """A virtual clock for an in-process ``Store``: operations finish when the test moves it."""
+
+    def __init__(self):
+        self.now = 1_800_000_000.0
+
+    def __call__(self):
+        return self.now

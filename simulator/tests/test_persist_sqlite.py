@@ -7,23 +7,11 @@ import json
 import signal
 
 import pytest
-from conftest import GUIDE_NODEGROUP, cluster_body, start_sim
+from conftest import ACL, GUIDE_NODEGROUP, Clock, cluster_body, start_sim
 from nks_simulator.config import SimConfig
 from nks_simulator.errors import ApiError
 from nks_simulator.persistence import TrackedMap, is_sqlite, load_state, write_state
 from nks_simulator.state import Store, fresh_state
-
-ACL = {"enable": "true", "action": "ALLOW", "ipacl_targets": [{"cidr_address": "10.1.0.0/16"}]}
-
-
-class Clock:
-    """A virtual clock: operations finish when the test moves it."""
-
-    def __init__(self):
-        self.now = 1_800_000_000.0
-
-    def __call__(self):
-        return self.now
 
 
 def plain(store: Store) -> dict:

@@ -6,23 +6,11 @@ import copy
 import json
 
 import pytest
-from conftest import GUIDE_NODEGROUP, cluster_body
+from conftest import ACL, GUIDE_NODEGROUP, Clock, cluster_body
 from nks_simulator import views
 from nks_simulator.config import SimConfig
 from nks_simulator.state import Store, list_copy
 from nks_simulator.store.listing import LIST_HIDDEN_FIELDS, LIST_NODEGROUP_FIELDS, thaw
-
-ACL = {"enable": "true", "action": "ALLOW", "ipacl_targets": [{"cidr_address": "10.1.0.0/16"}]}
-
-
-class Clock:
-    """A virtual clock: operations finish when the test moves it."""
-
-    def __init__(self):
-        self.now = 1_800_000_000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture(params=["memory", "state-file"])
