@@ -5,8 +5,8 @@
 #                     requirements-demo.txt (DEMO_VARS=..., DEMO_ARGS="--check --diff")
 #   make sim          the simulator in the foreground (SIM_PORT=8787, SIM_ARGS=...)
 #   make test         everything CI runs (.ci/run): the TEST_TARGETS below, in
-#                     their order, stopping at the first failure, with the time
-#                     of each
+#                     four lanes at once, with the time of each target
+#                     (make test-serial: one after the other)
 #   make venv         .venv with everything make test needs
 #   make clean        remove generated files (keeps .venv; distclean removes it)
 #
@@ -52,36 +52,43 @@ DEMO_KUBECONFIG_DIR ?= $(CURDIR)/.sim/kube
 SIM_PORT ?= 8787
 SIM_ARGS ?=
 
-.PHONY: test sanity units lint docs-lint sim-test integration demo sim venv demo-venv get-pip clean distclean
+.PHONY: test test-serial sanity units lint docs-lint sim-test integration demo sim venv demo-venv get-pip clean distclean
 
 # Each area of the project keeps its targets in mk/<area>.mk.
 -include $(sort $(wildcard mk/*.mk))
 
-# What `make test` (and so CI) runs, listed here only, in an order chosen on
-# purpose: the checks that need no simulator first, quickest first (lint,
-# docs-lint and ee-check need well under a minute of CPU and catch the most
-# common mistakes; sanity and docs take minutes), then the tests against
-# simulators (one module per target first,
-# then roles and playbooks, then the artifact), and last the slowest: the
-# reliability suite and the ansible-core matrix. A failure stops the run, so
-# the cheap checks fail fast. (Defined after the fragments, so it is the whole
-# list: a fragment that still appends to TEST_TARGETS changes nothing.)
-TEST_TARGETS := \
-  lint docs-lint ee-check units sim-test sanity docs getting-started kube-guide \
-  integration upgrade-test fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy \
-  bench-smoke reliability-short matrix-older
+# What `make test` (and so CI) runs, listed here only: four lanes that run at the
+# same time (scripts/test-lanes.sh), the targets of a lane one after the other.
+# The lanes share no state (each target has its own ansible-test copy and
+# simulator directory, every simulator its own port) and are balanced so that
+# the CPU-bound checks (lane 1: lint, sanity, docs, the ansible-core matrix)
+# overlap the suites that mostly wait for simulated NKS operations (lanes 2-4).
+# Within a lane the cheap checks come first. A failed target does not stop the
+# others: one run reports every failure, then the time of every target and
+# "N passed, M failed". (Defined after the fragments, so it is the whole list: a
+# fragment that still appends to TEST_TARGETS changes nothing.)
+TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
+TEST_LANE_2 := sim-test integration upgrade-test upgrade-molecule
+TEST_LANE_3 := getting-started kube-guide fleet-test molecule runner-test runner-slice-test galaxy bench-smoke
+TEST_LANE_4 := reliability-short
+TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4)
 
-# One after the other, stopping at the first failure, with the time of each.
-test: venv get-pip
+# The lanes at once; what needs installing once (venv, get-pip, kubernetes.core) first.
+test: venv get-pip kube-collections
+	@scripts/test-lanes.sh "$(TEST_LANE_1)" "$(TEST_LANE_2)" "$(TEST_LANE_3)" "$(TEST_LANE_4)"
+
+# The same targets one after the other, stopping at the first failure (the
+# former `make test`; slower, for a machine busy with other work).
+test-serial: venv get-pip
 	@total=$$SECONDS; \
 	for t in $(TEST_TARGETS); do \
 	  start=$$SECONDS; echo "=== make $$t"; \
 	  if ! $(MAKE) --no-print-directory $$t; then \
-	    echo "=== make test: $$t FAILED after $$((SECONDS - start))s"; exit 1; \
+	    echo "=== make test-serial: $$t FAILED after $$((SECONDS - start))s"; exit 1; \
 	  fi; \
 	  echo "=== make $$t: ok in $$((SECONDS - start))s"; \
 	done; \
-	echo "=== make test: all passed ($(TEST_TARGETS)) in $$((SECONDS - total))s"
+	echo "=== make test-serial: all passed ($(TEST_TARGETS)) in $$((SECONDS - total))s"
 
 # --- environment -----------------------------------------------------------
 # One .venv, two stamps, in either order: .demo-installed holds what `make demo`

@@ -10,6 +10,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # AT_DEST: a private copy, for runs side by side with others in one checkout.
 dest=$("$root/scripts/sync-collection.sh" ${AT_DEST:+"$AT_DEST"})
+# kubernetes.core (make kube-collections) beside the copy, as scripts/kube-collections.sh links it
+# for the default copy: the integration targets that use it find it there (AT_DEST: make test's lanes).
+if [[ -d $root/.build/collections/ansible_collections/kubernetes ]]; then
+  ln -sfn "$root/.build/collections/ansible_collections/kubernetes" "$(dirname "$(dirname "$dest")")/kubernetes"
+fi
 log=$root/.build/ansible-test-$1.log
 cd "$dest"
 echo "ansible-test.sh: (cd $dest && ansible-test $*)"

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Usage: scripts/test-lanes.sh "LANE" ["LANE" ...]      (what `make test` runs; CI through .ci/run)
+#
+# Runs make targets in lanes: the lanes run at the same time, the targets of a lane one after
+# the other. A lane is one argument, its targets separated by spaces. Lanes are chosen so that
+# they share no state: each target gets its own ansible-test copy of the collection (AT_DEST)
+# and its own simulator directory (SIM_DIR) under .build/test-lanes/<target>/, every simulator
+# listens on its own free port, and the targets that install shared things (venv, get-pip,
+# kube-collections) are made once before the lanes start (the Makefile's `test` recipe).
+#
+# Each target's output goes to .build/test-lanes/<target>.log; a line per target is printed
+# when it ends ("=== make T: ok in Ns" or "FAILED after Ns" followed by the end of its log).
+# A failed target does not stop the other lanes, nor the rest of its own lane: one run reports
+# every failure. At the end: the time of every target, the wall time, and "N passed, M failed".
+# Exits 1 when any target failed, 2 on a usage error.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ $# -eq 0 ]]; then
+  echo "usage: $0 \"LANE TARGETS\" [\"LANE TARGETS\" ...]" >&2
+  exit 2
+fi
+out=$root/.build/test-lanes
+rm -rf "$out"
+mkdir -p "$out"
+# Lines of a failed target's log printed when it ends (the whole log stays in $out).
+tail_lines=${TEST_LOG_TAIL:-120}
+
+run_target() {
+  local target=$1 start rc took
+  start=$SECONDS
+  rc=0
+  mkdir -p "$out/$target"
+  AT_DEST=$out/$target/ansible_collections/nhncloud/nks SIM_DIR=$out/$target/sim \
+    make --no-print-directory -C "$root" "$target" >"$out/$target.log" 2>&1 </dev/null || rc=$?
+  took=$((SECONDS - start))
+  echo "$target $rc $took" >>"$out/summary"
+  if [[ $rc -eq 0 ]]; then
+    echo "=== make $target: ok in ${took}s"
+  else
+    # One block, written at once, so that lanes ending together do not interleave it.
+    {
+      echo "=== make $target: FAILED (exit $rc) after ${took}s; the last $tail_lines lines of $out/$target.log:"
+      tail -n "$tail_lines" "$out/$target.log"
+      echo "=== end of make $target"
+    } >"$out/$target.failed"
+    cat "$out/$target.failed"
+  fi
+}
+
+run_lane() {
+  local target
+  for target in $1; do
+    run_target "$target"
+  done
+}
+
+wall=$SECONDS
+pids=()
+for lane in "$@"; do
+  echo "=== lane: $lane"
+  run_lane "$lane" &
+  pids+=($!)
+done
+# Stop every lane (and the make processes under it) when make test is interrupted.
+trap 'kill "${pids[@]}" 2>/dev/null; pkill -P $$ 2>/dev/null; exit 130' INT TERM
+for pid in "${pids[@]}"; do
+  wait "$pid"
+done
+trap - INT TERM
+
+passed=0
+failed=0
+echo "=== make test: time of each target (s), in the order they ended"
+while read -r target rc took; do
+  if [[ $rc -eq 0 ]]; then
+    passed=$((passed + 1))
+    printf '    %-20s %6s  ok\n' "$target" "$took"
+  else
+    failed=$((failed + 1))
+    printf '    %-20s %6s  FAILED (exit %s, log %s)\n' "$target" "$took" "$rc" "$out/$target.log"
+  fi
+done <"$out/summary"
+expected=0
+for lane in "$@"; do
+  for target in $lane; do
+    expected=$((expected + 1))
+  done
+done
+if [[ $((passed + failed)) -ne $expected ]]; then
+  echo "=== make test: only $((passed + failed)) of $expected targets reported (a lane was killed?)"
+  failed=$((failed + expected - passed - failed))
+fi
+echo "=== make test: wall ${wall:+$((SECONDS - wall))}s for $expected targets in $# lanes"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
