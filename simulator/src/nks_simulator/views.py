@@ -258,7 +258,7 @@ def acl(cluster: dict) -> dict:
     if stored.get("enable") != "true":
         return {"cluster_uuid": cluster["uuid"], "enable": "false"}
     return {"cluster_uuid": cluster["uuid"], "enable": "true", "action": stored["action"],
-            "ipacl_targets": [{**t, "description": t.get("description", "")} for t in stored["ipacl_targets"]]}
+            "ipacl_targets": stored["ipacl_targets"]}
 
 
 #: Get kubeconfig of a Cluster (rendered with the cluster's simulated Kubernetes API).
