@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import socket
 import sys
@@ -177,8 +176,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             await asyncio.sleep(0.01)
         if uv_server.started:
             port = uv_server.servers[0].sockets[0].getsockname()[1]
-            logging.getLogger("uvicorn.error").warning(
-                "nks-simulator listening on http://%s:%d", server["host"], port)
+            # The normal start, not a warning: printed without a level whatever --log-level is.
+            print(f"nks-simulator listening on http://{server['host']}:{port}", file=sys.stderr, flush=True)
             if server["port_file"]:
                 _write_port_file(server["port_file"], port)
         await task

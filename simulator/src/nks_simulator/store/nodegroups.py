@@ -139,6 +139,7 @@ class NodegroupsMixin(StoreBase):
             master = self._master(cluster)
             is_master = ng is master
             workers = [g for g in cluster["nodegroups"].values() if g["role"] == "worker"]
+            self._check_upgrade_addons(cluster, target, is_master)  # store/addons.py
             rules.check_upgrade(target, ng["labels"]["kube_tag"], master["labels"]["kube_tag"], is_master,
                                 [g["labels"]["kube_tag"] for g in workers], cfg.supported_versions)
             if not is_master:
