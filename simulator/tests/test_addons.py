@@ -444,7 +444,8 @@ def test_the_2025_guide_has_no_addon_management(api_2025):
     for method, path in [("GET", "/v1/addon_types/"), ("GET", "/v1/addon_types/cni"), ("GET", "/v1/addons/"),
                          ("GET", f"/v1/addons/{GUIDE_CALICO['uuid']}"), ("GET", f"/v1/clusters/{cid}/addons/"),
                          ("GET", f"/v1/clusters/{cid}/addons/calico"), ("POST", f"/v1/clusters/{cid}/addons/"),
-                         ("PATCH", f"/v1/clusters/{cid}/addons/calico"), ("DELETE", f"/v1/clusters/{cid}/addons/calico")]:
+                         ("PATCH", f"/v1/clusters/{cid}/addons/calico"),
+                         ("DELETE", f"/v1/clusters/{cid}/addons/calico")]:
         status, body = api.call(method, path, {} if method in ("POST", "PATCH") else None)
         assert (status, detail(body)) == (404, "Not Found"), (method, path)
     assert "metrics_server" not in {a["name"] for a in api.runtime.store.list_addons(cid, None)[1]}

@@ -11,6 +11,8 @@ from typing import Dict, List, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .region_catalogue import DEFAULT_FLAVORS
+
 #: ``/v1/supports`` example of the Korean guide ("지원되는 Kubernetes 버전 및 작업 종류 보기").
 DEFAULT_SUPPORTED_VERSIONS: Dict[str, bool] = {
     "v1.17.6": False,
@@ -132,7 +134,12 @@ class SimConfig(BaseModel):
     tenant_id: str = "nks-sim-tenant"
     username: str = "operator@nks-sim.local"
     api_password: str = "nks-sim-password"
-    region: str = "KR1"
+    region: str = Field("KR2", description="region in the service catalog; its availability zones are "
+                                          "accepted (KR1, KR2, KR3; docs/simulator.md)")
+    availability_zones: Optional[List[str]] = Field(None, description="the availability zones accepted; "
+                                                    "default: those of region")
+    flavors: Optional[List[str]] = Field(default_factory=lambda: list(DEFAULT_FLAVORS),
+                                         description="the flavor UUIDs accepted (null: any UUID)")
     token_ttl: float = Field(43200.0, gt=0, description="token lifetime in seconds")
     profile: str = Field("fast", pattern="^(fast|realistic)$")
     time_scale: float = Field(1.0, gt=0)

@@ -68,6 +68,8 @@ class ClustersMixin(StoreBase):
         cfg = self.config
         rules.check_name(body.get("name"), "Cluster")
         rules.check_ids(body, ("fixed_network", "fixed_subnet", "flavor_id"), UUID_LABELS, UUID_LIST_LABELS)
+        rules.check_flavor(body.get("flavor_id"), cfg)
+        rules.check_zone(labels_in.get("availability_zone"), cfg)
         rules.check_uuid(labels_in.get("node_image"), "labels.node_image")
         if body.get("cluster_template_id") != "iaas_console":
             raise bad_request("cluster_template_id must be \"iaas_console\".")
