@@ -34,12 +34,12 @@ class ClustersMixin(StoreBase):
         cfg = self.config
         labels_in = dict(body.get("labels") or {})
         node_count, cni, fixed_cidr, networks = self._check_create(body, labels_in, cni_drivers)
+        addons = plan_create_addons(body.get("addons"), str(labels_in.get("kube_tag")), cni)  # store/addons.py
 
         def run():
             if not cfg.allow_duplicate_cluster_names and any(
                     c["project_id"] == token["tenant_id"] for c in self.state["clusters"].named(body["name"])):
                 raise ApiError(409, f"A cluster with name '{body['name']}' already exists in this project.")
-            addons = plan_create_addons(body.get("addons"), str(labels_in.get("kube_tag")), cni)  # store/addons.py
             now, cid = self.clock(), str(uuid.uuid4())
             labels = dict(CLUSTER_LABEL_DEFAULTS)
             labels.update(rules.stored_labels(labels_in, cfg.label_drift))
