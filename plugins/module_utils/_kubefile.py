@@ -70,14 +70,17 @@ def check_dest(dest, follow=True):
         and the warnings (a world-writable directory).
     :raises ValidationError: naming ``dest`` when it is empty, exists and is not a regular file
         (directory, FIFO, device, socket), belongs to another user than the one the module runs
-        as (root may write another user's file, except in a world-writable directory), or its
-        directory does not exist.
+        as (root may write another user's file, except in a world-writable directory), or (when
+        ``follow``) its directory does not exist; without ``follow`` a missing directory means
+        the file is already absent.
     """
     if dest is None or not str(dest).strip():
         raise ValidationError("dest", "must not be empty: give the path of the kubeconfig file")
     path = os.path.realpath(dest) if follow and os.path.islink(dest) else dest
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
+        if not follow:  # state=absent: already absent
+            return path, []
         raise ValidationError("dest", "the directory %s of %s does not exist" % (parent, dest))
     warnings = []
     shared_dir = bool(stat.S_IMODE(os.stat(parent).st_mode) & stat.S_IWOTH)

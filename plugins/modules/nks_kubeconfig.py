@@ -72,8 +72,9 @@ options:
       - V(absent) removes this cluster's cluster, user and context entries (named after O(context), else after
         O(cluster)) from O(dest), with every other context on that cluster entry, and C(current-context) when it
         named a removed context. Every other cluster's entries stay; the file is removed only when no entry is
-        left. Without O(context) and O(cluster), a file holding one cluster's context is removed and a file
-        holding several fails the task. Check and diff mode show what would be removed (secret values redacted).
+        left. Without O(context) and O(cluster), a file holding at most one context (or that is not a kubeconfig)
+        is removed and a file holding several contexts fails the task. With either, a O(dest) that is not a
+        kubeconfig fails the task unless O(force=true). Check and diff mode show what would be removed (secret values redacted).
       - With V(absent), the NKS API is not called (no credentials needed).
     type: str
     choices: [present, absent]
@@ -402,9 +403,9 @@ class NksKubeconfig(NksModule):
             try:
                 existing = self._parse(before)
             except KubeconfigError as exc:
-                if not self.params["force"]:
-                    raise ValidationError("dest", "%s is %s; it is left as it is (force: true removes it)"
-                                          % (dest, exc))
+                if name is not None and not self.params["force"]:
+                    raise ValidationError("dest", "%s is %s, so this cluster's entries cannot be told apart; it is"
+                                                  " left as it is (force: true removes it)" % (dest, exc))
                 existing = None
             if existing is None:
                 after_doc, removed = {}, ["the whole file (not a kubeconfig)"]
