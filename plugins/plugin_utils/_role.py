@@ -20,11 +20,11 @@ def role_spec(variables):
 
     :param dict variables: :data:`ROLE_VARIABLES` of one host (every key set).
     :returns: ``dict`` with ``spec`` (``cluster_defaults`` combined with ``cluster_definition``),
-        ``kubeconfig`` (``enabled``, ``mode``, ``backup``, ``merge``, ``dest``, and ``context`` when set) and the other variables.
+        ``kubeconfig`` (``enabled``, ``mode``, ``backup``, ``dest``, and ``merge`` and ``context`` when set) and the other variables.
     """
     spec = dict(variables["cluster_defaults"] or {})
     spec.update(variables["cluster_definition"] or {})
-    kubeconfig = dict(dict(enabled=True, mode="0600", backup=False, merge=False), **(spec.get("kubeconfig") or {}))
+    kubeconfig = dict(dict(enabled=True, mode="0600", backup=False), **(spec.get("kubeconfig") or {}))
     if not kubeconfig.get("dest"):
         kubeconfig["dest"] = "%s/%s.kubeconfig" % (variables["cluster_kubeconfig_dir"], spec.get("name"))
     return dict(variables, spec=spec, kubeconfig=kubeconfig)
