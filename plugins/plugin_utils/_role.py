@@ -20,7 +20,7 @@ def role_spec(variables):
 
     :param dict variables: :data:`ROLE_VARIABLES` of one host (every key set).
     :returns: ``dict`` with ``spec`` (``cluster_defaults`` combined with ``cluster_definition``),
-        ``kubeconfig`` (``enabled``, ``mode``, ``backup``, ``dest``, and ``merge`` and ``context`` when set) and the other variables.
+        ``kubeconfig`` (``enabled``, ``mode``, ``backup``, ``dest``) and the other variables.
     """
     spec = dict(variables["cluster_defaults"] or {})
     spec.update(variables["cluster_definition"] or {})
