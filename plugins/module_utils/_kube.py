@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover
 from ._api import CONTROL_PLANE
 from ._client import NksError, backoff_delays, sleep
 from ._engine import NksWaitTimeout
-from ._views import nodegroup_view
+from ._views import acl_view, nodegroup_view
 
 SECTIONS = ("clusters", "users", "contexts")
 NODEGROUP_LABELS = ("magnum.openstack.org/nodegroup", "nhncloud.com/nodegroup", "nks.nhncloud.com/nodegroup")
@@ -231,6 +231,52 @@ def merge_kubeconfig(doc, own):
     if merged.get("current-context") not in names:
         merged["current-context"] = own["current-context"]
     return merged
+
+
+def remove_entries(doc, name):
+    """``doc`` without the entries of the cluster whose context is ``name`` (``state=absent``).
+
+    Removed: the context ``name`` and every context on the cluster entry ``name``, the cluster
+    entry ``name``, and the user ``name`` unless a context that stays uses it;
+    ``current-context`` when it named a removed context. Every other entry stays, in its place.
+
+    :returns: ``(new doc, removed)``: a new ``dict`` and the sorted descriptions of the removed
+        entries (``["cluster demo", "context demo", "user demo"]``); ``doc`` is not modified.
+    """
+    new = copy.deepcopy(doc) if doc else {}
+    removed = []
+    contexts = []
+    for item in _entries(new, "contexts"):
+        ctx = item.get("context") or {}
+        if item.get("name") == name or ctx.get("cluster") == name:
+            removed.append("context %s" % item.get("name"))
+        else:
+            contexts.append(item)
+    used = set((item.get("context") or {}).get("user") for item in contexts)
+    sections = dict(contexts=contexts)
+    sections["clusters"] = [c for c in _entries(new, "clusters") if c.get("name") != name]
+    removed += ["cluster %s" % c.get("name") for c in _entries(new, "clusters") if c.get("name") == name]
+    sections["users"] = [u for u in _entries(new, "users") if u.get("name") != name or name in used]
+    removed += ["user %s" % u.get("name") for u in _entries(new, "users") if u.get("name") == name and name not in used]
+    for section in SECTIONS:
+        if section in new or sections[section]:
+            kept = [item for item in (new.get(section) or []) if not isinstance(item, dict)]
+            new[section] = sections[section] + kept
+    gone = set(entry.split(" ", 1)[1] for entry in removed if entry.startswith("context "))
+    if new.get("current-context") in gone:
+        del new["current-context"]
+        removed.append("current-context")
+    return new, sorted(removed)
+
+
+def is_empty(doc):
+    """``True`` when the kubeconfig ``doc`` holds no cluster, user or context entry."""
+    return not any(doc.get(section) for section in SECTIONS)
+
+
+def context_names(doc):
+    """The names of the contexts of ``doc``, in their order."""
+    return [item.get("name") for item in _entries(doc, "contexts")]
 
 
 # -- the cluster's Kubernetes API --------------------------------------------------------
@@ -467,10 +513,39 @@ def expected_groups(api, cluster_uuid, nodegroup=None):
     return groups
 
 
-def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic):
+def acl_in_force(api, cluster_uuid):
+    """The cluster's IP access control list (:func:`acl_view`) when it is on, else ``None``
+    (also when it cannot be read: the caller then goes on as without a list)."""
+    try:
+        view = acl_view(api.get_ipacl(cluster_uuid))
+    except NksError:
+        return None
+    return view if view.get("enabled") else None
+
+
+def describe_acl(view):
+    """``"ALLOW 10.0.0.0/8, 192.168.0.0/16"`` of an :func:`acl_view`."""
+    cidrs = ", ".join(t.get("cidr") or "?" for t in view.get("targets") or []) or "no address"
+    return "%s %s" % (view.get("action") or "?", cidrs)
+
+
+def not_verifiable(resource, view, problem):
+    """The warning when an IP access list keeps this controller out of the cluster's API."""
+    return ("readiness of %s is not verifiable from this controller: the cluster's IP access control list"
+            " (nks_ipacl: %s) keeps it out (%s). NKS reports the cluster usable; readiness is verified before"
+            " the list is applied, so a run that changes the list waits first. Add this controller's address"
+            " to the list to verify it on every run" % (resource, describe_acl(view), problem))
+
+
+def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic, warn=None):
     """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
     ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
     at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
+    The node groups (their ``node_count``, autoscaler and version) are read from NKS again at
+    each poll, so a resize made meanwhile (the autoscaler, the console) is followed.
+    An HTTP 403 while the cluster's IP access control list is on (:func:`acl_in_force`) ends the
+    wait at once without an error: readiness cannot be verified from this controller, which the
+    list keeps out; ``warn`` gets :func:`not_verifiable` and the same text is returned.
     An API that answers HTTP 403 (an IP access list refusing this controller), or that cannot be
     reached at all (connections refused, reset or timed out: an access list dropping them),
     without a break for :data:`FORBIDDEN_GRACE` seconds ends the wait early: that does not pass
@@ -478,13 +553,16 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
 
     The credentials are the cluster's own, from Get kubeconfig of a Cluster.
 
-    :param float timeout: seconds. :returns: ``None``.
+    :param float timeout: seconds. :param warn: callable taking a warning text, or ``None``.
+    :returns: ``None`` when usable; the :func:`not_verifiable` text when an IP access list keeps
+        this controller out.
     :raises KubeWaitTimeout: with what is missing and its likely cause.
     :raises KubeconfigError: when the kubeconfig cannot be used.
     """
     cluster = api.get_cluster(cluster_uuid) or {}
     name = cluster.get("name") or cluster_uuid
-    groups = expected_groups(api, cluster_uuid, nodegroup) if wait_for == "nodes" else []
+    follow = wait_for == "nodes"
+    groups = expected_groups(api, cluster_uuid, nodegroup) if follow else []
     doc = own_kubeconfig(load_kubeconfig(api.get_kubeconfig(cluster_uuid)), name)
     resource = "the Kubernetes API of cluster '%s'" % name
     if nodegroup:
@@ -492,11 +570,23 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     start = clock()
     streak = (None, None)  # (kind of lasting problem, since when)
     delays = backoff_delays(2.0, 1.5, 10.0)
+    acl_checked, polls = False, 0
     with KubeSession(doc) as kube:
         while True:
+            if follow and polls:
+                groups = expected_groups(api, cluster_uuid, nodegroup)  # follow the present
+            polls += 1
             problem, hint = check_once(kube, groups, name)
             if problem is None:
                 return None
+            if FORBIDDEN in problem and not acl_checked:
+                acl_checked = True
+                acl = acl_in_force(api, cluster_uuid)
+                if acl is not None:
+                    message = not_verifiable(resource, acl, problem)
+                    if warn is not None:
+                        warn(message)
+                    return message
             now = clock()
             kind = _lasting_kind(problem)
             streak = streak if kind == streak[0] else (kind, now)
@@ -536,4 +626,4 @@ def wait_after_converge(mod, cluster_uuid, nodegroup=None):
         mod.warn("wait_for=nodes waits for the Kubernetes API only after node_action=stop: stopped nodes are"
                  " not Ready")
         wait_for = "api"
-    wait_until_usable(mod.api, cluster_uuid, wait_for, p["wait_timeout"], nodegroup)
+    return wait_until_usable(mod.api, cluster_uuid, wait_for, p["wait_timeout"], nodegroup, warn=mod.warn)

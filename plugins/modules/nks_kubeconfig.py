@@ -31,14 +31,22 @@ options:
   cluster:
     description:
       - Name or UUID of the cluster.
-      - Required when O(state=present). Not used when O(state=absent).
+      - Required when O(state=present).
+      - With O(state=absent), the cluster's name names the entries to remove when O(context) is not given
+        (the NKS API is not called, so give the name, not the UUID).
       - A name that several clusters carry fails the task; give the UUID then.
+      - In check mode, a cluster that does not exist yet (an earlier M(nhncloud.nks.nks_cluster) task of the
+        same run would create it) is a warning, and the task predicts a change without any further request.
     type: str
   dest:
     description:
       - Path of the kubeconfig file, for example V(~/.kube/config). A leading C(~) is expanded.
       - With O(state=present), its directory must exist, and when O(dest) is a symbolic link, the file it points to
         is written.
+      - These are refused before any request and before any file is written, with a message naming O(dest).
+        An empty O(dest). A O(dest) that exists and is not a regular file (a directory, FIFO, device or socket).
+        A O(dest) owned by another user than the one the module runs as (C(root) may write another user's file,
+        except in a world-writable directory). A world-writable directory of O(dest) gives a warning.
       - With O(state=absent), a symbolic link is removed itself (the file it points to stays), and a O(dest) whose
         directory does not exist is already absent (no change).
     type: path
@@ -61,7 +69,13 @@ options:
   state:
     description:
       - V(present) writes the cluster's kubeconfig to O(dest).
-      - V(absent) removes O(dest) if it exists; the NKS API is not called (no credentials needed).
+      - V(absent) removes this cluster's cluster, user and context entries (named after O(context), else after
+        O(cluster)) from O(dest), with every other context on that cluster entry, and C(current-context) when it
+        named a removed context. Every other cluster's entries stay; the file is removed only when no entry is
+        left. Without O(context) and O(cluster), a file holding at most one context (or that is not a kubeconfig)
+        is removed and a file holding several contexts fails the task. With either, a O(dest) that is not a
+        kubeconfig fails the task unless O(force=true). Check and diff mode show what would be removed (secret values redacted).
+      - With V(absent), the NKS API is not called (no credentials needed).
     type: str
     choices: [present, absent]
     default: present
@@ -119,6 +133,12 @@ notes:
     not count) or in mode; running it again changes nothing.
   - Ownership of an existing O(dest) is kept when the module may keep it (running as root); a new file belongs
     to the user the module runs as.
+  - Parallel tasks (forks, several C(ansible-playbook) runs, or M(nhncloud.nks.nks_fleet)) may write one O(dest)
+    safely, for example every cluster of a fleet merged into V(~/.kube/config) with O(merge=true). Reading,
+    merging and replacing O(dest) happen under an exclusive C(flock) lock on O(dest)'s directory, so no task's
+    entries are lost. The lock is on the directory, not on a C(<dest>.lock) file, because C(kubectl) takes its
+    own lock by creating C(<dest>.lock) and fails while such a file exists. The lock is held only on the host the
+    module runs on, and a task waits for it at most 120 seconds.
 seealso:
   - module: nhncloud.nks.nks_info
   - module: nhncloud.nks.nks_cluster
@@ -187,6 +207,12 @@ EXAMPLES = r"""
   nhncloud.nks.nks_kubeconfig:
     dest: ~/.kube/my-cluster.yaml
     state: absent
+
+- name: Remove prod-cluster's entries from the shared ~/.kube/config, keeping the others
+  nhncloud.nks.nks_kubeconfig:
+    cluster: prod-cluster
+    dest: ~/.kube/config
+    state: absent
 """
 
 RETURN = r"""
@@ -233,6 +259,12 @@ kubeconfig:
     kind: Config
     current-context: my-cluster
     clusters: [{name: my-cluster, cluster: {server: "https://2b778d83-kr2-k8s.container.nhncloud.com:6443"}}]
+removed:
+  description: The entries removed from O(dest) by O(state=absent).
+  returned: when O(state=absent) removed something
+  type: list
+  elements: str
+  sample: [cluster my-cluster, context my-cluster, current-context, user my-cluster]
 context:
   description: The name of this cluster's context (and cluster and user entries) in O(dest).
   returned: when O(state=present)
@@ -243,14 +275,15 @@ context:
 import os
 import re
 import stat
-import tempfile
 
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import (
-    KubeconfigError, dump_kubeconfig, foreign_entries, load_kubeconfig, merge_conflicts, merge_kubeconfig,
-    own_kubeconfig)
+    KubeconfigError, context_names, dump_kubeconfig, foreign_entries, is_empty, load_kubeconfig, merge_conflicts,
+    merge_kubeconfig, own_kubeconfig, remove_entries)
+from ansible_collections.nhncloud.nks.plugins.module_utils._kubefile import (
+    DestLock, check_dest, fsync_dir, read_text, write_atomic)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, precondition_unmet
 
 REDACTED = "VALUE_REDACTED"
 SECRET_KEYS = ("client-key-data", "client-certificate-data", "token", "password", "id-token",
@@ -319,24 +352,18 @@ class NksKubeconfig(NksModule):
     module_kwargs = dict(required_if=[("state", "present", ["cluster"])])
 
     def _dest(self):
-        """The file to write (a symbolic link resolved; its directory must exist) or, with
-        ``state=absent``, the path to remove as it is (a link is removed, not its target)."""
-        dest = self.params["dest"]  # type=path: ~ and $VARS already expanded
-        if self.params["state"] == "absent":
-            if os.path.isdir(dest) and not os.path.islink(dest):
-                raise ValidationError("dest", "%s is a directory; give the path of the kubeconfig file" % dest)
-            return dest
-        if os.path.islink(dest):
-            dest = os.path.realpath(dest)
-        if os.path.isdir(dest):
-            raise ValidationError("dest", "%s is a directory; give the path of the kubeconfig file" % dest)
-        parent = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(parent):
-            raise ValidationError("dest", "the directory %s of %s does not exist" % (parent, dest))
+        """The file to write (a symbolic link resolved) or, with ``state=absent``, the path to
+        edit or remove, checked by :func:`check_dest` before any request and any temporary file
+        (its warnings are given)."""
+        dest, warnings = check_dest(self.params["dest"], follow=self.params["state"] == "present")
+        for warning in warnings:
+            self.warn(warning)
         return dest
 
     def run(self):
         check_file_mode(self.params["mode"])
+        if self.params["context"] is not None and not self.params["context"].strip():
+            raise ValidationError("context", "must not be empty")
         dest = self._dest()
         try:
             if self.params["state"] == "absent":
@@ -347,29 +374,85 @@ class NksKubeconfig(NksModule):
                                   % ("remove" if self.params["state"] == "absent" else "write",
                                      dest, exc))
 
+    def _locked(self, dest):
+        """The lock of ``dest``'s directory around read-merge-write (:class:`DestLock`); none in check mode."""
+        if self.check_mode:
+            return _NoLock()
+        return DestLock(dest, warn=self.warn)
+
     def absent(self, dest):
+        """Remove this cluster's entries from ``dest`` (named after ``context``, else ``cluster``),
+        and the file only when nothing else is left. Without either, a file of one cluster only
+        is removed; a file of several fails. A symbolic link is removed itself."""
         result = dict(changed=False, dest=dest)
         if not os.path.lexists(dest):
             return result
-        result["changed"] = True
-        if self.diff_mode:
-            link = os.path.islink(dest)
-            result["diff"] = dict(before="" if link else redact(self._read(dest)), after="",
-                                  before_header=("%s (symbolic link)" if link else "%s (secret values redacted)")
-                                  % dest, after_header="%s (absent)" % dest)
-        if not self.check_mode:
-            if self.params["backup"] and os.path.exists(dest):
+        if os.path.islink(dest):
+            result["changed"] = True
+            if self.diff_mode:
+                result["diff"] = dict(before="", after="", before_header="%s (symbolic link)" % dest,
+                                      after_header="%s (absent)" % dest)
+            if not self.check_mode:
+                os.unlink(dest)
+            return result
+        name = self.params["context"] or self.params["cluster"]
+        with self._locked(dest):
+            before = self._read(dest)
+            if before is None:
+                return result
+            try:
+                existing = self._parse(before)
+            except KubeconfigError as exc:
+                if name is not None and not self.params["force"]:
+                    raise ValidationError("dest", "%s is %s, so this cluster's entries cannot be told apart; it is"
+                                                  " left as it is (force: true removes it)" % (dest, exc))
+                existing = None
+            if existing is None:
+                after_doc, removed = {}, ["the whole file (not a kubeconfig)"]
+            elif name is None:
+                contexts = context_names(existing)
+                if len(contexts) > 1:
+                    raise ValidationError("dest", "%s holds the contexts of several clusters (%s): give cluster (its"
+                                                  " name) or context, and only that cluster's entries are removed"
+                                          % (dest, ", ".join(str(c) for c in contexts)))
+                after_doc, removed = {}, ["every entry"]
+            else:
+                after_doc, removed = remove_entries(existing, name)
+                if not removed:
+                    return result
+            gone = is_empty(after_doc)
+            result.update(changed=True, removed=removed)
+            after = "" if gone else dump_kubeconfig(after_doc)
+            if self.diff_mode:
+                result["diff"] = dict(before=redact(before), after=redact(after),
+                                      before_header="%s (secret values redacted)" % dest,
+                                      after_header=("%s (absent)" if gone else "%s (secret values redacted)")
+                                      % dest)
+            if self.check_mode:
+                return result
+            if self.params["backup"]:
                 result["backup_file"] = self.module.backup_local(dest)
-            os.unlink(dest)
+            if gone:
+                os.unlink(dest)
+                fsync_dir(os.path.dirname(os.path.abspath(dest)))
+            else:
+                write_atomic(dest, to_bytes(after, errors="surrogate_or_strict"), keep_mode=True)
         return result
 
     def present(self, dest):
         name_or_id = self.params["cluster"]
-        if self.params["context"] is not None and not self.params["context"].strip():
-            raise ValidationError("context", "must not be empty")
         cluster = self.api.find_cluster(name_or_id)
         if cluster is None:
-            raise ValidationError("cluster", "no NKS cluster is named %r or has that UUID" % name_or_id)
+            # In check mode an earlier nks_cluster task of this run may create it: predict, send nothing.
+            precondition_unmet(self.check_mode, self.warn, "cluster",
+                               "no NKS cluster is named %r or has that UUID" % name_or_id,
+                               "for example nhncloud.nks.nks_cluster name=%s" % name_or_id)
+            result = dict(changed=True, dest=dest, context=self.params["context"] or name_or_id,
+                          cluster=dict(uuid=None, name=name_or_id))
+            if self.diff_mode:
+                result["diff"] = dict(before="", after="", before_header=dest,
+                                      after_header="%s (this cluster's entries, once the cluster exists)" % dest)
+            return result
         raw = self.api.get_kubeconfig(cluster["uuid"])
         if not raw:
             self.module.fail_json(msg="NKS returned no kubeconfig for cluster %r (status %s)"
@@ -380,11 +463,12 @@ class NksKubeconfig(NksModule):
         except KubeconfigError as exc:
             self.module.fail_json(msg="the kubeconfig NKS returned for cluster %r cannot be used: %s"
                                       % (cluster.get("name"), exc))
-        exists = os.path.exists(dest)
-        before = self._read(dest) if exists else None
-        desired = self._desired(dest, before, own)
-        content = dump_kubeconfig(desired)
-        result = self._converge(dest, before, desired, content)
+        # Read, merge and write under the directory's lock: parallel tasks lose no entry.
+        with self._locked(dest):
+            before = self._read(dest)
+            desired = self._desired(dest, before, own)
+            content = dump_kubeconfig(desired)
+            result = self._converge(dest, before, desired, content)
         result.update(cluster=dict(uuid=cluster["uuid"], name=cluster.get("name")),
                       context=own["current-context"])
         if self.params["return_content"]:
@@ -456,9 +540,11 @@ class NksKubeconfig(NksModule):
 
     @staticmethod
     def _read(dest):
-        """The text of ``dest``; :data:`NOT_UTF8` (this very object) when it is not UTF-8 text."""
-        with open(dest, "rb") as handle:
-            data = handle.read()
+        """The text of ``dest`` (``None`` when missing); :data:`NOT_UTF8` (this very object) when
+        it is not UTF-8 text. Never blocks (:func:`read_text`)."""
+        data = read_text(dest)
+        if data is None:
+            return None
         try:
             return data.decode("utf-8")
         except UnicodeError:
@@ -479,41 +565,21 @@ class NksKubeconfig(NksModule):
         return dict(before=dict(mode="0%03o" % before_mode), after=dict(mode="0%03o" % after_mode))
 
     def _write(self, dest, content, keep_mode):
-        """Write ``content`` to ``dest`` atomically, through a 0600 file of the same directory.
+        """Write ``content`` to ``dest`` atomically, through a 0600 file of the same directory
+        (:func:`write_atomic`).
 
         ``AnsibleModule.atomic_move`` is not used: for a new file it widens the mode to
         ``0666 & ~umask`` before the module can narrow it again.
         """
-        directory = os.path.dirname(os.path.abspath(dest))
-        old = os.stat(dest) if os.path.exists(dest) else None
-        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(dest), suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(to_bytes(content, errors="surrogate_or_strict"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            if old is not None:
-                try:
-                    os.chown(tmp, old.st_uid, old.st_gid)
-                except OSError:
-                    pass
-                if keep_mode:
-                    os.chmod(tmp, stat.S_IMODE(old.st_mode))
-            os.replace(tmp, dest)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        try:
-            dir_fd = os.open(directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+        write_atomic(dest, to_bytes(content, errors="surrogate_or_strict"), keep_mode)
+
+
+class _NoLock(object):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
 
 
 def main():

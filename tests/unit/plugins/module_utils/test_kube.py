@@ -266,9 +266,15 @@ def fake_kube(tmp_path):
 class FakeApi(object):
     """NksApi stand-in: one cluster ``demo`` with node groups ``groups`` (name -> view fields)."""
 
-    def __init__(self, kubeconfig, groups):
+    def __init__(self, kubeconfig, groups, acl=None):
         self.kubeconfig = kubeconfig
         self.groups = groups
+        self.acl = acl  # the answer of Get Cluster API Endpoint IP Access Control (None: off)
+        self.acl_reads = 0
+
+    def get_ipacl(self, uuid):
+        self.acl_reads += 1
+        return self.acl
 
     def get_cluster(self, uuid):
         return {"uuid": uuid, "name": "demo"}
@@ -303,11 +309,13 @@ class Clock(object):
             self.on_sleep(len(self.sleeps))
 
 
-def wait(monkeypatch, fake, groups=None, wait_for="api", timeout=60, nodegroup=None, on_sleep=None, kubeconfig=None):
+def wait(monkeypatch, fake, groups=None, wait_for="api", timeout=60, nodegroup=None, on_sleep=None, kubeconfig=None,
+         acl=None, warn=None):
     clock = Clock(on_sleep)
     monkeypatch.setattr(_kube, "sleep", clock.sleep)
-    api = FakeApi(kubeconfig or fake.kubeconfig(), groups or {})
-    wait_until_usable(api, "uuid-1", wait_for, timeout, nodegroup=nodegroup, clock=clock)
+    api = FakeApi(kubeconfig or fake.kubeconfig(), groups or {}, acl)
+    clock.returned = wait_until_usable(api, "uuid-1", wait_for, timeout, nodegroup=nodegroup, clock=clock, warn=warn)
+    clock.api = api
     return clock
 
 
@@ -438,17 +446,17 @@ class FakeModule(object):
 ])
 def test_wait_after_converge_skips(monkeypatch, check_mode, params):
     calls = []
-    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args: calls.append(args))
+    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args, **kwargs: calls.append(args))
     _kube.wait_after_converge(FakeModule(check_mode, **params), "uuid-1")
     assert calls == []
 
 
 def test_wait_after_converge_after_a_stop_waits_for_the_api(monkeypatch):
     calls = []
-    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args: calls.append(args))
+    monkeypatch.setattr(_kube, "wait_until_usable", lambda *args, **kwargs: calls.append((args, kwargs)))
     mod = FakeModule(node_action="stop")
     _kube.wait_after_converge(mod, "uuid-1", "pool")
-    assert calls == [(mod.api, "uuid-1", "api", 30, "pool")]
+    assert calls == [((mod.api, "uuid-1", "api", 30, "pool"), dict(warn=mod.warn))]
     assert "API only" in mod.warnings[0]
 
 
@@ -478,3 +486,103 @@ def test_unreachable_then_reachable(monkeypatch, fake_kube):
     monkeypatch.setattr(_kube.KubeSession, "get", get)
     clock = wait(monkeypatch, fake_kube, timeout=1800, kubeconfig=config)
     assert len(clock.sleeps) == 5 and clock.now < 60
+
+
+# -- an IP access list that keeps this controller out (issue 22 item 3) -------------------
+
+ACL_ON = {"enable": "true", "action": "ALLOW",
+          "ipacl_targets": [{"cidr_address": "10.0.0.0/8", "description": "office"}]}
+
+
+def test_forbidden_with_the_acl_on_is_not_verifiable(monkeypatch, fake_kube):
+    """A re-run after the ACL was set: no timeout, no 60 s wait; a warning naming the ACL."""
+    fake_kube.state["status"] = 403
+    warnings = []
+    clock = wait(monkeypatch, fake_kube, timeout=1800, acl=ACL_ON, warn=warnings.append)
+    assert clock.sleeps == [] and clock.api.acl_reads == 1
+    assert warnings == [clock.returned]
+    assert "not verifiable" in warnings[0] and "ALLOW 10.0.0.0/8" in warnings[0] and "nks_ipacl" in warnings[0]
+    assert "HTTP 403" in warnings[0]
+
+
+def test_forbidden_with_the_acl_off_still_times_out(monkeypatch, fake_kube):
+    fake_kube.state["status"] = 403
+    with pytest.raises(KubeWaitTimeout):
+        wait(monkeypatch, fake_kube, timeout=1800, acl={"enable": "false"})
+
+
+def test_usable_api_does_not_read_the_acl(monkeypatch, fake_kube):
+    clock = wait(monkeypatch, fake_kube, acl=ACL_ON)
+    assert clock.returned is None and clock.api.acl_reads == 0
+
+
+def test_nodes_wait_follows_a_resize(monkeypatch, fake_kube):
+    """Someone shrinks the node group from 2 to 1 during the wait: the wait reads the new count."""
+    groups = {"default-worker": {"node_count": 2, "labels": {"kube_tag": "v1.28.3"}}}
+    fake_kube.state["nodes"] = [node("demo-default-worker-node-0"), node("demo-default-worker-node-1", ready=False)]
+
+    def later(count):
+        if count == 1:
+            groups["default-worker"]["node_count"] = 1
+            fake_kube.state["nodes"] = fake_kube.state["nodes"][:1]
+    clock = wait(monkeypatch, fake_kube, groups=groups, wait_for="nodes", timeout=30, on_sleep=later)
+    assert len(clock.sleeps) == 1 and clock.returned is None
+
+
+def test_nodes_wait_follows_a_growth(monkeypatch, fake_kube):
+    """The autoscaler adds a node (1 -> 2) during the wait: the wait waits for the second one."""
+    groups = {"default-worker": {"node_count": 1, "labels": {"kube_tag": "v1.28.3"}}}
+    fake_kube.state["nodes"] = [node("demo-default-worker-node-0", ready=False)]
+
+    def later(count):
+        if count == 1:
+            groups["default-worker"]["node_count"] = 2
+            fake_kube.state["nodes"] = [node("demo-default-worker-node-0"),
+                                        node("demo-default-worker-node-1", ready=False)]
+        if count == 3:
+            fake_kube.state["nodes"][1] = node("demo-default-worker-node-1")
+    clock = wait(monkeypatch, fake_kube, groups=groups, wait_for="nodes", timeout=60, on_sleep=later)
+    assert len(clock.sleeps) == 3
+
+
+# -- state=absent on a shared kubeconfig (issue 22 item 2) ---------------------------------
+
+def _shared():
+    doc = merge_kubeconfig({}, own_kubeconfig(NKS_DOC, "dev"))
+    other = dict(NKS_DOC, clusters=[{"name": "x", "cluster": {"server": "https://10.9.9.9:6443"}}])
+    return merge_kubeconfig(doc, own_kubeconfig(other, "prod"))
+
+
+def test_remove_entries_keeps_the_other_clusters():
+    doc = _shared()
+    assert doc["current-context"] == "dev"
+    after, removed = _kube.remove_entries(doc, "dev")
+    assert removed == ["cluster dev", "context dev", "current-context", "user dev"]
+    assert [c["name"] for c in after["clusters"]] == ["prod"]
+    assert [c["name"] for c in after["contexts"]] == ["prod"]
+    assert [u["name"] for u in after["users"]] == ["prod"]
+    assert "current-context" not in after
+    assert not _kube.is_empty(after)
+    assert doc["current-context"] == "dev"  # not modified
+
+
+def test_remove_entries_keeps_current_context_of_another_cluster():
+    after, removed = _kube.remove_entries(_shared(), "prod")
+    assert after["current-context"] == "dev" and "current-context" not in removed
+
+
+def test_remove_entries_of_the_last_cluster_leaves_nothing():
+    after, removed = _kube.remove_entries(merge_kubeconfig({}, own_kubeconfig(NKS_DOC, "dev")), "dev")
+    assert _kube.is_empty(after) and removed
+
+
+def test_remove_entries_of_an_unknown_name_removes_nothing():
+    after, removed = _kube.remove_entries(_shared(), "nope")
+    assert removed == [] and after == _shared()
+
+
+def test_remove_entries_keeps_a_user_another_context_uses():
+    doc = _shared()
+    doc["contexts"].append({"name": "prod-as-dev", "context": {"cluster": "prod", "user": "dev"}})
+    after, removed = _kube.remove_entries(doc, "dev")
+    assert "user dev" not in removed and [u["name"] for u in after["users"]] == ["dev", "prod"]
