@@ -19,8 +19,8 @@ description:
     API's V("True"), V(true), V("10") and V(10) all compare equal to the typed options.
   - NKS requires the enable flag in every change; when O(enabled) is not set, the current value is sent.
   - In check mode, a cluster or node group that does not exist yet is a warning instead of an error (an earlier
-    task of the same run, M(nhncloud.nks.nks_cluster) or M(nhncloud.nks.nks_nodegroup), may create it): the task
-    predicts from the settings of a node group created without autoscaler settings (autoscaler off) and sends
+    task of the same run, M(nhncloud.nks.nks_cluster) or M(nhncloud.nks.nks_nodegroup), may create it); the task
+    then predicts from the settings of a node group created without autoscaler settings (autoscaler off) and sends
     nothing.
   - A change puts the node group and the cluster in C(UPDATE_IN_PROGRESS); with O(wait=true) the task
     waits until both have settled. An operation already running on either is waited for first.

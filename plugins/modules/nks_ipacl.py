@@ -18,8 +18,8 @@ description:
   - O(targets) is a set. Order does not matter; a bare IP address equals the same address with V(/32);
     entries with the same CIDR collapse into one (see O(targets)).
   - In check mode, a cluster that does not exist yet is a warning instead of an error (an earlier task of the
-    same run, for example M(nhncloud.nks.nks_cluster), may create it): the task predicts the ACL from that of a
-    new cluster (IP access control off) and sends nothing.
+    same run, for example M(nhncloud.nks.nks_cluster), may create it); the task then predicts the ACL from that of
+    a new cluster (IP access control off) and sends nothing.
   - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
     an operation in progress). NKS accepts nothing but a delete on a cluster in a C(*_FAILED) status, so the
@@ -53,8 +53,8 @@ options:
     description:
       - IP addresses and ranges the O(action) applies to.
       - Each entry is a dict with the keys C(cidr) (required) and C(description) (optional), or a string,
-        the CIDR alone (V(10.0.0.0/8) is the same as V({cidr: 10.0.0.0/8})). Any other shape fails, naming
-        O(targets) and the shape expected, before any request.
+        the CIDR alone (the string V(10.0.0.0/8) is the same as an entry whose C(cidr) is V(10.0.0.0/8)). Any
+        other shape fails, naming O(targets) and the shape expected, before any request.
       - C(cidr) is an IPv4 address (the same as V(/32)) or an IPv4 range in CIDR notation, for example
         V(10.10.22.0/24). Host bits are kept as given, as NKS keeps them (V(10.10.22.3/24) and
         V(10.10.22.0/24) are different targets).
