@@ -65,7 +65,7 @@ options:
       - When not set, the targets already set are kept. Turning the ACL on needs at least one target.
       - When several entries have the same CIDR, one is kept, the last one with a description (or the last
         one when none has a description), with a warning.
-      - With O(action=ALLOW), a V(/0) range such as V(0.0.0.0/0) lets every address in, as if the ACL were off:
+      - With O(action=ALLOW), a V(/0) range such as V(0.0.0.0/0) lets every address in, as if the ACL were off;
         the task warns.
     type: list
     elements: raw
