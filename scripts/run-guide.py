@@ -1,7 +1,7 @@
 """Run the commands of the guides (.rst) and README.md in the order they give them, and fail on any error.
 
 Usage: .venv/bin/python scripts/run-guide.py [FILE ...]     (make getting-started: getting_started.rst alone;
-                                                             make guides: every guide, then README.md)
+                                                             make guides: README.md, then every guide)
        Without FILE: GUIDES below, in that order.
 
 All FILEs run in ONE bash session, in the order given, as a new user would follow them: what a guide starts (the
@@ -45,9 +45,9 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUIDE = os.path.join(ROOT, "docs", "docsite", "rst", "getting_started.rst")
-# Every guide, in the order a new user reads them (the docs site's order), then README.md.
-GUIDES = [os.path.join("docs", "docsite", "rst", name + ".rst")
-          for name in ("getting_started", "credentials", "fleet", "upgrades", "cluster_to_workload", "awx")] + ["README.md"]
+# README.md, then every guide, in the order a new user reads them (the docs site's order).
+GUIDES = ["README.md"] + [os.path.join("docs", "docsite", "rst", name + ".rst")
+                          for name in ("getting_started", "credentials", "fleet", "upgrades", "cluster_to_workload", "awx")]
 # Files the guides' commands create in the checkout (besides "save" blocks).
 SCRATCH = ("my_cluster.yml", "nhncloud-nks-*.tar.gz")
 GUIDE_PORT = "8787"
