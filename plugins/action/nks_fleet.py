@@ -28,6 +28,33 @@ from ansible_collections.nhncloud.nks.plugins.plugin_utils._role import ROLE_VAR
 display = Display()
 
 
+def summary_lines(phases, entries, result, previous, check_mode):
+    """The lines the task prints at the default verbosity.
+
+    First ``nks_fleet: PHASES: N clusters, M sent a change, F failed``; in check mode, where nothing
+    is sent, ``M would change (check mode: nothing sent)`` instead, M counting the clusters whose
+    modules predicted a change. Then, in check mode, one line per preview this task added (what a
+    new cluster's node groups, IP ACL and kubeconfig would be), ``nks_fleet: HOST: would be created: ...``.
+
+    :param list phases: the task's phases. :param dict entries: host -> entry (``FleetRun.run``).
+    :param dict result: the task's result (``waiting``, ``failed_hosts``).
+    :param dict previous: host -> entry of the earlier task (its previews are not printed again).
+    :returns: list of str.
+    """
+    if check_mode:
+        would = sum(1 for e in entries.values() if e["submitted"] and not e["failed"])
+        changes = "%d would change (check mode: nothing sent)" % would
+    else:
+        changes = "%d sent a change" % len(result["waiting"])
+    lines = ["nks_fleet: %s: %d clusters, %s, %d failed"
+             % (", ".join(phases), len(entries), changes, len(result["failed_hosts"]))]
+    if check_mode:
+        for host, entry in entries.items():
+            known = len((previous.get(host) or {}).get("previews") or [])
+            lines.extend("nks_fleet: %s: %s" % (host, line) for line in entry["previews"][known:])
+    return lines
+
+
 class ActionModule(ActionBase):
     """Converge phases of every host's cluster on the controller; never executes a module process."""
 
@@ -56,15 +83,15 @@ class ActionModule(ActionBase):
                 validators[cls] = cls.validator(environ)
             return validators[cls]
 
-        run = FleetRun(hosts, params["previous"].get("hosts", params["previous"]), params["waited"], connection,
+        previous = params["previous"].get("hosts", params["previous"])
+        run = FleetRun(hosts, previous, params["waited"], connection,
                        validator, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff),
                        ready_timeout=params["ready_timeout"], invalid=invalid)
         entries = run.run(params["phases"], params["concurrency"])
         result.update(changed=any(e["submitted"] for e in entries.values()), hosts=entries, waiting=waiting(entries),
                       failed_hosts=sorted(h for h, e in entries.items() if e["failed"]))
-        display.display("nks_fleet: %s: %d clusters, %d sent a change, %d failed"
-                        % (", ".join(params["phases"]), len(entries), len(result["waiting"]),
-                           len(result["failed_hosts"])))
+        for line in summary_lines(params["phases"], entries, result, previous, bool(self._task.check_mode)):
+            display.display(line)
         return result
 
     def _hosts(self, params, task_vars, validate):

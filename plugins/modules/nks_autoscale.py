@@ -18,6 +18,10 @@ description:
   - Options that are not set are left as they are. Values are compared after normalisation, so the
     API's V("True"), V(true), V("10") and V(10) all compare equal to the typed options.
   - NKS requires the enable flag in every change; when O(enabled) is not set, the current value is sent.
+  - In check mode, a cluster or node group that does not exist yet is a warning instead of an error (an earlier
+    task of the same run, M(nhncloud.nks.nks_cluster) or M(nhncloud.nks.nks_nodegroup), may create it); the task
+    then predicts from the settings of a node group created without autoscaler settings (autoscaler off) and sends
+    nothing.
   - A change puts the node group and the cluster in C(UPDATE_IN_PROGRESS); with O(wait=true) the task
     waits until both have settled. An operation already running on either is waited for first.
   - O(min_node_count) must not exceed O(max_node_count); when only one of them is set, it is checked
@@ -165,7 +169,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import autoscale_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, check_autoscale, check_name, is_uuid)
+    ValidationError, check_autoscale, check_name, is_uuid, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import autoscale_view
 
 
@@ -185,16 +189,35 @@ class NksAutoscaleResource(SettingsResource):
         return "node group %r of cluster %r" % (self.params["nodegroup"], self.params["cluster"])
 
     def find(self):
+        """The cluster, the node group and its autoscaler. A missing cluster or node group is an error,
+        except in check mode, where an earlier task of the run (``nks_cluster``, ``nks_nodegroup``) may
+        create it: a warning names that task and the object is a new node group's (no UUID, autoscaler
+        off, as a create without ``autoscale`` makes it), so the task predicts from it."""
         p = self.params
         cluster = self.api.find_cluster(p["cluster"])
         if cluster is None:
-            raise ValidationError("cluster", "no cluster is named %r (or has that UUID)" % p["cluster"])
+            precondition_unmet(self.mod.check_mode, self.mod.warn, "cluster",
+                               "no cluster is named %r (or has that UUID)" % p["cluster"],
+                               "for example nhncloud.nks.nks_cluster name=%s" % p["cluster"])
+            return self._predicted(None)
         nodegroup = self.api.get_nodegroup(cluster["uuid"], p["nodegroup"])
         if nodegroup is None:
             names = sorted(g.get("name") for g in self.api.list_nodegroups(cluster["uuid"]))
-            raise ValidationError("nodegroup", "cluster %r has no node group %r; it has: %s"
-                                  % (cluster.get("name"), p["nodegroup"], ", ".join(names) or "none"))
+            precondition_unmet(self.mod.check_mode, self.mod.warn, "nodegroup",
+                               "cluster %r has no node group %r; it has: %s"
+                               % (cluster.get("name"), p["nodegroup"], ", ".join(names) or "none"),
+                               "for example nhncloud.nks.nks_nodegroup cluster=%s name=%s"
+                               % (p["cluster"], p["nodegroup"]))
+            return self._predicted(cluster)
         return self._wrap(cluster, nodegroup)
+
+    def _predicted(self, cluster):
+        """Check mode only: the object of a node group an earlier task would create (see :meth:`find`)."""
+        settled = {"status": "CREATE_COMPLETE"}
+        return dict(uuid=(cluster or {}).get("uuid"), nodegroup_uuid=None,
+                    cluster=cluster if cluster is not None else dict(settled, name=self.params["cluster"]),
+                    nodegroup=dict(settled, name=self.params["nodegroup"]),
+                    autoscale=_autoscale.create_labels(None))
 
     def fetch(self, obj):
         cluster = self.api.get_cluster(obj["uuid"])

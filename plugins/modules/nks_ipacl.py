@@ -17,6 +17,9 @@ description:
     Access Control to Cluster API Endpoints").
   - O(targets) is a set. Order does not matter; a bare IP address equals the same address with V(/32);
     entries with the same CIDR collapse into one (see O(targets)).
+  - In check mode, a cluster that does not exist yet is a warning instead of an error (an earlier task of the
+    same run, for example M(nhncloud.nks.nks_cluster), may create it); the task then predicts the ACL from that of
+    a new cluster (IP access control off) and sends nothing.
   - NKS applies an ACL at once. The cluster must have no other operation running; one that is running
     is waited for first, and after the change the ACL is read back (waiting again if the cluster shows
     an operation in progress). NKS accepts nothing but a delete on a cluster in a C(*_FAILED) status, so the
@@ -49,24 +52,23 @@ options:
   targets:
     description:
       - IP addresses and ranges the O(action) applies to.
+      - Each entry is a dict with the keys C(cidr) (required) and C(description) (optional), or a string,
+        the CIDR alone (the string V(10.0.0.0/8) is the same as an entry whose C(cidr) is V(10.0.0.0/8)). Any
+        other shape fails, naming O(targets) and the shape expected, before any request.
+      - C(cidr) is an IPv4 address (the same as V(/32)) or an IPv4 range in CIDR notation, for example
+        V(10.10.22.0/24). Host bits are kept as given, as NKS keeps them (V(10.10.22.3/24) and
+        V(10.10.22.0/24) are different targets).
+      - C(description) says what the target is, for example V(office). An entry without one has no description
+        (with O(purge_targets=true), a description set before is removed).
       - With O(purge_targets=true) (the default), this is the whole list; with O(purge_targets=false)
         these targets are added to those already set, and a target already set takes the description given here.
       - When not set, the targets already set are kept. Turning the ACL on needs at least one target.
       - When several entries have the same CIDR, one is kept, the last one with a description (or the last
         one when none has a description), with a warning.
-      - An entry without O(targets[].description) has no description (with O(purge_targets=true), a description set before is removed).
+      - With O(action=ALLOW), a V(/0) range such as V(0.0.0.0/0) lets every address in, as if the ACL were off;
+        the task warns.
     type: list
-    elements: dict
-    suboptions:
-      cidr:
-        description:
-          - An IPv4 address (the same as V(/32)) or an IPv4 range in CIDR notation, for example V(10.10.22.0/24).
-          - Host bits are kept as given, as NKS keeps them (V(10.10.22.3/24) and V(10.10.22.0/24) are different targets).
-        type: str
-        required: true
-      description:
-        description: What the target is, for example V(office).
-        type: str
+    elements: raw
   purge_targets:
     description:
       - V(true) makes O(targets) the whole list, removing targets not in it.
@@ -90,6 +92,13 @@ EXAMPLES = r"""
       - cidr: 192.168.0.5
       - cidr: 10.10.22.3/24
         description: Your Friends
+
+- name: The same targets as strings (no descriptions)
+  nhncloud.nks.nks_ipacl:
+    cluster: test-k8s
+    enabled: true
+    action: ALLOW
+    targets: [192.168.0.5, 10.10.22.3/24]
 
 - name: Add one more address, keeping those already allowed
   nhncloud.nks.nks_ipacl:
@@ -158,7 +167,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, SettingsResource, StateMachine, Waiter, api_status)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    ValidationError, check_name, is_uuid, normalize_ip_cidr)
+    ValidationError, check_name, is_uuid, normalize_ip_cidr, precondition_unmet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (
     ACL_OFF, acl_view, collapse_targets)
 
@@ -176,6 +185,34 @@ def acl_body(want):
             item["description"] = target["description"]
         targets.append(item)
     return {"enable": "True", "action": want["action"], "ipacl_targets": targets}
+
+
+TARGET_SHAPE = "a CIDR string such as 10.0.0.0/8, or a dict {cidr: 10.0.0.0/8, description: office}"
+
+
+def target_entry(item):
+    """One entry of the ``targets`` option, typed: ``{"cidr": "a.b.c.d/n", "description": str or None}``.
+
+    :param item: a dict with ``cidr`` (required) and ``description`` (optional), or a CIDR string.
+    :raises ValidationError: naming ``targets`` and the expected shape for anything else (an unknown
+        key, a missing ``cidr``, a number ...), or ``targets.cidr`` for a CIDR that is not IPv4.
+    """
+    if isinstance(item, str):
+        return {"cidr": normalize_ip_cidr(item.strip(), "targets.cidr"), "description": None}
+    if not isinstance(item, dict):
+        raise ValidationError("targets", "each entry must be %s, got %r" % (TARGET_SHAPE, item))
+    unknown = sorted(set(item) - {"cidr", "description"})
+    if unknown:
+        raise ValidationError("targets", "unknown key(s) %s in %r; each entry must be %s"
+                              % (", ".join(map(str, unknown)), item, TARGET_SHAPE))
+    if item.get("cidr") in (None, ""):
+        raise ValidationError("targets", "an entry has no cidr: %r; each entry must be %s" % (item, TARGET_SHAPE))
+    if not isinstance(item["cidr"], str):
+        raise ValidationError("targets.cidr", "must be an IPv4 address or CIDR, got %r" % (item["cidr"],))
+    description = item.get("description")
+    if description is not None and not isinstance(description, str):
+        description = str(description)
+    return {"cidr": normalize_ip_cidr(item["cidr"], "targets.cidr"), "description": description or None}
 
 
 class NksIpAclResource(SettingsResource):
@@ -196,10 +233,16 @@ class NksIpAclResource(SettingsResource):
         return "cluster %r" % self.params["cluster"]
 
     def find(self):
-        cluster = self.api.find_cluster(self.params["cluster"])
+        """The cluster and its ACL. A missing cluster is an error, except in check mode, where an
+        earlier task of the run may create it: a warning names that task and the object is a new
+        cluster's (no UUID, IP access control off), so the task predicts from it."""
+        name = self.params["cluster"]
+        cluster = self.api.find_cluster(name)
         if cluster is None:
-            raise ValidationError("cluster", "no cluster is named %r (or has that UUID)"
-                                  % self.params["cluster"])
+            precondition_unmet(self.mod.check_mode, self.mod.warn, "cluster",
+                               "no cluster is named %r (or has that UUID)" % name,
+                               "for example nhncloud.nks.nks_cluster name=%s" % name)
+            return dict(uuid=None, cluster={"name": name, "status": "CREATE_COMPLETE"}, acl=None)
         return self._wrap(cluster)
 
     def fetch(self, obj):
@@ -253,10 +296,8 @@ class NksIpAcl(NksModule):
         cluster=dict(type="str", required=True),
         enabled=dict(type="bool", required=True),
         action=dict(type="str", choices=["ALLOW", "DENY"]),
-        targets=dict(type="list", elements="dict", options=dict(
-            cidr=dict(type="str", required=True),
-            description=dict(type="str"),
-        )),
+        # raw: an entry is a dict (cidr, description) or a CIDR string; checked in validate_input
+        targets=dict(type="list", elements="raw"),
         purge_targets=dict(type="bool", default=True),
     )
 
@@ -275,8 +316,7 @@ class NksIpAcl(NksModule):
             raise ValidationError("action", "required when enabled is true (ALLOW or DENY)")
         if p["targets"] is None:
             return None
-        targets = [{"cidr": normalize_ip_cidr(item["cidr"], "targets.cidr"),
-                    "description": item.get("description") or None} for item in p["targets"]]
+        targets = [target_entry(item) for item in p["targets"]]
         if not targets and p["purge_targets"]:
             raise ValidationError("targets", "NKS needs at least one target to enforce IP access"
                                              " control; to turn it off, set enabled to false")
@@ -284,6 +324,10 @@ class NksIpAcl(NksModule):
         if dups:
             self.warn("targets: %s given more than once; kept one entry each (the last one with a"
                       " description)" % ", ".join(dups))
+        if p["action"] == "ALLOW" and any(t["cidr"].endswith("/0") for t in targets):
+            self.warn("targets: an ALLOW of %s lets every address reach the API endpoint, as if IP access"
+                      " control were off; list only the addresses that need it"
+                      % ", ".join(t["cidr"] for t in targets if t["cidr"].endswith("/0")))
         return targets
 
     def run(self):

@@ -209,7 +209,7 @@ class FleetRun(object):
         ipacl = spec.get("ipacl")
         if ipacl and ipacl.get("enabled"):
             previews.append("would be created: IP ACL %s %s" % (ipacl.get("action") or "", ", ".join(
-                t.get("cidr", "") for t in ipacl.get("targets") or [])))
+                t.get("cidr", "") if isinstance(t, dict) else str(t) for t in ipacl.get("targets") or [])))
         if host["kubeconfig"]["enabled"]:
             previews.append("would be created: kubeconfig %s (mode %s)" % (host["kubeconfig"]["dest"],
                                                                            host["kubeconfig"]["mode"]))
