@@ -17,13 +17,13 @@ description:
     cluster"). The add-ons NHN Cloud offers, their versions, Kubernetes ranges and option schemas are read
     first (guide, "View a List of Add-ons Offered by NHN Cloud", "View a List of Add-ons Types Offered by NHN
     Cloud").
-  - Everything is checked before any request that changes something, naming the option at fault: an add-on
+  - Everything is checked before any request that changes something, naming the option at fault - an add-on
     NHN Cloud does not offer, a version it does not offer or one outside the cluster's Kubernetes version
     (C(k8s_min_version), C(k8s_max_version)), an option not in the add-on's C(option_schemas), a value of the
     wrong type or not among its C(choices), a change of an option the schema marks as not updatable, and the
     removal of an add-on of a mandatory type (CNI and kube-dns, user guide "Add-on types").
   - An add-on whose last install or update failed (C(*_FAILED)) is updated again with the options given
-    (user guide, "Add-on Management": a failed change can be made again, for example with
+    (user guide, "Add-on Management" - a failed change can be made again, for example with
     O(resolve_conflicts=overwrite)).
   - Add-on management needs the 2026-03 API guide and a cluster with the NKS registry enabled (user guide,
     "Add-on Management"); NKS refuses it otherwise, and the task fails with NKS's answer.
@@ -57,7 +57,7 @@ options:
     type: str
   options:
     description:
-      - Add-on options (its C(option_schemas)), for example V({"mode": "vxlan"}) for V(calico).
+      - Add-on options (its C(option_schemas)), for example C(mode) set to V(vxlan) for V(calico).
       - Options not given are left as they are (on install, NKS applies the schema's defaults).
       - Each option must be in the schema of the version installed or updated to, with a value of its type
         (V(INTEGER), V(STRING), or one of the C(choices) of a V(SELECT)); an option the schema marks as not

@@ -56,7 +56,7 @@ options:
         (2026-03 guide, "View a List of Add-ons Installed on a Cluster").
       - V(addon_catalog) reads the add-on types and the add-ons NHN Cloud offers (2026-03 guide, "View a List of
         Add-ons Types Offered by NHN Cloud", "View a List of Add-ons Offered by NHN Cloud").
-      - With the 2025-02 guide (no add-on API: NKS answers 404), V(addons) is empty and V(addon_catalog) says
+      - With the 2025-02 guide (no add-on API, NKS answers 404), V(addons) is empty and V(addon_catalog) says
         RV(addon_catalog.available=false).
       - V(nodegroups), V(events), V(autoscale) and V(ipacl) need O(cluster).
       - When not set, V(clusters), plus V(nodegroups) when O(nodegroup) is set and V(events) when O(event) is set.
