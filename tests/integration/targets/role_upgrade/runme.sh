@@ -84,6 +84,13 @@ for host in upg-old upg-mid; do
   grep -q -- "--$host\$" "$tmp/graph.txt" || fail "$host should need an upgrade"
 done
 if grep -q -- 'upg-new' "$tmp/graph.txt"; then fail "upg-new is on the newest version"; fi
+# End of service (version guide 2026-03): v1.28 2025-11-30 and v1.29 2026-02-28 are
+# past for good; v1.27 is not in the guide (no date, no group).
+"$bin/ansible-inventory" -i "$tmp/upg.nks.yml" --graph nks_support_ending | tee "$tmp/eos.txt"
+for host in upg-mid upg-new; do
+  grep -q -- "--$host\$" "$tmp/eos.txt" || fail "$host should be in nks_support_ending"
+done
+if grep -q -- 'upg-old' "$tmp/eos.txt"; then fail "upg-old has no end-of-service date"; fi
 
 say "2. check mode prints the plan and changes nothing"
 seq=$(mark)
