@@ -7,7 +7,8 @@
 #  cannot produce: tests/unit/plugins/filter/test_upgrade_plan.py.)
 #  1. prepare.yml creates upg-old (v1.27.3, + node group upg-extra), upg-mid
 #     (v1.28.3) and upg-new (v1.29.3, the newest) with the modules; the
-#     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade).
+#     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade; v1.28/v1.29
+#     in nks_support_ending, their end of service being past).
 #  2. --check: the plan is printed (with the add-on steps: CNI and CoreDNS are
 #     no longer upgraded with Kubernetes, 2026-03 user guide), no mutating request.
 #  3. upgrade.yml --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3:
