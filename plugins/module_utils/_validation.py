@@ -369,8 +369,8 @@ NUMERIC_RANGES = {
     "num_max_unavailable_nodes": (1, None),
     "extra_volumes.volume_size": (1, None),
     # certificate renewal (Renew Cluster Certificate: validity 1..5 years)
-    "certificate.renew_before_days": (0, None),
-    "certificate.term_of_validity": (1, 5),
+    "certificate_renewal.renew_before_days": (0, None),
+    "certificate_renewal.term_of_validity": (1, 5),
     # autoscaler (Change Autoscaler Configuration), as a dict option and as nks_autoscale's own options
     "autoscale.min_node_count": (1, NODE_COUNT_MAX),
     "autoscale.max_node_count": (1, NODE_COUNT_MAX),

@@ -15,7 +15,8 @@ back would have), one of
 - ``truncated``: the first half of the JSON, ``Content-Length`` matching (truncated JSON);
 - ``html``: ``200`` ``text/html`` (a login page or a proxy's error page);
 - ``drip``: the simulator's answer, one byte every ``interval`` seconds;
-- ``silent``: nothing for ``seconds`` seconds, then the connection is closed.
+- ``silent``: nothing for ``seconds`` seconds, then the connection is closed;
+- ``delay``: the request reaches the simulator only after ``seconds`` seconds (a slow create).
 
 Used by ``test_answers.py``; stopped by the test (:meth:`AnswerProxy.stop`).
 """
@@ -30,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
-MODES = ("empty", "null", "array", "nostatus", "emptylist", "truncated", "html", "drip", "silent")
+MODES = ("empty", "null", "array", "nostatus", "emptylist", "truncated", "html", "drip", "silent", "delay")
 
 
 class Rule:
@@ -125,13 +126,15 @@ class AnswerProxy:
             time.sleep(rule.seconds)
             handler.close_connection = True
             return
+        if rule is not None and rule.mode == "delay":
+            time.sleep(rule.seconds)
         headers = dict((k, v) for k, v in handler.headers.items()
                        if k.lower() not in ("host", "content-length", "connection", "accept-encoding"))
         upstream = requests.request(handler.command, self.upstream + handler.path, data=body, headers=headers,
                                     timeout=60)
         status, content, ctype = upstream.status_code, upstream.content, upstream.headers.get("Content-Type",
                                                                                              "application/json")
-        if rule is not None:
+        if rule is not None and rule.mode != "delay":
             status, content, ctype = self._spoil(rule, status, content, ctype)
         if rule is not None and rule.mode == "drip":
             self._send(handler, status, ctype, content, drip=rule.interval)
