@@ -16,7 +16,8 @@ back would have), one of
 - ``html``: ``200`` ``text/html`` (a login page or a proxy's error page);
 - ``drip``: the simulator's answer, one byte every ``interval`` seconds;
 - ``silent``: nothing for ``seconds`` seconds, then the connection is closed;
-- ``delay``: the request reaches the simulator only after ``seconds`` seconds (a slow create).
+- ``delay``: the request reaches the simulator only once ``until()`` is true (then 0.5 s later), or after
+  ``seconds`` seconds (a slow create).
 
 Used by ``test_answers.py``; stopped by the test (:meth:`AnswerProxy.stop`).
 """
@@ -39,7 +40,7 @@ class Rule:
     against the path without the query) with ``mode``: the first ``count`` matches (``None``: all),
     after ``skip`` matches have passed untouched."""
 
-    def __init__(self, method, path, mode, count=1, skip=0, interval=1.0, seconds=60.0):
+    def __init__(self, method, path, mode, count=1, skip=0, interval=1.0, seconds=60.0, until=None):
         assert mode in MODES, mode
         self.method = method
         self.path = re.compile(path)
@@ -48,6 +49,7 @@ class Rule:
         self.skip = skip
         self.interval = interval
         self.seconds = seconds
+        self.until = until
         self.used = 0
 
     def take(self, method, path):
@@ -127,7 +129,10 @@ class AnswerProxy:
             handler.close_connection = True
             return
         if rule is not None and rule.mode == "delay":
-            time.sleep(rule.seconds)
+            end = time.monotonic() + rule.seconds
+            while time.monotonic() < end and not (rule.until and rule.until()):
+                time.sleep(0.05)
+            time.sleep(0.5 if rule.until else 0)
         headers = dict((k, v) for k, v in handler.headers.items()
                        if k.lower() not in ("host", "content-length", "connection", "accept-encoding"))
         upstream = requests.request(handler.command, self.upstream + handler.path, data=body, headers=headers,

@@ -193,10 +193,13 @@ def start_module(sim, module, args, env):
 
 
 def test_two_runs_of_one_definition_create_one_cluster(proxied):
-    """Run A's create is held 8 s in the proxy before it reaches NKS; run B starts meanwhile, finds
-    nothing and creates too, unless the create lock makes it wait, look again and attach."""
+    """Run A's create is held in the proxy until run B has looked the name up (B's List Clusters),
+    so B finds nothing and creates too, unless the create lock makes it wait, look again and attach."""
     sim, proxy = proxied(extra=["--allow-duplicate-cluster-names"])
-    proxy.add(Rule("POST", "/v1/clusters", "delay", count=1, seconds=8))
+
+    def b_looked():  # A's lookup, then B's
+        return sum(1 for entry in list(proxy.log) if entry[:2] == ("GET", "/v1/clusters")) >= 2
+    proxy.add(Rule("POST", "/v1/clusters", "delay", count=1, seconds=90, until=b_looked))
     args = dict(CLUSTER_ARGS, name="rel-twin", wait=False)
     first = start_module(sim, "nhncloud.nks.nks_cluster", args, via(proxy))
     deadline = time.monotonic() + 60
