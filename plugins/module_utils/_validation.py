@@ -251,8 +251,10 @@ def check_range(value, option, minimum=None, maximum=None):
             rule = "must be at least %s" % minimum
         elif minimum is None:
             rule = "must be at most %s" % maximum
+        elif value < minimum:
+            rule = "must be between %s and %s (at least %s)" % (minimum, maximum, minimum)
         else:
-            rule = "must be between %s and %s" % (minimum, maximum)
+            rule = "must be between %s and %s (at most %s)" % (minimum, maximum, maximum)
         raise ValidationError(option, "%s, got %s" % (rule, value))
     return value
 

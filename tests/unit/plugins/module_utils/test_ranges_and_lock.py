@@ -89,8 +89,8 @@ def nested(path, value):
 
 @pytest.mark.parametrize("params, option, words", [
     ({"wait_timeout": -5}, "wait_timeout", "must be at least 0, got -5"),
-    ({"node_count": 11}, "node_count", "must be between 1 and 10, got 11"),
-    ({"node_count": 0}, "node_count", "must be between 1 and 10, got 0"),
+    ({"node_count": 11}, "node_count", "must be between 1 and 10 (at most 10), got 11"),
+    ({"node_count": 0}, "node_count", "must be between 1 and 10 (at least 1), got 0"),
     ({"http_timeout": 0.0}, "http_timeout", "at least 0.1"),
 ])
 def test_examples(params, option, words):
