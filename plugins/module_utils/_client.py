@@ -27,7 +27,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import HTTPError as Urllib3Error
-    from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
+    from urllib3.exceptions import MaxRetryError, ReadTimeoutError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -36,7 +36,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without requests
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
     HTTPAdapter = object
-    Urllib3Error = ProtocolError = ReadTimeoutError = MaxRetryError = Exception
+
+    class Urllib3Error(Exception):
+        """Stand-in so this module imports without urllib3."""
+
+    ReadTimeoutError = MaxRetryError = Urllib3Error
 
     class Retry(object):
         """Stand-in so this module imports without urllib3."""
@@ -711,7 +715,7 @@ class NksClient(object):
         except ReadTimeoutError as exc:
             response.close()
             raise self._read_timeout(method, url, seconds, exc)
-        except (ProtocolError, Urllib3Error, requests.exceptions.RequestException, OSError) as exc:
+        except (Urllib3Error, requests.exceptions.RequestException, OSError) as exc:
             response.close()
             error = NksConnectionError("%s %s: the answer broke off: %s" % (method, url, _reason(exc)), method, url)
             error.broken_answer = True

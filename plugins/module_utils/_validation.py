@@ -399,15 +399,16 @@ NUMERIC_TYPES = ("int", "float")
 
 
 def numeric_options(spec, prefix=""):
-    """Yield ``(path, option_spec)`` for every ``int``/``float`` option of an argument spec,
+    """``[(path, option_spec)]`` for every ``int``/``float`` option of an argument spec,
     suboptions included (``autoscale.max_node_count``)."""
+    found = []
     for name, option in sorted((spec or {}).items()):
         path = prefix + name
         if option.get("type") in NUMERIC_TYPES:
-            yield path, option
+            found.append((path, option))
         if option.get("options"):
-            for item in numeric_options(option["options"], path + "."):
-                yield item
+            found.extend(numeric_options(option["options"], path + "."))
+    return found
 
 
 def check_ranges(spec, params, prefix=""):
