@@ -18,6 +18,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -27,6 +29,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import (CONNE
 from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (fleet_argument_spec, progress_line,
                                                                           wait_fleet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec, environ_fallback
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, check_ranges
 from ansible_collections.nhncloud.nks.plugins.plugin_utils._controller import task_environment
 
 display = Display()
@@ -52,12 +55,17 @@ class ActionModule(ActionBase):
         spec.update(fleet_argument_spec())
         dummy, params = self.validate_argument_spec(argument_spec=spec)
         try:
+            check_ranges(spec, params)
             api = NksApi(client_from_options(params, option_sources(self._task.args, environ),
                                              user_agent="nhncloud.nks-ansible/nks_wait"))
-            result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
-                                     check_mode=bool(self._task.check_mode), progress=self._show,
-                                     interval=params["progress_interval"],
-                                     expected=params["expected_duration"]))
+            # wait_timeout bounds the whole wait, slow answers included (NksClient.until).
+            with api.client.until(time.monotonic() + params["wait_timeout"]):
+                result.update(wait_fleet(api.list_clusters, params["clusters"], params["wait_timeout"],
+                                         check_mode=bool(self._task.check_mode), progress=self._show,
+                                         interval=params["progress_interval"],
+                                         expected=params["expected_duration"]))
+        except ValidationError as exc:
+            result.update(failed=True, msg=str(exc), option=exc.option)
         except ValueError as exc:
             result.update(failed=True, msg=str(exc))
         except NksApiError as exc:

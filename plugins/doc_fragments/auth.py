@@ -15,10 +15,11 @@ options:
   region:
     description:
       - NHN Cloud region whose NKS endpoint is used, C(kr1) (Pangyo), C(kr2) (Pyeongchon) or C(kr3) (Gwangju).
+      - Case does not matter (C(KR1), as the NHN Cloud console writes it, is C(kr1)); any other value is refused
+        before any request.
       - Ignored when O(api_url) is set.
       - If not set, the environment variable E(NHN_CLOUD_REGION) is used; if that is not set either, C(kr1).
     type: str
-    choices: [kr1, kr2, kr3]
   api_url:
     description:
       - Base URL of the NKS API, without C(/v1). Overrides O(region).

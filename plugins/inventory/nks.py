@@ -220,7 +220,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils import _lifecycle
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     CONNECTION_ENV, DEFAULT_REGION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
-    client_from_options, region_endpoint)
+    client_from_options, normalize_region, region_endpoint)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (cluster_view,
                                                                           nodegroup_view)
 
@@ -340,7 +340,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if region not in seen:
                     seen.append(region)
             return [(region, region_endpoint(region)) for region in seen]
-        region = self.get_option("region") or DEFAULT_REGION
+        region = normalize_region(self.get_option("region")) or DEFAULT_REGION  # KR1 as the console writes it
         try:
             return [(region, (api_url or region_endpoint(region)).rstrip("/"))]
         except ValueError as exc:

@@ -7,6 +7,17 @@ Each method names the guide section it implements, sends exactly one request
 through :class:`~._client.NksClient` and returns the decoded answer. "Not
 found" reads return ``None`` instead of raising, so callers can tell "absent"
 from "failed". No Ansible here.
+
+Each method also names the shape of the answer it expects (``expect=``, built from
+the shapes below with :func:`~._client.an_object` and :func:`~._client.a_list_of`):
+the client checks the answer before it is returned, and an answer of another shape
+(an empty 200, ``null``, an array, a cluster without ``status``, HTML, truncated
+JSON) is a transient fault (:class:`~._client.NksMalformedAnswer`), retried, never
+read as data. "Not found" comes only from a 404 or from a well-formed list without
+the resource. A new method declares its shape the same way::
+
+    def get_thing(self, cluster_id):
+        return self.client.get("/v1/clusters/%s/thing" % _q(cluster_id), expect=an_object(uuid=str))
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,12 +31,33 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
-from ._client import NksConflict, NksNotFound
+from ._client import NksConflict, NksNotFound, a_list_of, an_object, shorten
 from ._validation import is_uuid
 
 CONTROL_PLANE = "default-master"
 DEFAULT_WORKER = "default-worker"
 DEFAULT_NODEGROUPS = (CONTROL_PLANE, DEFAULT_WORKER)
+
+
+# The answers the guide documents (only the fields the collection relies on; more are allowed).
+CLUSTER = an_object(uuid=str, name=str, status=str)
+"""A cluster (Get a Cluster, and each item of List Clusters)."""
+CLUSTER_LIST = an_object(clusters=a_list_of(CLUSTER))
+"""List Clusters: ``{"clusters": [cluster, ...]}``."""
+NODEGROUP = an_object(uuid=str, name=str, status=str)
+"""A node group (Get a Node Group, and each item of List Node Groups)."""
+NODEGROUP_LIST = an_object(nodegroups=a_list_of(NODEGROUP))
+"""List Node Groups: ``{"nodegroups": [node group, ...]}``."""
+CREATED = an_object(uuid=str)
+"""The answer of a create (Create a Cluster, Create a Node Group): at least ``{"uuid"}``."""
+OBJECT = an_object()
+"""Any JSON object (answers whose fields the callers read with defaults)."""
+EVENT_LIST = an_object(events=a_list_of(an_object(uuid=str)))
+"""View Task History List: ``{"events": [{"uuid", ...}, ...]}``."""
+KUBECONFIG = an_object(config=str)
+"""Get kubeconfig of a Cluster: ``{"config": "<YAML>"}``."""
+SUPPORTS = an_object(supported_k8s=dict)
+"""See the Supported Kubernetes Versions: ``{"supported_k8s": {...}, ...}``."""
 
 
 class AmbiguousName(Exception):
@@ -65,7 +97,7 @@ class NksApi(object):
 
     def list_clusters(self):
         """List Clusters: ``GET /v1/clusters``. Returns a ``list`` of cluster dicts."""
-        return self.client.get("/v1/clusters").get("clusters") or []
+        return self.client.get("/v1/clusters", expect=CLUSTER_LIST)["clusters"]
 
     @_absent_on_404()
     def get_cluster(self, cluster_id):
@@ -73,7 +105,7 @@ class NksApi(object):
 
         :returns: the cluster ``dict``, or ``None`` on 404.
         """
-        return self.client.get("/v1/clusters/%s" % _q(cluster_id))
+        return self.client.get("/v1/clusters/%s" % _q(cluster_id), expect=CLUSTER)
 
     def find_cluster(self, name_or_id):
         """Find a cluster by UUID or by exact name.
@@ -91,7 +123,7 @@ class NksApi(object):
         matches = [c for c in self.list_clusters() if c.get("name") == name_or_id]
         if len(matches) > 1:
             raise AmbiguousName("%d clusters are named %r (%s); give the UUID instead"
-                                % (len(matches), name_or_id,
+                                % (len(matches), shorten(name_or_id, 64),
                                    ", ".join(sorted(c.get("uuid", "?") for c in matches))))
         if not matches:
             return None
@@ -99,7 +131,7 @@ class NksApi(object):
 
     def create_cluster(self, body):
         """Create a Cluster: ``POST /v1/clusters``. Returns ``{"uuid": ...}`` (never retried)."""
-        return self.client.request("POST", "/v1/clusters", body, safe=False)
+        return self.client.request("POST", "/v1/clusters", body, safe=False, expect=CREATED)
 
     @_absent_on_404(False)
     def delete_cluster(self, cluster_id):
@@ -119,7 +151,7 @@ class NksApi(object):
 
     def get_kubeconfig(self, cluster_id):
         """Get kubeconfig of a Cluster: ``GET /v1/clusters/{id}/config``. Returns the YAML text."""
-        return self.client.get("/v1/clusters/%s/config" % _q(cluster_id)).get("config") or ""
+        return self.client.get("/v1/clusters/%s/config" % _q(cluster_id), expect=KUBECONFIG)["config"]
 
     def update_cni(self, cluster_id, body):
         """Change Cluster CNI: ``POST /v1/clusters/{id}/actions/cni_update``."""
@@ -128,7 +160,7 @@ class NksApi(object):
     @_absent_on_404()
     def get_ipacl(self, cluster_id):
         """Get Cluster API Endpoint IP Access Control: ``GET /v1/clusters/{id}/api_ep_ipacl``; ``None`` on 404."""
-        return self.client.get("/v1/clusters/%s/api_ep_ipacl" % _q(cluster_id))
+        return self.client.get("/v1/clusters/%s/api_ep_ipacl" % _q(cluster_id), expect=OBJECT)
 
     def set_ipacl(self, cluster_id, body):
         """Enforce IP Access Control to Cluster API Endpoints: ``POST /v1/clusters/{id}/api_ep_ipacl``.
@@ -151,29 +183,29 @@ class NksApi(object):
     @_absent_on_404(list)
     def list_events(self, cluster_uuid):
         """View Task History List: ``GET /v1/clusters/{CLUSTER_UUID}/events``; ``[]`` on 404."""
-        return self.client.get("/v1/clusters/%s/events" % _q(cluster_uuid)).get("events") or []
+        return self.client.get("/v1/clusters/%s/events" % _q(cluster_uuid), expect=EVENT_LIST)["events"]
 
     @_absent_on_404()
     def get_event(self, cluster_uuid, event_uuid):
         """Task history detail: ``GET /v1/clusters/{CLUSTER_UUID}/events/{EVENT_UUID}``; ``None`` on 404."""
-        return self.client.get("/v1/clusters/%s/events/%s" % (_q(cluster_uuid), _q(event_uuid)))
+        return self.client.get("/v1/clusters/%s/events/%s" % (_q(cluster_uuid), _q(event_uuid)), expect=OBJECT)
 
     # -- node groups ----------------------------------------------------------
 
     @_absent_on_404(list)
     def list_nodegroups(self, cluster_id):
         """List Node Groups: ``GET /v1/clusters/{id}/nodegroups``; ``[]`` when the cluster is gone."""
-        return self.client.get("/v1/clusters/%s/nodegroups" % _q(cluster_id)).get("nodegroups") or []
+        return self.client.get("/v1/clusters/%s/nodegroups" % _q(cluster_id), expect=NODEGROUP_LIST)["nodegroups"]
 
     @_absent_on_404()
     def get_nodegroup(self, cluster_id, nodegroup):
         """Get a Node Group: ``GET /v1/clusters/{id}/nodegroups/{NODEGROUP_ID_OR_NAME}``; ``None`` on 404."""
-        return self.client.get("/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)))
+        return self.client.get("/v1/clusters/%s/nodegroups/%s" % (_q(cluster_id), _q(nodegroup)), expect=NODEGROUP)
 
     def create_nodegroup(self, cluster_id, body):
         """Create a Node Group: ``POST /v1/clusters/{id}/nodegroups`` (never retried)."""
         return self.client.request("POST", "/v1/clusters/%s/nodegroups" % _q(cluster_id), body,
-                                   safe=False)
+                                   safe=False, expect=CREATED)
 
     @_absent_on_404(False)
     def delete_nodegroup(self, cluster_id, nodegroup):
@@ -194,7 +226,8 @@ class NksApi(object):
     @_absent_on_404()
     def get_autoscale(self, cluster_id, nodegroup):
         """View Autoscaler Configuration of a Node Group: ``GET .../nodegroups/{ng}/autoscale``; ``None`` on 404."""
-        return self.client.get("/v1/clusters/%s/nodegroups/%s/autoscale" % (_q(cluster_id), _q(nodegroup)))
+        return self.client.get("/v1/clusters/%s/nodegroups/%s/autoscale" % (_q(cluster_id), _q(nodegroup)),
+                               expect=OBJECT)
 
     def set_autoscale(self, cluster_id, nodegroup, body):
         """Change Autoscaler Configuration of a Node Group: ``POST .../nodegroups/{ng}/autoscale``."""
@@ -236,7 +269,7 @@ class NksApi(object):
         :returns: ``{"supported_k8s": {version: bool}, "supported_event_type": {...}}``.
         """
         if self._supports is None:
-            self._supports = self.client.get("/v1/supports")
+            self._supports = self.client.get("/v1/supports", expect=SUPPORTS)
         return self._supports
 
     def supported_versions(self):

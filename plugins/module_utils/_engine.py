@@ -16,8 +16,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import hashlib
+import os
 import random
+import stat
+import tempfile
 import time
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: creates are not serialised
+    fcntl = None
 
 from ._client import NksApiError, NksConflict, NksConnectionError, backoff_delays, sleep
 from ._retry import DEFAULT_POLICY, RETRY_STATUSES, is_keypair_race
@@ -284,6 +294,96 @@ class Waiter(object):
         self.sleeper(min(next(delays), max(0.0, self.timeout - elapsed)))
 
 
+def lock_directory():
+    """The per-user directory of the controller's lock files: ``<tmp>/nhncloud.nks-<uid>`` (mode
+    0700, created when missing). ``None`` when it cannot be used safely (not ours, a symlink,
+    group/world-writable, not creatable): callers then go on without a lock."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    path = os.path.join(tempfile.gettempdir(), "nhncloud.nks-%d" % uid)
+    try:
+        os.mkdir(path, 0o700)
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            return None
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid or info.st_mode & 0o022:
+        return None
+    return path
+
+
+class CreateLock(object):
+    """An exclusive ``fcntl`` lock on the controller, one per resource to create (docs/reliability.md,
+    "Concurrent runs"): two runs creating the same cluster name in the same project and endpoint
+    take turns, and the second finds the first's cluster instead of creating a duplicate (NKS
+    may allow duplicate names). Released when the ``with`` block ends or the process dies.
+
+    :param key: what identifies the resource (endpoint, project, kind, name), hashed into the
+        lock file's name (no name or secret appears in it).
+    :param directory: where the lock file lives (default :func:`lock_directory`); without one,
+        or without ``fcntl``, the lock does nothing.
+    :ivar bool held: the lock is held.
+    """
+
+    def __init__(self, key, directory=None):
+        self.directory = directory if directory is not None else lock_directory()
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+        self.path = os.path.join(self.directory, "create-%s.lock" % digest) if self.directory else None
+        self.fd = None
+        self.held = False
+        self.fresh = False
+
+    def __enter__(self):
+        if self.path is None or fcntl is None:
+            return self
+        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            try:
+                self.fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+                self.fresh = True
+            except OSError as exc:
+                if exc.errno != errno.EEXIST:
+                    raise
+                self.fd = os.open(self.path, flags)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            self.held = True
+        except OSError:
+            self._close()
+        return self
+
+    def changed_since(self, when):
+        """``True`` when a create under this lock finished at or after ``when`` (``time.time()``)."""
+        if not self.held or self.fresh:
+            return False
+        try:
+            return os.fstat(self.fd).st_mtime >= when
+        except OSError:
+            return True
+
+    def mark(self):
+        """Record that a create under this lock was sent (sets the lock file's time)."""
+        if self.held:
+            try:
+                os.utime(self.path, None)
+            except OSError:
+                pass
+
+    def __exit__(self, *exc_info):
+        self._close()
+        return False
+
+    def _close(self):
+        if self.fd is not None:
+            try:
+                os.close(self.fd)  # releases the flock
+            except OSError:
+                pass
+        self.fd = None
+        self.held = False
+
+
 class Change(object):
     """One in-place change a module will make.
 
@@ -438,6 +538,9 @@ class StateMachine(object):
         self.sleeper = sleeper
         self.changes = []
         self.recoveries = []
+        self.looked_at = None
+        if waiter is not None and getattr(waiter, "timeout", None) == 0:
+            self.wait = False  # wait_timeout 0: do not wait
 
     def _status(self, obj):
         """:meth:`Resource.status`, or the status of an :class:`_Unread` stand-in."""
@@ -471,8 +574,9 @@ class StateMachine(object):
         """Wait for the operation on ``obj``; when it fails, the error says what to do next."""
         last = [obj]
         try:
-            return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
-                                             current=obj, kind=self.resource.kind, status=self._status)
+            with self._deadline():
+                return self.waiter.until_settled(lambda: self._fetch_tolerant(last), self.resource.describe(),
+                                                 current=obj, kind=self.resource.kind, status=self._status)
         except NksOperationFailed as exc:
             if exc.advice or not exc.status.endswith("_FAILED"):
                 raise
@@ -481,7 +585,27 @@ class StateMachine(object):
 
     def _until_gone(self, obj):
         res = self.resource
-        self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind, status=self._status)
+        with self._deadline():
+            self.waiter.until_gone(lambda: res.fetch(obj), res.describe(), kind=res.kind, status=self._status)
+
+    def _client(self):
+        return getattr(getattr(self.resource, "api", None), "client", None)
+
+    def _deadline(self):
+        """While waiting, the client's requests end by the wait's deadline (``wait_timeout`` from
+        now): a slow or drip-fed answer cannot hold the wait past it."""
+        client = self._client()
+        timeout = getattr(self.waiter, "timeout", None)
+        if client is None or not hasattr(client, "until") or timeout is None:
+            return _NoDeadline()
+        return client.until(time.monotonic() + max(0.0, timeout))
+
+    def _create_lock(self):
+        """The :class:`CreateLock` of this resource: endpoint, project, kind and name."""
+        client = self._client()
+        key = ("create", getattr(client, "api_url", None), getattr(client, "tenant_id", None),
+               self.resource.kind, self.resource.describe())
+        return CreateLock(key)
 
     def present(self):
         """Converge to ``present``.
@@ -491,6 +615,7 @@ class StateMachine(object):
             the prediction.
         """
         res = self.resource
+        self.looked_at = time.time()
         obj = res.find()
         if obj is not None and self._status(obj)[0] == "DELETE_IN_PROGRESS":
             # A delete is running: let it finish, then create anew.
@@ -646,11 +771,28 @@ class StateMachine(object):
     def _create(self):
         """Create, recovering from a lost or refused answer without duplicates.
 
+        Creates of the same resource (endpoint, project, kind, name) are serialised on the
+        controller (:class:`CreateLock`): a run that waited for the lock looks the resource up
+        again and attaches to what the other run created.
+
         A 409 (another process created a resource of that name meanwhile) attaches to
         the one found by name; a 400 "in a wrong state" (the parent is busy) is tried again;
         a 403 "Unable to find keypair" (a key pair created moments before) is tried again
         after the policy's ``keypair_delays`` (docs/reliability.md).
         """
+        with self._create_lock() as lock:
+            if lock.changed_since(self.looked_at if self.looked_at is not None else time.time()):
+                # Another run on this controller created something of this name after we looked.
+                found = self.resource.find()
+                if found is not None:
+                    self.recoveries.append("create: created meanwhile by another run, found by name")
+                    return found
+            try:
+                return self._create_unlocked()
+            finally:
+                lock.mark()
+
+    def _create_unlocked(self):
         res = self.resource
         attempts = DEFAULT_POLICY.start(self.sleeper, self.create_attempts)
         while True:
@@ -689,6 +831,16 @@ class StateMachine(object):
         state = api_status(obj) if status_of(obj) else ("CREATE_IN_PROGRESS", None)
         # With wait=false the stand-in is what the result shows: with the status the engine read.
         return _Unread(dict(obj, status=state[0]), state)
+
+
+class _NoDeadline(object):
+    """A ``with`` block that sets no deadline."""
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc_info):
+        return False
 
 
 class _Unread(dict):

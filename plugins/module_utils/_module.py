@@ -31,22 +31,26 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
 
 from ._api import AmbiguousName, NksApi
-from ._client import (CONNECTION_ENV, HAS_REQUESTS, REGIONS, REQUESTS_IMPORT_ERROR, NksApiError,
-                      NksConnectionError, NksError, client_from_options, option_sources)
+from ._client import (CONNECTION_ENV, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError,
+                      NksConnectionError, NksError, client_from_options, option_sources, shorten_words)
 from ._engine import NksOperationFailed, NksWaitTimeout
-from ._validation import ValidationError
+from ._validation import ValidationError, check_ranges
 
 DEFAULT_WAIT_TIMEOUT = 1800
 
 
 def auth_argument_spec():
-    """The connection options of every module (doc fragment ``nhncloud.nks.auth``)."""
+    """The connection options of every module (doc fragment ``nhncloud.nks.auth``).
+
+    ``region`` has no ``choices`` here: the client accepts ``kr1``/``kr2``/``kr3`` in any case
+    (``KR1`` as NHN's console writes it, :func:`._client.normalize_region`) and refuses any
+    other region with a message naming ``region`` before any request.
+    """
     types = dict(region="str", api_password="str", auth_token="str", validate_certs="bool",
                  http_timeout="float")
     spec = {}
     for option, env in CONNECTION_ENV:
         spec[option] = dict(type=types.get(option, "str"), fallback=(env_fallback, [env]))
-    spec["region"]["choices"] = list(REGIONS)
     spec["api_password"]["no_log"] = True
     spec["auth_token"]["no_log"] = True
     return spec
@@ -193,11 +197,20 @@ class NksModule(object):
         module = InProcessModule(name, checked.validated_parameters, check_mode, diff, secrets)
         return cls(module, given=dict(args))
 
+    def check_ranges(self):
+        """Check every numeric option against its range (``_validation.NUMERIC_RANGES``: ``wait_timeout``
+        at least 0, ``node_count`` 1..10, ...) before :meth:`run` sends any request.
+
+        :raises ValidationError: naming the option and its range.
+        """
+        check_ranges(self.full_argument_spec(), self.params)
+
     def execute(self):
         """Run in-process (after :meth:`in_process`): the result ``dict`` the module process would
         answer, ``failed`` and ``msg`` on an error, warnings under ``warnings``, every
         ``no_log`` value masked (``********``)."""
         try:
+            self.check_ranges()
             result = self.run()
         except ModuleFailed as exc:
             result = exc.result
@@ -243,7 +256,13 @@ class NksModule(object):
         raise NotImplementedError
 
     def failure(self, exc):
-        """The ``fail_json`` arguments (``msg`` and details) for an exception of :meth:`run`."""
+        """The ``fail_json`` arguments (``msg`` and details) for an exception of :meth:`run`; a very
+        long word of the message (a name of thousands of characters) is shortened."""
+        result = self._failure(exc)
+        result["msg"] = shorten_words(result["msg"])
+        return result
+
+    def _failure(self, exc):
         if isinstance(exc, ValidationError):
             return dict(msg=str(exc), option=exc.option)
         if isinstance(exc, NksWaitTimeout):
@@ -263,6 +282,7 @@ class NksModule(object):
     def __call__(self):
         """Run the module and exit; every error becomes one clear ``fail_json``."""
         try:
+            self.check_ranges()
             result = self.run()
         except Exception as exc:  # pylint: disable=broad-except
             self.module.fail_json(**self.failure(exc))

@@ -59,13 +59,13 @@ def check_name(value, option="name"):
     if not value:
         raise ValidationError(option, "must not be empty")
     if len(value) > NAME_MAX_LENGTH:
-        raise ValidationError(option, "must be at most %d characters, %r has %d"
-                              % (NAME_MAX_LENGTH, value, len(value)))
+        raise ValidationError(option, "must be at most %d characters, %s has %d"
+                              % (NAME_MAX_LENGTH, _short_repr(value), len(value)))
     if is_uuid(value):
         raise ValidationError(option, "must not be shaped like a UUID: %r" % value)
     if not _NAME_RE.match(value):
         raise ValidationError(option, "may hold only lowercase letters, digits and '-', must start"
-                                      " with a letter and end with a letter or digit: %r" % value)
+                                      " with a letter and end with a letter or digit: %s" % _short_repr(value))
     return value
 
 
@@ -251,8 +251,10 @@ def check_range(value, option, minimum=None, maximum=None):
             rule = "must be at least %s" % minimum
         elif minimum is None:
             rule = "must be at most %s" % maximum
+        elif value < minimum:
+            rule = "must be between %s and %s (at least %s)" % (minimum, maximum, minimum)
         else:
-            rule = "must be between %s and %s" % (minimum, maximum)
+            rule = "must be between %s and %s (at most %s)" % (minimum, maximum, maximum)
         raise ValidationError(option, "%s, got %s" % (rule, value))
     return value
 
@@ -338,5 +340,95 @@ def normalize_ip_cidr(value, option="targets.cidr"):
     return "%s/%d" % (iface.ip, iface.network.prefixlen)
 
 
+NAME_ECHO_LENGTH = 64
+"""Longest part of a name echoed in a message (a longer one is cut, its length given)."""
+
+
+def _short_repr(value, limit=NAME_ECHO_LENGTH):
+    """``repr(value)``, or for a long value its first ``limit`` characters, ``...`` and its length."""
+    if len(value) <= limit:
+        return repr(value)
+    return "%r... (%d characters)" % (value[:limit], len(value))
+
+
 def _truthy(value):
     return value is True or str(value).strip().lower() in ("true", "1", "yes")
+
+
+NODE_COUNT_MAX = 10
+"""Most nodes of one node group: NKS's default quota (NKS_API_NOTES: Rules, "Resize node_count 1..10").
+A larger ``node_count`` is refused before any request instead of being sent to the API."""
+
+NUMERIC_RANGES = {
+    # connection and waiting (every module)
+    "http_timeout": (0.1, None),
+    "wait_timeout": (0, None),
+    # nks_cluster / nks_nodegroup worker options (guide: Create a Cluster, Create a Node Group, Resize)
+    "node_count": (1, NODE_COUNT_MAX),
+    "boot_volume_size": (1, None),
+    "pods_network_subnet": (POD_SUBNET_MIN, POD_SUBNET_MAX),
+    "num_buffer_nodes": (0, None),
+    "num_max_unavailable_nodes": (1, None),
+    "extra_volumes.volume_size": (1, None),
+    # certificate renewal (Renew Cluster Certificate: validity 1..5 years)
+    "certificate_renewal.renew_before_days": (0, None),
+    "certificate_renewal.term_of_validity": (1, 5),
+    # autoscaler (Change Autoscaler Configuration), as a dict option and as nks_autoscale's own options
+    "autoscale.min_node_count": (1, NODE_COUNT_MAX),
+    "autoscale.max_node_count": (1, NODE_COUNT_MAX),
+    "autoscale.scale_down_unneeded_time": (1, 1440),
+    "autoscale.scale_down_util_thresh": (1, 100),
+    "autoscale.scale_down_delay_after_add": (1, 1440),
+    "min_node_count": (1, NODE_COUNT_MAX),
+    "max_node_count": (1, NODE_COUNT_MAX),
+    "scale_down_unneeded_time": (1, 1440),
+    "scale_down_util_thresh": (1, 100),
+    "scale_down_delay_after_add": (1, 1440),
+    # nks_wait / nks_fleet
+    "progress_interval": (1, None),
+    "expected_duration": (1, None),
+    "concurrency": (1, None),
+    "ready_timeout": (0, None),
+}
+"""The range of every numeric (``int``/``float``) option of every module, by option path
+(``autoscale.max_node_count`` for a suboption): ``(minimum, maximum)``, ``None`` = unbounded.
+:func:`check_ranges` applies it before any request; a unit test walks every module's argument
+spec and fails on a numeric option missing here. A new numeric option gets its line here."""
+
+NUMERIC_TYPES = ("int", "float")
+
+
+def numeric_options(spec, prefix=""):
+    """``[(path, option_spec)]`` for every ``int``/``float`` option of an argument spec,
+    suboptions included (``autoscale.max_node_count``)."""
+    found = []
+    for name, option in sorted((spec or {}).items()):
+        path = prefix + name
+        if option.get("type") in NUMERIC_TYPES:
+            found.append((path, option))
+        if option.get("options"):
+            found.extend(numeric_options(option["options"], path + "."))
+    return found
+
+
+def check_ranges(spec, params, prefix=""):
+    """Check every numeric option of ``params`` against :data:`NUMERIC_RANGES`.
+
+    :param dict spec: the argument spec the options were validated with.
+    :param dict params: the validated options (``None`` = not set).
+    :raises ValidationError: naming the option (``autoscale.max_node_count``) and its range.
+    :raises KeyError: a numeric option without a declared range (a bug, found by the unit test).
+    """
+    for name, option in (spec or {}).items():
+        path = prefix + name
+        value = (params or {}).get(name)
+        if value is None:
+            continue
+        if option.get("type") in NUMERIC_TYPES:
+            minimum, maximum = NUMERIC_RANGES[path]
+            check_range(value, path, minimum, maximum)
+        if option.get("options"):
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if isinstance(item, dict):
+                    check_ranges(option["options"], item, path + ".")

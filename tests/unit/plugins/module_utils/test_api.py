@@ -14,7 +14,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import NksApi
 class Always404(object):
     """A client whose every request answers 404."""
 
-    def get(self, path):
+    def get(self, path, **kwargs):
         raise NksNotFound(404, "not found")
 
     def request(self, method, path, *args, **kwargs):
@@ -38,7 +38,7 @@ def test_404_is_absence(call, absent):
 
 def test_other_errors_still_raise():
     class Always500(Always404):
-        def get(self, path):
+        def get(self, path, **kwargs):
             raise NksApiError(500, "boom")
     with pytest.raises(NksApiError):
         NksApi(Always500()).get_autoscale("c", "n")
