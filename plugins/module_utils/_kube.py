@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover
 
 from ._api import CONTROL_PLANE
 from ._client import NksError, backoff_delays, sleep
+from ._progress import from_environment as progress_from_environment, report as report_progress
 from ._engine import NksWaitTimeout
 from ._views import nodegroup_view
 
@@ -467,7 +468,7 @@ def expected_groups(api, cluster_uuid, nodegroup=None):
     return groups
 
 
-def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic):
+def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic, progress=None):
     """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
     ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
     at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
@@ -479,6 +480,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     The credentials are the cluster's own, from Get kubeconfig of a Cluster.
 
     :param float timeout: seconds. :returns: ``None``.
+    :param progress: as :class:`._engine.Waiter`'s (default: from the module's environment).
     :raises KubeWaitTimeout: with what is missing and its likely cause.
     :raises KubeconfigError: when the kubeconfig cannot be used.
     """
@@ -492,6 +494,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     start = clock()
     streak = (None, None)  # (kind of lasting problem, since when)
     delays = backoff_delays(2.0, 1.5, 10.0)
+    progress = progress if progress is not None else progress_from_environment()
     with KubeSession(doc) as kube:
         while True:
             problem, hint = check_once(kube, groups, name)
@@ -509,6 +512,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
             if elapsed >= timeout:
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
+            report_progress(progress, resource, problem, elapsed)
             sleep(min(next(delays), max(0.0, timeout - elapsed)))
 
 
