@@ -26,7 +26,7 @@ INTERVAL = 4
 # The waits poll at most every 10 s (module_utils/_engine.py PollSchedule, _kube.py backoff):
 # two lines of one wait are INTERVAL to INTERVAL + 10 s apart (plus one request).
 MAX_GAP = INTERVAL + 10 + 2
-LINE = re.compile(r"^(nks_\w+): (.+?): (\S.*?) for (?:(\d+) min )?(\d+) s(?: \((.*)\))?$")
+LINE = re.compile(r"^(nks_\w+): (.+?): (\S.*?) for (\d+ min(?: \d+ s)?|\d+ s)(?: \((.*)\))?$")
 
 
 def run_streaming(sim, args, env):
@@ -54,8 +54,9 @@ def progress(lines, module=None):
     for arrived, text in lines:
         match = LINE.match(text)
         if match and (module is None or match.group(1) == module):
-            elapsed = int(match.group(4) or 0) * 60 + int(match.group(5))
-            found.append((arrived, match.group(1), match.group(2), match.group(3), elapsed, match.group(6)))
+            numbers = [int(n) for n in re.findall(r"\d+", match.group(4))]
+            elapsed = numbers[0] * 60 + sum(numbers[1:]) if "min" in match.group(4) else numbers[0]
+            found.append((arrived, match.group(1), match.group(2), match.group(3), elapsed, match.group(5)))
     return found
 
 
