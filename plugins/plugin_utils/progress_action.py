@@ -62,6 +62,14 @@ class ProgressTail(object):
         self._thread = None
 
     def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+        return False
+
+    def start(self):
+        """Create the file and start the thread; returns ``self``. :raises OSError: no file could be made."""
         fd, self.path = tempfile.mkstemp(prefix="nks-progress-", suffix=".log")  # mode 0600
         self._file = os.fdopen(fd, "rb")
         self._thread = threading.Thread(target=self._run, name="nks-progress")
@@ -69,7 +77,8 @@ class ProgressTail(object):
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info):
+    def stop(self):
+        """Stop the thread, print the lines not printed yet, remove the file."""
         self._stop.set()
         self._thread.join()
         self._read()
@@ -80,7 +89,6 @@ class ProgressTail(object):
             os.unlink(self.path)
         except OSError:
             pass
-        return False
 
     def _run(self):
         while not self._stop.wait(self.poll):
@@ -121,11 +129,17 @@ class ProgressModuleAction(ActionBase):
         and return its result."""
         result = super(ProgressModuleAction, self).run(tmp, task_vars)
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
-        if self._task.async_val or not self.progress:
-            answer = self._module_result(task_vars, wrap_async)
-        else:
-            with ProgressTail(self._show) as tail:
-                answer = self._module_result(task_vars, wrap_async, tail.path)
+        tail = None
+        if self.progress and not self._task.async_val:
+            try:
+                tail = ProgressTail(self._show).start()
+            except OSError as exc:  # no writable temporary directory: run without progress
+                display.vvv("no progress file for this task: %s" % exc)
+        try:
+            answer = self._module_result(task_vars, wrap_async, tail.path if tail else None)
+        finally:
+            if tail is not None:
+                tail.stop()
         result = merge_hash(result, answer)
         if any(key in result for key in self.secret_keys):
             result["_ansible_no_log"] = True

@@ -14,11 +14,13 @@ Durations are fixed (time scale 1, ``--duration``) so the waits' lengths do not 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
 
-from conftest import ANSIBLE_PLAYBOOK, PASSWORD, ROOT, playbook_env
+import pytest
+from conftest import ANSIBLE_PLAYBOOK, PASSWORD, ROOT, VENV_BIN, playbook_env
 
 SITE = ROOT / "playbooks" / "site.yml"
 SITE_VARS = ROOT / "playbooks" / "vars" / "demo_cluster.yml"
@@ -178,3 +180,29 @@ def test_module_shows_progress_without_secrets(make_simulator, tmp_path):
     for dummy, text in lines:
         if text.startswith("nks_cluster: "):
             assert LINE.match(text), text
+
+
+def test_runner_job_output_shows_progress(make_simulator, tmp_path):
+    """ansible-runner (what AWX runs jobs with): the lines are job output (``verbose`` events of the
+    job's stdout), while the task runs."""
+    ansible_runner = pytest.importorskip("ansible_runner")
+    sim = make_simulator(time_scale=1.0, extra=["--duration", "CLUSTER_CREATE=10", "--duration",
+                                                "CLUSTER_DELETE=10"])
+    data = tmp_path / "runner"
+    (data / "project").mkdir(parents=True)
+    (data / "project" / "module.yml").write_text(PLAY % {"password": PASSWORD})
+    env = playbook_env(sim, {"NKS_PROGRESS_INTERVAL": str(INTERVAL), "NHN_CLOUD_REGION": "kr2",
+                             "PATH": "%s:%s" % (VENV_BIN, os.environ.get("PATH", ""))})
+    run = ansible_runner.run(private_data_dir=str(data), playbook="module.yml", envvars=env, quiet=True,
+                             settings={"suppress_ansible_output": True})
+    stdout = (data / "artifacts").glob("*/stdout")
+    output = "\n".join(path.read_text() for path in stdout)
+    assert run.rc == 0, output[-6000:]
+    events = list(run.events)
+    shown = [e for e in events if e.get("event") == "verbose" and LINE.match(e.get("stdout", "").strip())]
+    assert len(shown) >= 2, output[-6000:]
+    created = [e for e in events if e.get("event") == "runner_on_ok"
+               and e.get("event_data", {}).get("task") == "Create the cluster with the module, no_log"]
+    assert created and shown[0]["counter"] < created[0]["counter"], "progress shown only after the task ended"
+    assert {LINE.match(e["stdout"].strip()).group(3) for e in shown} >= {"CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS"}
+    assert PASSWORD not in output
