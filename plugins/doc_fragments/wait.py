@@ -20,10 +20,11 @@ options:
       - An operation that ends in C(*_FAILED) fails the task with the API's C(status_reason).
       - >-
         While the task waits, a progress line is printed at the default verbosity after 30 seconds of a wait and
-        then every 30 seconds (so at least once a minute), for example
-        C(nks_cluster: cluster 'demo': CREATE_IN_PROGRESS for 2 min 30 s (NKS typically takes 10 min: about 7 min 30 s left)):
-        the resource, its status (or what the readiness wait of C(wait_for=api|nodes) still misses), the time waited and,
-        when known, how long NKS typically takes. Lines hold no option value, so they show with C(no_log) too.
+        then every 30 seconds (so at least once a minute). It names the resource, its status (or what the readiness
+        wait of C(wait_for=api|nodes) still misses) and the time waited, then, when known, how long NKS typically
+        takes and the time left, for example C(nks_cluster: cluster 'demo': CREATE_IN_PROGRESS for 2 min 30 s)
+        followed by C(NKS typically takes 10 min: about 7 min 30 s left) in parentheses.
+        Lines hold no option value, so they show with C(no_log) too.
       - >-
         The lines come from the module's action plugin, which runs the module as usual and prints what the module
         appends to a private file (mode 0600) on the controller while it waits; ansible-runner and AWX show them
