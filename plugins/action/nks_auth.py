@@ -20,3 +20,4 @@ class ActionModule(CensoredModuleAction):
 
     module = "nhncloud.nks.nks_auth"
     secret_keys = ("auth_token",)
+    progress = False  # it never waits

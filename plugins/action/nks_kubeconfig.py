@@ -21,3 +21,4 @@ class ActionModule(CensoredModuleAction):
 
     module = "nhncloud.nks.nks_kubeconfig"
     secret_keys = ("content", "kubeconfig")
+    progress = False  # it never waits for NKS (NksKubeconfig.waits); set True should it ever wait

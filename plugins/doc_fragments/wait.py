@@ -18,6 +18,22 @@ options:
       - An operation already running on the resource when the task starts is always waited for
         (the task attaches to it) before anything else is done.
       - An operation that ends in C(*_FAILED) fails the task with the API's C(status_reason).
+      - >-
+        While the task waits, a progress line is printed at the default verbosity after 30 seconds of a wait and
+        then every 30 seconds (so at least once a minute). It names the resource, its status (or what the readiness
+        wait of C(wait_for=api|nodes) still misses) and the time waited, then, when known, how long NKS typically
+        takes and the time left, for example C(nks_cluster: cluster 'demo': CREATE_IN_PROGRESS for 2 min 30 s)
+        followed by C(NKS typically takes 10 min: about 7 min 30 s left) in parentheses.
+        Lines hold no option value, so they show with C(no_log) too.
+      - >-
+        The lines come from the module's action plugin, which runs the module as usual and prints what the module
+        appends to a private file (mode 0600) on the controller while it waits; ansible-runner and AWX show them
+        as job output. They are unavailable, and the task is silent until it ends as before, when the module runs
+        on another host (C(delegate_to) a remote host, a remote C(ansible_connection)), as another user
+        (C(become)), or with C(async).
+      - >-
+        The environment variable E(NKS_PROGRESS_INTERVAL) on the controller (seconds) changes the interval, for
+        tests and demonstrations.
     type: bool
     default: true
   wait_timeout:

@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - not on POSIX: creates are not serialis
     fcntl = None
 
 from ._client import NksApiError, NksConflict, NksConnectionError, backoff_delays, sleep
+from ._progress import from_environment as progress_from_environment, report as report_progress
 from ._retry import DEFAULT_POLICY, RETRY_STATUSES, is_keypair_race
 
 _BUSY_WORDS = ("wrong state", "in_progress", "in progress")
@@ -218,11 +219,14 @@ class Waiter(object):
     :param float not_found_grace: seconds a freshly created resource may still
         answer 404 (NKS_API_NOTES: "right after a 202 create a GET can briefly 404").
     :param PollSchedule schedule: the adaptive schedule (default ``PollSchedule()``).
+    :param progress: ``callable(resource, status, elapsed, expected)`` called before each sleep
+        (:class:`._progress.Progress`); default: what the module's environment asks for
+        (:func:`._progress.from_environment`), usually nothing.
     :ivar int polls: sleeps so far (one per poll after the first read).
     """
 
     def __init__(self, timeout, initial=None, factor=None, maximum=None, not_found_grace=30.0,
-                 clock=time.monotonic, sleeper=sleep, schedule=None):
+                 clock=time.monotonic, sleeper=sleep, schedule=None, progress=None):
         self.timeout = timeout
         self.backoff = None
         if initial is not None or factor is not None or maximum is not None:
@@ -233,11 +237,15 @@ class Waiter(object):
         self.clock = clock
         self.sleeper = sleeper
         self.polls = 0
+        self.progress = progress if progress is not None else progress_from_environment()
+        self.expected = None
 
     def _delays(self, start, resource, obj, kind, status):
+        self.expected = None
         if self.backoff:
             return backoff_delays(*self.backoff)
-        return self.schedule.delays(self.clock, start, expected_seconds(resource, obj, kind, status(obj)[0]))
+        self.expected = expected_seconds(resource, obj, kind, status(obj)[0])
+        return self.schedule.delays(self.clock, start, self.expected)
 
     def until_settled(self, fetch, resource, current=None, kind=None, status=api_status):
         """Wait until ``fetch()`` shows no operation in progress.
@@ -290,6 +298,7 @@ class Waiter(object):
         elapsed = self.clock() - start
         if elapsed >= self.timeout:
             raise NksWaitTimeout(resource, state or "NOT_FOUND", elapsed)
+        report_progress(self.progress, resource, state, elapsed, self.expected)
         self.polls += 1
         self.sleeper(min(next(delays), max(0.0, self.timeout - elapsed)))
 

@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover
 
 from ._api import CONTROL_PLANE
 from ._client import NksError, backoff_delays, sleep
+from ._progress import from_environment as progress_from_environment, report as report_progress
 from ._engine import NksWaitTimeout
 from ._views import acl_view, nodegroup_view
 
@@ -537,7 +538,8 @@ def not_verifiable(resource, view, problem):
             " to the list to verify it on every run" % (resource, describe_acl(view), problem))
 
 
-def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic, warn=None):
+def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, clock=time.monotonic, warn=None,
+                      progress=None):
     """Wait until the cluster's Kubernetes API is ready (``wait_for=api``) and, for
     ``wait_for=nodes``, the nodes of ``nodegroup`` (or of every worker node group) are Ready
     at the expected count and version (:func:`group_problem`). Polls every 2 s, growing to 10 s.
@@ -554,6 +556,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     The credentials are the cluster's own, from Get kubeconfig of a Cluster.
 
     :param float timeout: seconds. :param warn: callable taking a warning text, or ``None``.
+    :param progress: as :class:`._engine.Waiter`'s (default: from the module's environment).
     :returns: ``None`` when usable; the :func:`not_verifiable` text when an IP access list keeps
         this controller out.
     :raises KubeWaitTimeout: with what is missing and its likely cause.
@@ -571,6 +574,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
     streak = (None, None)  # (kind of lasting problem, since when)
     delays = backoff_delays(2.0, 1.5, 10.0)
     acl_checked, polls = False, 0
+    progress = progress if progress is not None else progress_from_environment()
     with KubeSession(doc) as kube:
         while True:
             if follow and polls:
@@ -599,6 +603,7 @@ def wait_until_usable(api, cluster_uuid, wait_for, timeout, nodegroup=None, cloc
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
             if elapsed >= timeout:
                 raise KubeWaitTimeout(resource, problem, hint, elapsed)
+            report_progress(progress, resource, problem, elapsed)
             sleep(min(next(delays), max(0.0, timeout - elapsed)))
 
 

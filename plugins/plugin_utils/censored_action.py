@@ -13,26 +13,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.nhncloud.nks.plugins.plugin_utils.progress_action import ProgressModuleAction
 
 
-class CensoredModuleAction(ActionBase):
+class CensoredModuleAction(ProgressModuleAction):
     """Run the task's module on the target; censor its result when it holds a secret.
+
+    The module runs as :class:`.progress_action.ProgressModuleAction` runs it (its waits' progress
+    shown meanwhile), but never with ``async``: ``async_status`` would return the secret uncensored.
 
     :cvar str module: the module's FQCN, used when the task does not name it resolved.
     :cvar tuple secret_keys: result keys that hold a secret; a result with any of them gets
         ``_ansible_no_log`` set (a failure holds none of them and stays readable).
     """
 
-    _supports_check_mode = True
-    module = None
-    secret_keys = ()
-
-    def run(self, tmp=None, task_vars=None):
-        """Execute the module and return its result, marked ``_ansible_no_log`` when it holds a secret."""
-        result = super(CensoredModuleAction, self).run(tmp, task_vars)
-        result.update(self._execute_module(module_name=self._task.resolved_action or self.module,
-                                           module_args=self._task.args, task_vars=task_vars))
-        if any(key in result for key in self.secret_keys):
-            result["_ansible_no_log"] = True
-        return result
+    _supports_async = False
