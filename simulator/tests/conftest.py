@@ -237,6 +237,14 @@ def own_sim(tmp_path):
 
 
 @pytest.fixture
+def guide_2025(sim):
+    """The shared simulator serving the 2025-02 guide for one test (``api_guide``), then 2026-03 again."""
+    assert sim.admin("PATCH", "/config", {"api_guide": "2025-02"}).status_code == 200
+    yield sim
+    assert sim.admin("PATCH", "/config", {"api_guide": "2026-03"}).status_code == 200
+
+
+@pytest.fixture
 def cluster(sim) -> dict:
     """A fresh CREATE_COMPLETE cluster on the shared simulator."""
     return sim.create_cluster()

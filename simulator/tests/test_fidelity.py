@@ -167,14 +167,14 @@ def test_events_by_name_are_404_and_by_uuid_200(sim, cluster):
 
 
 # ---------------------------------------------------------------- Flannel only by seeding (D5, D12, D15)
-def test_cni_change_refused_on_calico_ebpf(sim):
+def test_cni_change_refused_on_calico_ebpf(sim, guide_2025):
     created = sim.create_cluster(cluster_body(labels__cni_driver="calico-ebpf"))
     response = sim.post(f"/v1/clusters/{created['uuid']}/actions/cni_update",
                         {"cni": "calico", "pod_cidr": "10.200.0.0/16"})
     assert response.status_code == 400 and "only from flannel" in detail(response)
 
 
-def test_legacy_cluster_lacks_date_gated_labels_until_cni_change(sim):
+def test_legacy_cluster_lacks_date_gated_labels_until_cni_change(sim, guide_2025):
     legacy = sim.seed_legacy()
     assert legacy["status"] == "CREATE_COMPLETE" and legacy["created_at"].startswith("2023-01-16")
     for key in ("cni_driver", "service_cluster_ip_range", "pods_network_cidr", "strict_sg_rules"):
@@ -363,7 +363,7 @@ def test_rolling_fields_ignored_on_control_plane_checked_on_workers(sim, cluster
 
 # ---------------------------------------------------------------- pod_cidr vs additional subnets (D31)
 def test_cni_pod_cidr_must_not_overlap_additional_subnets(own_sim):
-    sim = own_sim()
+    sim = own_sim("--api-guide", "2025-02")
     subnets = sim.admin("GET", "/config").json()["subnets"]
     sim.admin("PATCH", "/config", {"subnets": {**subnets, C: "10.200.0.0/24"}})
     legacy = sim.seed_legacy(cluster_body(labels__additional_network_id_list=A,

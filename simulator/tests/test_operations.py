@@ -91,7 +91,7 @@ def test_kubeconfig(sim, cluster):
     assert configs[0] != configs[1]
 
 
-def test_cni_update_guide_example(sim):
+def test_cni_update_guide_example(sim, guide_2025):
     created = sim.seed_legacy()
     path = f"/v1/clusters/{created['uuid']}"
     body = {"cni": "calico", "num_max_unavailable_nodes": 1, "num_buffer_nodes": 1, "pod_cidr": "10.200.0.0/16"}

@@ -121,12 +121,12 @@ def flannel_cluster(sim):
 
 
 @pytest.mark.parametrize("body,expected", [c[1:] for c in CNI_CASES], ids=[c[0] for c in CNI_CASES])
-def test_cni_rules_refused(sim, flannel_cluster, body, expected):
+def test_cni_rules_refused(sim, guide_2025, flannel_cluster, body, expected):
     response = sim.post(f"/v1/clusters/{flannel_cluster['uuid']}/actions/cni_update", body)
     assert response.status_code == expected, response.text
 
 
-def test_cni_rules_accepted(sim):
+def test_cni_rules_accepted(sim, guide_2025):
     created = sim.seed_legacy()
     body = {"cni": "calico", "pod_cidr": "10.200.0.0/22", "pod_subnet": "24"}
     assert sim.post(f"/v1/clusters/{created['uuid']}/actions/cni_update", body).status_code == 202

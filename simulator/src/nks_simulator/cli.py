@@ -14,6 +14,7 @@ from typing import List, Optional
 #: CLI flag -> SimConfig field, for flags that map one to one.
 CONFIG_FLAGS = {
     "profile": "profile",
+    "api_guide": "api_guide",
     "time_scale": "time_scale",
     "tenant_id": "tenant_id",
     "username": "username",
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_api_flags(add) -> None:
     """The flags of the simulated API: credentials, quotas, versions, faults and fidelity knobs."""
+    add("--api-guide", choices=["2025-02", "2026-03"],
+        help="NKS API guide served: 2026-03 (default, today's NKS) or 2025-02 (older regions, "
+             "government sites); docs/simulator.md")
     add("--tenant-id", help="accepted tenant (project) id (default nks-sim-tenant)")
     add("--username", help="accepted user name (default operator@nks-sim.local)")
     add("--api-password", help="accepted API password (default nks-sim-password)")

@@ -37,6 +37,8 @@ CLUSTER_EVENTS: Dict[str, str] = {
     # simulator additions: the guide has no event type for these operations
     "CLUSTER_CERTIFICATE_RENEW": "Renew cluster certificate (simulator addition)",
     "CLUSTER_SGW_UPDATE": "Change service gateway (simulator addition)",
+    # 2026-03 guide ("api_guide: 2026-03" only)
+    "CLUSTER_UPDATE_CONTROL_PLANE_LOG": "Update control plane log collection",
 }
 NODEGROUP_EVENTS: Dict[str, str] = {
     "NODEGROUP_CREATE": "Node group creation",
@@ -48,8 +50,55 @@ NODEGROUP_EVENTS: Dict[str, str] = {
     "NODEGROUP_SET_CLUSTER_AUTOSCALER": "Change Auto Scaler settings",
     "NODEGROUP_NODE_ACTION_NODE_START": "Start worker node",
     "NODEGROUP_NODE_ACTION_NODE_STOP": "Stop worker node",
+    # 2026-03 guide ("api_guide: 2026-03" only)
+    "NODEGROUP_SET_METRIC_BASE_AUTOSCALER": "Change metric-based autoscaler settings",
+    "NODEGROUP_UPDATE_FIP_AUTO_BIND": "Change node group floating IP auto-assignment settings",
+    "NODEGROUP_UPDATE_K8S_NODE_LABELS": "Update node group Kubernetes label settings",
 }
 EVENT_TYPES = {**CLUSTER_EVENTS, **NODEGROUP_EVENTS}
+#: Event types the 2026-03 guide adds (not listed by ``/v1/supports`` in 2025-02 mode).
+EVENTS_2026 = ("CLUSTER_UPDATE_CONTROL_PLANE_LOG", "NODEGROUP_SET_METRIC_BASE_AUTOSCALER",
+               "NODEGROUP_UPDATE_FIP_AUTO_BIND", "NODEGROUP_UPDATE_K8S_NODE_LABELS")
+
+#: ``supported_event_type`` of ``/v1/supports`` in the 2026-03 guide (a flat map, en-public-api.md
+#: "See the Supported Kubernetes Versions and Task Types"); ``CLUSTER_CNI_UPDATE`` is gone.
+SUPPORTED_EVENTS_2026: Dict[str, str] = {
+    "CLUSTER_CREATE": "Create a cluster",
+    "CLUSTER_DELETE": "Delete a cluster",
+    "CLUSTER_HANDOVER": "Cluster OWNER change",
+    "CLUSTER_UPDATE_VM_AUTH_KEY": "Update key pair",
+    "NODEGROUP_CREATE": "Create a node group",
+    "NODEGROUP_DELETE": "Delete a node group",
+    "CLUSTER_RESIZE": "Resize a cluster",
+    "NODEGROUP_SCALE_OUT": "Scale out nodes",
+    "NODEGROUP_SCALE_IN": "Scale in nodes",
+    "NODEGROUP_UPDATE_FLAVOR": "Change instance type",
+    "NODEGROUP_UPGRADE": "Node group upgrade",
+    "NODEGROUP_USERSCRIPT_UPDATE": "Change userscript",
+    "NODEGROUP_SET_CLUSTER_AUTOSCALER": "Change cluster autoscaler settings",
+    "NODEGROUP_SET_METRIC_BASE_AUTOSCALER": "Change metric-based autoscaler settings",
+    "NODEGROUP_METRIC_BASE_AUTOSCALER_SCALE_OUT": "Scale out nodes with threshold-based autoscaler",
+    "NODEGROUP_METRIC_BASE_AUTOSCALER_SCALE_IN": "Scale in nodes with threshold-based autoscaler",
+    "CLUSTER_API_EP_IPACL_UPDATE": "Cluster API endpoint IP access control change",
+    "NODEGROUP_NODE_ACTION_START_NODE": "Start worker node",
+    "NODEGROUP_NODE_ACTION_STOP_NODE": "Stop worker node",
+    "CLUSTER_UPDATE_SGW": "Update Cluster Service Gateway",
+    "CLUSTER_ROTATE_CERTIFICATE": "Rotate cluster certificate",
+    "CLUSTER_UPDATE_NKS_REGISTRY": "Activate NKS registry",
+    "NODEGROUP_UPDATE_EXTRA_VOLUME": "Update extra block storage",
+    "NODEGROUP_UPDATE_EXTRA_SECURITY_GROUP": "Update Extra security groups",
+    "CLUSTER_UPDATE_K8S_ARGS": "Update to Kubernetes component options",
+    "CLUSTER_UPDATE_OIDC_ARGS": "Update OIDC settings",
+    "NODEGROUP_UPDATE_K8S_NODE_LABELS": "Update node group Kubernetes label settings",
+    "CLUSTER_INSTALL_ADDON": "Install Addon",
+    "CLUSTER_UNINSTALL_ADDON": "Uninstall Addon",
+    "CLUSTER_UPDATE_ADDON": "Update Addon",
+    "CLUSTER_UPDATE_CONTROL_PLANE_LOG": "Update control plane log collection",
+    "NODEGROUP_UPDATE_FIP_AUTO_BIND": "Change node group floating IP auto-assignment settings",
+    "K8S_API_NOT_WORKING": "Stop kube-apiserver",
+    "ALL_NODES_NOT_READY": "All nodes stopped",
+    "AUTO_HEALING": "Auto healing",
+}
 
 #: Duration keys: every event type plus ``CONTROL_PLANE_UPGRADE`` (upgrade of ``default-master``).
 DURATION_KEYS = sorted(set(EVENT_TYPES) - {"CLUSTER_HANDOVER"} | {"CONTROL_PLANE_UPGRADE"})
@@ -72,6 +121,10 @@ PROFILES: Dict[str, Dict[str, float]] = {
         "NODEGROUP_SET_CLUSTER_AUTOSCALER": 1,
         "NODEGROUP_NODE_ACTION_NODE_START": 1,
         "NODEGROUP_NODE_ACTION_NODE_STOP": 1,
+        "CLUSTER_UPDATE_CONTROL_PLANE_LOG": 1,
+        "NODEGROUP_SET_METRIC_BASE_AUTOSCALER": 1,
+        "NODEGROUP_UPDATE_FIP_AUTO_BIND": 1,
+        "NODEGROUP_UPDATE_K8S_NODE_LABELS": 1,
     },
     # Cluster create 30 min: users report 25-40 min (nhn-field-behaviour.md N1); the guide
     # says ~10. NKS_API_NOTES.md "Lifecycle": delete ~5 min, node group
@@ -92,6 +145,10 @@ PROFILES: Dict[str, Dict[str, float]] = {
         "NODEGROUP_SET_CLUSTER_AUTOSCALER": 60,
         "NODEGROUP_NODE_ACTION_NODE_START": 90,
         "NODEGROUP_NODE_ACTION_NODE_STOP": 90,
+        "CLUSTER_UPDATE_CONTROL_PLANE_LOG": 120,
+        "NODEGROUP_SET_METRIC_BASE_AUTOSCALER": 60,
+        "NODEGROUP_UPDATE_FIP_AUTO_BIND": 60,
+        "NODEGROUP_UPDATE_K8S_NODE_LABELS": 60,
     },
 }
 
@@ -118,6 +175,11 @@ class SimConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    api_guide: str = Field("2026-03", pattern="^(2025-02|2026-03)$",
+                           description="the NKS API guide served: 2026-03 (NHN's current guide: node labels, "
+                                       "floating IP auto-assignment, metric-based autoscaler, control plane "
+                                       "logs, add-ons; no CNI change) or 2025-02 (the guide before those; "
+                                       "older regions, government sites); docs/simulator.md")
     tenant_id: str = "nks-sim-tenant"
     username: str = "operator@nks-sim.local"
     api_password: str = "nks-sim-password"
@@ -175,6 +237,11 @@ class SimConfig(BaseModel):
         if not value or any(not 400 <= c <= 599 for c in value):
             raise ValueError("error_codes must be a non-empty list of 4xx/5xx codes")
         return value
+
+    @property
+    def guide_2026(self) -> bool:
+        """True when the 2026-03 guide is served (``api_guide``)."""
+        return self.api_guide == "2026-03"
 
     def duration(self, key: str) -> float:
         """Seconds an operation of duration key ``key`` takes, after ``time_scale``."""

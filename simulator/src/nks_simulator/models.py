@@ -377,11 +377,34 @@ class FlavorRequest(_Body):
     num_max_unavailable_nodes: Optional[StrictInt] = None
 
 
+class NodegroupPatch(_Body):
+    """``PATCH .../nodegroups/{id}``: Change Instance Flavor (``type: flavor_id``) and, with the 2026-03
+    guide, Change Kubernetes Label / Floating IP Auto-assignment / Metric-Based Autoscaler Configuration
+    of a Node Group (``type`` ``k8s_node_labels`` / ``fip_auto_bind`` / ``metric_base_autoscale``)."""
+
+    type: str = Field(description="flavor_id, k8s_node_labels, fip_auto_bind or metric_base_autoscale")
+    flavor_id: Optional[str] = None
+    num_buffer_nodes: Optional[StrictInt] = None
+    num_max_unavailable_nodes: Optional[StrictInt] = None
+    k8s_node_labels: Optional[Dict[str, Any]] = Field(None, description="at most 20 Kubernetes labels")
+    fip_auto_bind_update_info: Optional[Dict[str, Any]] = None
+    mba_scale_out: Optional[Dict[str, Any]] = None
+    mba_scale_in: Optional[Dict[str, Any]] = None
+
+
+class ClusterPatch(_Body):
+    """``PATCH /v1/clusters/{id}`` (2026-03 guide): Store Logs of Kubernetes Control Plane Components."""
+
+    type: str = Field(description='Must be "control_plane_log"')
+    control_plane_log: Optional[Dict[str, Any]] = None
+
+
 class SupportsResponse(BaseModel):
-    """See the Supported Kubernetes Versions (response)."""
+    """See the Supported Kubernetes Versions (and Task Types) (response): ``supported_event_type`` is
+    ``{cluster_events: {...}, nodegroup_events: {...}}`` (2025-02) or a flat map (2026-03)."""
 
     supported_k8s: Dict[str, bool]
-    supported_event_type: Dict[str, Dict[str, str]]
+    supported_event_type: Dict[str, Union[str, Dict[str, str]]]
 
 
 class ErrorItem(BaseModel):

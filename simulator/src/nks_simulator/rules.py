@@ -302,3 +302,210 @@ def check_autoscale(values: Dict[str, Any], quota: int) -> Dict[str, str]:
         if values.get(key) not in (None, ""):
             out[key] = str(parse_int(values[key], key, 0, None if key != "ca_scale_down_util_thresh" else 100))
     return out
+
+
+# ---------------------------------------------------------------- 2026-03 guide
+#: Kubernetes label rules (user guide "Kubernetes Label Settings").
+K8S_LABEL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
+K8S_LABEL_VALUE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$")
+DNS_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$")
+RESERVED_LABEL_PREFIXES = ("kubernetes.io", "k8s.io", "magnum.openstack.org")
+MAX_K8S_NODE_LABELS = 20
+#: Metrics of the metric-based autoscaler (guide, "List of metric settings").
+MBA_METRICS = ("GROUP_CPU_USAGE", "GROUP_MEMORY_USAGE", "GROUP_DISK_READ_BYTES", "GROUP_DISK_WRITE_BYTES",
+               "GROUP_NETWORK_SENT_BYTES", "GROUP_NETWORK_RECV_BYTES")
+
+
+def _json_object_label(value: Any, field: str) -> Dict[str, Any]:
+    """A create-time label that carries an object: a dict, or its JSON text (the guide types these
+    labels "String" without saying how; docs/simulator.md "Assumptions the guide does not settle")."""
+    import json
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(str(value))
+    except ValueError:
+        raise bad_request(f"Invalid value for {field}: expected a JSON object.") from None
+    if not isinstance(parsed, dict):
+        raise bad_request(f"Invalid value for {field}: expected a JSON object.")
+    return parsed
+
+
+def check_k8s_node_labels(value: Any, field: str = "k8s_node_labels") -> Dict[str, str]:
+    """Kubernetes labels of a node group: at most 20 key/value pairs; keys ``[prefix/]name`` (prefix a
+    DNS subdomain of at most 253 characters, not kubernetes.io, k8s.io, magnum.openstack.org; name at
+    most 63 alphanumerics, ``-_.`` inside); values empty or the same form as a name (user guide
+    "Kubernetes Label Settings"). ``value``: a dict, its JSON text, or ``key=value,key=value``.
+    Returns the labels as strings. Raises 400 naming the key."""
+    if isinstance(value, str) and not value.strip().startswith("{"):
+        pairs = {}
+        for item in filter(None, (p.strip() for p in value.split(","))):
+            key, sep, val = item.partition("=")
+            if not sep:
+                raise bad_request(f"Invalid {field}: '{item}' is not key=value.")
+            pairs[key.strip()] = val.strip()
+        value = pairs
+    labels = _json_object_label(value, field)
+    if len(labels) > MAX_K8S_NODE_LABELS:
+        raise bad_request(f"Invalid {field}: at most {MAX_K8S_NODE_LABELS} labels (got {len(labels)}).")
+    out: Dict[str, str] = {}
+    for key, val in labels.items():
+        key = str(key)
+        prefix, _, name = key.rpartition("/")
+        if prefix:
+            if len(prefix) > 253 or not DNS_SUBDOMAIN.fullmatch(prefix):
+                raise bad_request(f"Invalid {field} key '{key}': the prefix must be a DNS subdomain "
+                                  "of at most 253 characters.")
+            if any(prefix == p or prefix.endswith("." + p) for p in RESERVED_LABEL_PREFIXES):
+                raise bad_request(f"Invalid {field} key '{key}': the prefixes {', '.join(RESERVED_LABEL_PREFIXES)} "
+                                  "are reserved.")
+        if not K8S_LABEL_NAME.fullmatch(name):
+            raise bad_request(f"Invalid {field} key '{key}': the name must be 1-63 letters, digits, '-', '_' "
+                              "or '.', starting and ending with a letter or digit.")
+        text = "" if val is None else to_label(val)
+        if not K8S_LABEL_VALUE.fullmatch(text):
+            raise bad_request(f"Invalid {field} value '{text}' of key '{key}': at most 63 letters, digits, "
+                              "'-', '_' or '.', starting and ending with a letter or digit, or empty.")
+        out[key] = text
+    return out
+
+
+def check_fip_auto_bind(info: Any, field: str = "fip_auto_bind_update_info") -> Dict[str, str]:
+    """Floating IP auto-assignment: ``fip_auto_bind_enable`` required; ``fip_bind_subnet`` (a UUID)
+    required when enabled; ``fip_selector`` optional. Returns the node group labels to store."""
+    if not isinstance(info, dict):
+        raise bad_request(f"{field} must be an object.")
+    if info.get("fip_auto_bind_enable") is None:
+        raise bad_request(f"{field}.fip_auto_bind_enable is required.")
+    enable = parse_bool(info["fip_auto_bind_enable"], f"{field}.fip_auto_bind_enable")
+    out = {"fip_auto_bind_enable": "True" if enable else "False"}
+    if enable:
+        if not info.get("fip_bind_subnet"):
+            raise bad_request(f"{field}.fip_bind_subnet is required when fip_auto_bind_enable is true.")
+        check_uuid(info["fip_bind_subnet"], f"{field}.fip_bind_subnet")
+    for key in ("fip_bind_subnet", "fip_selector"):
+        if info.get(key) not in (None, ""):
+            out[key] = str(info[key])
+    return out
+
+
+def check_mba_policy(policy: Any, field: str, quota: int) -> Dict[str, Any]:
+    """One policy of the metric-based autoscaler (``mba_scale_out`` / ``mba_scale_in``): ``enable``;
+    ``max_node_count`` (out) / ``min_node_count`` (in) 1..quota; ``rules_operator`` AND/OR (any case);
+    ``delay`` 1..60 min; ``adjustment_count`` 1..10; ``rules`` at least one when enabled, each with
+    ``metric`` (one of :data:`MBA_METRICS`), ``threshold`` (>= 0) and ``duration`` 2..60 min.
+    Defaults: user guide "Metric-based Autoscaler Settings". Returns the normalised policy."""
+    if not isinstance(policy, dict):
+        raise bad_request(f"{field} must be an object.")
+    out_side = field.endswith("out")
+    enable = parse_bool(policy.get("enable", False), f"{field}.enable")
+    count_key = "max_node_count" if out_side else "min_node_count"
+    result: Dict[str, Any] = {"enable": enable}
+    result[count_key] = parse_int(policy.get(count_key, quota if out_side else 1), f"{field}.{count_key}", 1, quota)
+    operator = str(policy.get("rules_operator", "OR")).upper()
+    if operator not in ("AND", "OR"):
+        raise bad_request(f"Invalid value for {field}.rules_operator: '{policy.get('rules_operator')}' "
+                          "(AND or OR).")
+    result["rules_operator"] = operator
+    result["delay"] = parse_int(policy.get("delay", 10), f"{field}.delay", 1, 60)
+    result["adjustment_count"] = parse_int(policy.get("adjustment_count", 1), f"{field}.adjustment_count", 1, 10)
+    items = policy.get("rules") or []
+    if not isinstance(items, list):
+        raise bad_request(f"{field}.rules must be a list.")
+    if enable and not items:
+        raise bad_request(f"{field}.rules needs at least one rule when {field}.enable is true.")
+    checked = []
+    for i, rule in enumerate(items):
+        where = f"{field}.rules[{i}]"
+        if not isinstance(rule, dict):
+            raise bad_request(f"{where} must be an object.")
+        for key in ("metric", "threshold", "duration"):
+            if rule.get(key) in (None, ""):
+                raise bad_request(f"{where}.{key} is required.")
+        if rule["metric"] not in MBA_METRICS:
+            raise bad_request(f"Invalid value for {where}.metric: '{rule['metric']}' (one of {', '.join(MBA_METRICS)}).")
+        checked.append({"metric": rule["metric"], "threshold": parse_int(rule["threshold"], f"{where}.threshold", 0),
+                        "duration": parse_int(rule["duration"], f"{where}.duration", 2, 60)})
+    result["rules"] = checked
+    return result
+
+
+def check_mba(body: Dict[str, Any], quota: int, prefix: str = "") -> Dict[str, str]:
+    """``mba_scale_out`` / ``mba_scale_in`` of Change Metric-Based Autoscaler Configuration (objects) or
+    of the create labels (``prefix`` ``labels.``; objects or their JSON text). Scale-in's minimum must
+    not exceed scale-out's maximum when both are enabled. Returns the labels to store (JSON text)."""
+    import json
+    out: Dict[str, str] = {}
+    policies = {}
+    for key in ("mba_scale_out", "mba_scale_in"):
+        if body.get(key) in (None, ""):
+            continue
+        value = body[key] if isinstance(body[key], dict) else _json_object_label(body[key], prefix + key)
+        policies[key] = check_mba_policy(value, prefix + key, quota)
+        out[key] = json.dumps(policies[key], separators=(",", ":"))
+    scale_out, scale_in = policies.get("mba_scale_out"), policies.get("mba_scale_in")
+    if scale_out and scale_in and scale_out["enable"] and scale_in["enable"] \
+            and scale_in["min_node_count"] > scale_out["max_node_count"]:
+        raise bad_request(f"{prefix}mba_scale_in.min_node_count {scale_in['min_node_count']} must not be greater "
+                          f"than {prefix}mba_scale_out.max_node_count {scale_out['max_node_count']}.")
+    return out
+
+
+def check_control_plane_log(value: Any, field: str = "control_plane_log") -> Dict[str, Any]:
+    """Store Logs of Kubernetes Control Plane Components: ``enable`` required; when true ``type``
+    ``lncs``/``obs`` and ``sgw`` (UUID) required, ``lncs_appkey`` required for lncs, ``obs_api_url``
+    (http(s) URL) required for obs; ``upload_interval`` 1..60 (default 10); ``obs_store_as`` gzip/text
+    (default gzip, obs only). Returns the normalised object (``{"enable": False}`` when disabled)."""
+    if isinstance(value, (bool, str)) and str(value).strip().lower() in ("true", "false"):
+        value = {"enable": parse_bool(value, field)}  # a bare boolean label: true needs the object's fields
+    if not isinstance(value, dict):
+        value = _json_object_label(value, field)
+    if value.get("enable") is None:
+        raise bad_request(f"{field}.enable is required.")
+    if not parse_bool(value["enable"], f"{field}.enable"):
+        return {"enable": False}
+    kind = str(value.get("type") or "")
+    if kind not in ("lncs", "obs"):
+        raise bad_request(f"Invalid value for {field}.type: '{kind}' (lncs or obs; required when enable is true).")
+    if not value.get("sgw"):
+        raise bad_request(f"{field}.sgw is required when enable is true.")
+    check_uuid(value["sgw"], f"{field}.sgw")
+    out: Dict[str, Any] = {"enable": True, "type": kind, "sgw": str(value["sgw"]),
+                           "upload_interval": parse_int(value.get("upload_interval", 10),
+                                                        f"{field}.upload_interval", 1, 60)}
+    if kind == "lncs":
+        if not value.get("lncs_appkey"):
+            raise bad_request(f"{field}.lncs_appkey is required when type is lncs.")
+        out["lncs_appkey"] = str(value["lncs_appkey"])
+    else:
+        url = str(value.get("obs_api_url") or "")
+        if not re.match(r"^https?://[^/\s]+/\S+", url):
+            raise bad_request(f"{field}.obs_api_url is required when type is obs: the full path of the "
+                              "Object Storage container (https://<endpoint>/v1/AUTH_<tenant>/<container>[/path]).")
+        store_as = str(value.get("obs_store_as") or "gzip")
+        if store_as not in ("gzip", "text"):
+            raise bad_request(f"Invalid value for {field}.obs_store_as: '{store_as}' (gzip or text).")
+        out.update(obs_api_url=url, obs_store_as=store_as)
+    return out
+
+
+def check_create_labels_2026(labels: Dict[str, Any], quota: int, cluster: bool) -> Dict[str, Any]:
+    """The create-time labels of the 2026-03 guide (Create a Cluster / Create a Node Group):
+    ``k8s_node_labels``, ``fip_auto_bind_enable``/``fip_bind_subnet``/``fip_selector``,
+    ``mba_scale_out``/``mba_scale_in``, and on a cluster ``control_plane_log``. Returns the labels to
+    store in place of the ones sent (normalised strings). Raises 400 naming the label."""
+    import json
+    out: Dict[str, Any] = {}
+    if labels.get("k8s_node_labels") not in (None, ""):
+        out["k8s_node_labels"] = json.dumps(check_k8s_node_labels(labels["k8s_node_labels"], "labels.k8s_node_labels"),
+                                            separators=(",", ":"))
+    if any(labels.get(k) not in (None, "") for k in ("fip_auto_bind_enable", "fip_bind_subnet", "fip_selector")):
+        out.update(check_fip_auto_bind({"fip_auto_bind_enable": labels.get("fip_auto_bind_enable", False),
+                                        "fip_bind_subnet": labels.get("fip_bind_subnet"),
+                                        "fip_selector": labels.get("fip_selector")}, "labels"))
+    out.update(check_mba(labels, quota, "labels."))
+    if cluster and labels.get("control_plane_log") not in (None, ""):
+        out["control_plane_log"] = json.dumps(check_control_plane_log(labels["control_plane_log"],
+                                                                      "labels.control_plane_log"),
+                                              separators=(",", ":"))
+    return out

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Dict, List
 
 from . import kube, rules
+from .config import CLUSTER_EVENTS, EVENTS_2026, NODEGROUP_EVENTS, SUPPORTED_EVENTS_2026
 from .store.schema import iso
+
+#: ``labels.platform_version`` of clusters and node groups (2026-03 guide example value).
+PLATFORM_VERSION = "1.202511.0"
+GUIDE_2025 = "2025-02"
+GUIDE_2026 = "2026-03"
 
 HEALTHY_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
 #: Labels NKS shows only on clusters created after 2023-03-31 / 2023-05-30 / 2024-02-27.
@@ -33,20 +39,62 @@ def _default_worker(cluster: dict) -> dict:
     return {}
 
 
-def cluster_labels(cluster: dict, supported: Dict[str, bool]) -> dict:
+def cluster_labels(cluster: dict, supported: Dict[str, bool], guide: str = GUIDE_2025) -> dict:
+    """``labels`` of a cluster answer: stored labels, ``kube_version_status``; with the 2026-03 guide
+    also ``platform_version``."""
     labels = dict(cluster["labels"])
     if cluster.get("legacy"):
         for key in DATE_GATED_LABELS:
             labels.pop(key, None)
     labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
+    if guide == GUIDE_2026:
+        labels["platform_version"] = PLATFORM_VERSION
     return labels
 
 
-def cluster_summary(cluster: dict, base: str, supported: Dict[str, bool]) -> dict:
-    """An item of List Clusters (``clusters[]``)."""
+def _ready_counts(ng: dict) -> tuple:
+    """(ready, not ready) nodes of a node group: stopped nodes are not ready; a list view of a
+    cluster carries only ``node_count`` (every node counted ready)."""
+    nodes = ng.get("nodes")
+    if nodes is None:
+        return ng.get("node_count", 0), 0
+    down = sum(1 for n in nodes if n.get("status") == "SHUTOFF")
+    return len(nodes) - down, down
+
+
+def health_2026(cluster: dict) -> tuple:
+    """``(health_status, health_status_reason)`` as the 2026-03 guide's response table describes them:
+    ``FRESH`` with ``{timestamp, cluster: {api_status, node_status}, api, nodegroup: {node_status:
+    {name: ...}}, nodegroup-stats: {name: "ready:not ready"}}`` once the cluster is created; ``STALE``
+    with ``STALED_DATA`` while it is created or deleted, or failed (no fresh data; docs/simulator.md)."""
+    healthy = cluster["status"] in HEALTHY_STATES
+    workers = _workers(cluster)
+    per_group, stats = {}, {}
+    total_ready = total_down = 0
+    for ng in workers:
+        ready, down = _ready_counts(ng)
+        total_ready, total_down = total_ready + ready, total_down + down
+        stats[ng["name"]] = f"{ready}:{down}"
+        per_group[ng["name"]] = ("NORMAL" if not down else "ALL_NODES_NOT_READY" if not ready
+                                 else "NOT_READY_NODE_EXIST") if healthy else "STALED_DATA"
+    if not healthy:
+        node_status = api_status = "STALED_DATA"
+    else:
+        api_status = "NORMAL"
+        node_status = ("NORMAL" if not total_down else "ALL_NODES_NOT_READY" if not total_ready
+                       else "NOT_READY_NODE_EXIST")
+    reason = {"timestamp": iso(cluster["updated_at"]), "cluster": {"api_status": api_status,
+                                                                   "node_status": node_status},
+              "api": "OK" if healthy else "NOT_OK", "nodegroup": {"node_status": per_group},
+              "nodegroup-stats": stats}
+    return ("FRESH" if healthy else "STALE"), reason
+
+
+def cluster_summary(cluster: dict, base: str, supported: Dict[str, bool], guide: str = GUIDE_2025) -> dict:
+    """An item of List Clusters (``clusters[]``); ``guide``: the API guide served (``api_guide``)."""
     worker = _default_worker(cluster)
     healthy = cluster["status"] in HEALTHY_STATES
-    return {
+    body = {
         "uuid": cluster["uuid"],
         "name": cluster["name"],
         "cluster_template_id": TEMPLATE_UUID,
@@ -55,18 +103,21 @@ def cluster_summary(cluster: dict, base: str, supported: Dict[str, bool]) -> dic
         "flavor_id": worker.get("flavor_id"),
         "health_status": "HEALTHY" if healthy else "UNKNOWN",
         "keypair": cluster["keypair"],
-        "labels": cluster_labels(cluster, supported),
+        "labels": cluster_labels(cluster, supported, guide),
         "links": _links(base, f"clusters/{cluster['uuid']}"),
         "node_count": sum(ng["node_count"] for ng in _workers(cluster)),
         "stack_id": cluster["stack_id"],
         "status": cluster["status"],
         "status_reason": cluster["status_reason"],
     }
+    if guide == GUIDE_2026:
+        body["health_status"], body["health_status_reason"] = health_2026(cluster)
+    return body
 
 
-def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool]) -> dict:
-    """Get a Cluster."""
-    body = cluster_summary(cluster, base, supported)
+def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool], guide: str = GUIDE_2025) -> dict:
+    """Get a Cluster; ``guide``: the API guide served (``api_guide``)."""
+    body = cluster_summary(cluster, base, supported, guide)
     workers = _workers(cluster)
     healthy = cluster["status"] in HEALTHY_STATES
     body.update(
@@ -78,7 +129,7 @@ def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool]) -> dict
         fixed_network=cluster["fixed_network"],
         fixed_subnet=cluster["fixed_subnet"],
         floating_ip_enabled=False,  # Magnum's field, false in the guide's example whatever the label
-        health_status_reason=(
+        health_status_reason=body.get("health_status_reason") or (
             {**{f"{cluster['name']}-{ng['name']}-node-{i}.Ready": "True"
                 for ng in workers for i in range(len(ng["nodes"]))}, "api": "ok"} if healthy else {}),
         master_count=3,
@@ -89,10 +140,13 @@ def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool]) -> dict
     return body
 
 
-def nodegroup_labels(cluster: dict, ng: dict, supported: Dict[str, bool]) -> dict:
+def nodegroup_labels(cluster: dict, ng: dict, supported: Dict[str, bool], guide: str = GUIDE_2025) -> dict:
+    """``labels`` of a node group answer (with ``platform_version`` in the 2026-03 guide)."""
     labels = dict(ng["labels"])
     labels.setdefault("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
     labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
+    if guide == GUIDE_2026:
+        labels["platform_version"] = PLATFORM_VERSION
     return labels
 
 
@@ -129,7 +183,8 @@ def nodegroup_summary(ng: dict, quota: int) -> dict:
     }
 
 
-def nodegroup_detail(cluster: dict, ng: dict, base: str, supported: Dict[str, bool], quota: int) -> dict:
+def nodegroup_detail(cluster: dict, ng: dict, base: str, supported: Dict[str, bool], quota: int,
+                     guide: str = GUIDE_2025) -> dict:
     """Get a Node Group (also the body of Create a Node Group's 202)."""
     body = nodegroup_summary(ng, quota)
     body.update(
@@ -138,7 +193,7 @@ def nodegroup_detail(cluster: dict, ng: dict, base: str, supported: Dict[str, bo
         updated_at=iso(ng["updated_at"]),
         docker_volume_size=None,
         id=ng["id"],
-        labels=nodegroup_labels(cluster, ng, supported),
+        labels=nodegroup_labels(cluster, ng, supported, guide),
         links=_links(base, f"clusters/{cluster['uuid']}/nodegroups/{ng['uuid']}"),
         node_addresses=[n["address"] for n in ng["nodes"]],
         project_id=ng["project_id"],
@@ -164,6 +219,18 @@ def autoscale(ng: dict, style: str = "json") -> dict:
     body["ca_image"] = labels.get("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
     body["clusterautoscale"] = "nodegroupfeature"
     return body
+
+
+def supports(config) -> dict:
+    """See the Supported Kubernetes Versions: ``supported_k8s`` from the configuration; task types as
+    the guide in use shows them: 2025-02 ``{cluster_events, nodegroup_events}`` (with the simulator's
+    additions), 2026-03 the flat map of its example."""
+    if config.api_guide == GUIDE_2026:
+        events = dict(SUPPORTED_EVENTS_2026)
+    else:
+        events = {"cluster_events": {k: v for k, v in CLUSTER_EVENTS.items() if k not in EVENTS_2026},
+                  "nodegroup_events": {k: v for k, v in NODEGROUP_EVENTS.items() if k not in EVENTS_2026}}
+    return {"supported_k8s": dict(config.supported_versions), "supported_event_type": events}
 
 
 def event(ev: dict) -> dict:

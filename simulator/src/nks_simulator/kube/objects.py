@@ -112,7 +112,9 @@ def _conditions(ready: str, since: float, now: float) -> List[dict]:
 
 def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: float) -> dict:
     """One ``Node`` for ``ng["nodes"][index]``: labels for the node group, zone and
-    flavor; ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
+    flavor, plus the node group's Kubernetes labels as they were when the node was created
+    (``instance["k8s_labels"]``, 2026-03 guide ``k8s_node_labels``: NKS labels new nodes only);
+    ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
     ``Unknown`` when the instance is stopped (``SHUTOFF``) and ``False`` while a
     rolling operation replaces it."""
     instance = ng["nodes"][index]
@@ -128,6 +130,7 @@ def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: flo
         "topology.kubernetes.io/zone": str(ng["labels"].get("availability_zone") or ""),
         "magnum.openstack.org/nodegroup": ng["name"], "magnum.openstack.org/role": ng["role"],
     }
+    labels = {**instance.get("k8s_labels", {}), **labels}  # the system labels win (reserved prefixes)
     body = {
         "apiVersion": "v1", "kind": "Node",
         "metadata": {"name": name, "uid": uid_for(cluster["uuid"], instance["uuid"]),

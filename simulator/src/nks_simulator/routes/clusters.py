@@ -19,8 +19,8 @@ router = APIRouter(tags=["cluster"])
 def list_clusters(request: Request, project_id: str = Depends(project), rt: Runtime = Depends(runtime)):
     """Guide: Cluster > List Clusters."""
     # json_response: FastAPI's encoder would walk the plain dict again (docs/performance.md).
-    sup, base = rt.config.supported_versions, base_url(request)
-    return json_response({"clusters": [views.cluster_summary(c, base, sup)
+    sup, base, guide = rt.config.supported_versions, base_url(request), rt.config.api_guide
+    return json_response({"clusters": [views.cluster_summary(c, base, sup, guide)
                                        for c in rt.store.list_clusters(project_id)]})
 
 
@@ -29,8 +29,8 @@ def list_clusters(request: Request, project_id: str = Depends(project), rt: Runt
 def list_clusters_detail(request: Request, project_id: str = Depends(project), rt: Runtime = Depends(runtime)):
     """Magnum's ``GET /v1/clusters/detail`` (python-magnumclient ``detail=True``); the guide does
     not list it. Items are Get a Cluster bodies."""
-    sup, base = rt.config.supported_versions, base_url(request)
-    return json_response({"clusters": [views.cluster_detail(c, base, sup)
+    sup, base, guide = rt.config.supported_versions, base_url(request), rt.config.api_guide
+    return json_response({"clusters": [views.cluster_detail(c, base, sup, guide)
                                        for c in rt.store.list_clusters(project_id, full=True)]})
 
 
@@ -40,7 +40,7 @@ def get_cluster(request: Request, cluster_id: str, project_id: str = Depends(pro
                 rt: Runtime = Depends(runtime)):
     """Guide: Cluster > Get a Cluster (by UUID or name; an ambiguous name is 409)."""
     return views.cluster_detail(rt.store.get_cluster(cluster_id, project_id), base_url(request),
-                                rt.config.supported_versions)
+                                rt.config.supported_versions, rt.config.api_guide)
 
 
 def cluster_by_uuid(rt: Runtime, cluster_uuid: str, project_id: str) -> dict:
@@ -73,6 +73,17 @@ def create_cluster(body: m.ClusterCreate, token: dict = Depends(authed), rt: Run
     """Guide: Cluster > Create a Cluster. 202 ``{"uuid"}``; status ``CREATE_IN_PROGRESS``."""
     rt.check_keypair(body.keypair)
     return rt.store.create_cluster(body.model_dump(exclude_none=True), token)
+
+
+@router.patch("/v1/clusters/{cluster_id}", summary="Store Logs of Kubernetes Control Plane Components",
+              status_code=202, response_model=None, responses=accepted(m.UuidResponse))
+def patch_cluster(cluster_id: str, body: m.ClusterPatch, project_id: str = Depends(project),
+                  rt: Runtime = Depends(runtime)):
+    """Guide 2026-03: Cluster > Store Logs of Kubernetes Control Plane Components (``type:
+    control_plane_log``). With the 2025-02 guide the path has no PATCH: 405, as before."""
+    if not rt.config.guide_2026:
+        raise ApiError(405, "Method Not Allowed", headers={"Allow": "DELETE, GET"})
+    return rt.store.set_control_plane_log(cluster_id, body.model_dump(exclude_none=True), project_id)
 
 
 @router.delete("/v1/clusters/{cluster_id}", summary="Delete a Cluster", status_code=204,

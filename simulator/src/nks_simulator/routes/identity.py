@@ -8,7 +8,7 @@ import datetime
 from fastapi import APIRouter, Depends, Request
 
 from .. import models as m
-from ..config import CLUSTER_EVENTS, NODEGROUP_EVENTS
+from .. import views
 from ..faults import MAX_VERSION, MIN_VERSION
 from .deps import Runtime, authed, base_url, runtime
 
@@ -72,7 +72,5 @@ def version(request: Request):
 @router.get("/v1/supports", tags=["other"], summary="See the Supported Kubernetes Versions", response_model=None,
             responses={200: {"model": m.SupportsResponse}})
 def supports(token: dict = Depends(authed), rt: Runtime = Depends(runtime)):
-    """Guide: Other Features > See the Supported Kubernetes Versions."""
-    return {"supported_k8s": dict(rt.config.supported_versions),
-            "supported_event_type": {"cluster_events": dict(CLUSTER_EVENTS),
-                                     "nodegroup_events": dict(NODEGROUP_EVENTS)}}
+    """Guide: Other Features > See the Supported Kubernetes Versions (and Task Types, 2026-03)."""
+    return views.supports(rt.config)

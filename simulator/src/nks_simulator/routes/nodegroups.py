@@ -28,7 +28,7 @@ def detail(request: Request, rt: Runtime, cluster: dict, ng: dict) -> dict:
     """A Get a Node Group body of ``ng`` (of ``cluster``)."""
     cfg = rt.config
     return views.nodegroup_detail(cluster, ng, base_url(request), cfg.supported_versions,
-                                  cfg.max_nodes_per_nodegroup)
+                                  cfg.max_nodes_per_nodegroup, cfg.api_guide)
 
 
 def workers(cluster: dict) -> list:
@@ -129,9 +129,11 @@ def userscript(cluster_id: str, nodegroup_id: str, body: m.UserscriptRequest,
     return rt.store.update_userscript(cluster_id, nodegroup_id, body.model_dump(), project_id)
 
 
-@router.patch(NODEGROUP, summary="Change Instance Flavor", status_code=202, response_model=None,
-              responses=accepted(m.UuidResponse))
-def update_flavor(cluster_id: str, nodegroup_id: str, body: m.FlavorRequest, project_id: str = Depends(project),
-                  rt: Runtime = Depends(runtime)):
-    """Guide: Node Group > Change Instance Flavor."""
-    return rt.store.update_flavor(cluster_id, nodegroup_id, body.model_dump(), project_id)
+@router.patch(NODEGROUP, summary="Change Instance Flavor; Change Kubernetes Label / Floating IP "
+              "Auto-assignment / Metric-Based Autoscaler Configuration of a Node Group", status_code=202,
+              response_model=None, responses=accepted(m.UuidResponse))
+def patch_nodegroup(cluster_id: str, nodegroup_id: str, body: m.NodegroupPatch, project_id: str = Depends(project),
+                    rt: Runtime = Depends(runtime)):
+    """Guide: Node Group > Change Instance Flavor (``type: flavor_id``); 2026-03 guide also ``type``
+    ``k8s_node_labels``, ``fip_auto_bind``, ``metric_base_autoscale``."""
+    return rt.store.patch_nodegroup(cluster_id, nodegroup_id, body.model_dump(exclude_none=True), project_id)

@@ -86,7 +86,8 @@ class StoreBase:
         raise NotImplementedError
 
     def _change(self, ident: str, project_id: Optional[str], plan: Callable[[dict, Optional[dict]], Plan],
-                nodegroup: Optional[str] = None, any_role: bool = False, reply_cluster: bool = False) -> dict:
+                nodegroup: Optional[str] = None, any_role: bool = False, reply_cluster: bool = False,
+                retry_failed: bool = False) -> dict:
         """One change of an existing cluster or node group, in one :meth:`mutate` transaction.
 
         Finds the cluster ``ident`` of ``project_id`` and, when ``nodegroup`` is given, its node
@@ -94,13 +95,14 @@ class StoreBase:
         calls ``plan(cluster, ng)``, which checks the request (raising :class:`ApiError`) and
         returns :data:`Plan`; starts that operation on them.  Returns ``{"uuid": ...}`` of the
         node group when one is named (of the cluster with ``reply_cluster``), else of the cluster.
+        ``retry_failed``: ``UPDATE_FAILED`` resources are accepted (a retry the guide allows).
         """
         def run():
             cluster = self._cluster(ident, project_id)
             ng = None
             if nodegroup is not None:
                 ng = self._nodegroup(cluster, nodegroup) if any_role else self._worker(cluster, nodegroup)
-            self._check_idle(cluster, ng)
+            self._check_idle(cluster, ng, retry_failed=retry_failed)
             planned = plan(cluster, ng)
             if planned is not None:
                 self._start(cluster, planned[0], nodegroup=ng, **planned[1])
@@ -140,13 +142,18 @@ class StoreBase:
         return next(ng for ng in cluster["nodegroups"].values() if ng["role"] == "master")
 
     @staticmethod
-    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None, deleting: bool = False) -> None:
+    def _check_idle(cluster: dict, nodegroup: Optional[dict] = None, deleting: bool = False,
+                    retry_failed: bool = False) -> None:
         """400 while an operation runs; 400 on a ``*_FAILED`` resource unless ``deleting``
-        (NKS_API_NOTES.md: a failed state is terminal; only delete is accepted)."""
+        (NKS_API_NOTES.md: a failed state is terminal; only delete is accepted), or unless
+        ``retry_failed`` and the state is ``UPDATE_FAILED`` (2026-03 user guide: renewing the
+        certificate again, upgrading a node group again); ``CREATE_FAILED`` stays delete-only."""
         for what, res in (("Cluster", cluster), ("Nodegroup", nodegroup)):
             if res is not None and in_progress(res["status"]):
                 raise bad_request(f"{what} {res['uuid']} is in a wrong state ({res['status']}): "
                                   "another operation is in progress.")
+            if res is not None and retry_failed and res["status"] == "UPDATE_FAILED":
+                continue
             if res is not None and not deleting and str(res["status"]).endswith("_FAILED"):
                 raise bad_request(f"{what} {res['uuid']} is in a failed state ({res['status']}): only delete "
                                   f"is accepted; delete the {what.lower()} and create it again.")

@@ -20,6 +20,11 @@ from .schema import (AUTOSCALE_DEFAULTS, CLUSTER_LABEL_DEFAULTS, CNI_DRIVERS, LE
                      MASTER, NODEGROUP_LABEL_KEYS, UUID_LABELS, UUID_LIST_LABELS, WORKER, years_later)
 
 
+#: 2026-03 create labels of a cluster that the default worker node group takes.
+WORKER_GUIDE_LABELS = ("k8s_node_labels", "fip_auto_bind_enable", "fip_bind_subnet", "fip_selector",
+                       "mba_scale_out", "mba_scale_in")
+
+
 class ClustersMixin(StoreBase):
     """The cluster operations of the store (``Store.create_cluster``, ``Store.resize``, ...)."""
 
@@ -33,6 +38,8 @@ class ClustersMixin(StoreBase):
         cfg = self.config
         labels_in = dict(body.get("labels") or {})
         node_count, cni, fixed_cidr, networks = self._check_create(body, labels_in, cni_drivers)
+        guide_labels = (rules.check_create_labels_2026(labels_in, cfg.max_nodes_per_nodegroup, cluster=True)
+                        if cfg.guide_2026 else {})
 
         def run():
             if not cfg.allow_duplicate_cluster_names and any(
@@ -42,12 +49,14 @@ class ClustersMixin(StoreBase):
             labels = dict(CLUSTER_LABEL_DEFAULTS)
             labels.update(rules.stored_labels(labels_in, cfg.label_drift))
             labels.update(networks)
+            labels.update(guide_labels)
             labels.update(cni_driver=cni, term_of_validity=str(cfg.certificate_validity_years),
                           certificate_expiry=years_later(now, cfg.certificate_validity_years),
                           server_group_meta=f"k8s_{cid}")
             cluster = self._new_cluster(cid, now, body, token, labels, fixed_cidr)
             ng_labels = {k: labels.get(k, "") for k in NODEGROUP_LABEL_KEYS}
             ng_labels.update({k: labels.get(k, v) for k, v in AUTOSCALE_DEFAULTS.items()})
+            ng_labels.update({k: v for k, v in guide_labels.items() if k in WORKER_GUIDE_LABELS})
             self._add_nodegroup(cluster, MASTER, "master", body.get("flavor_id"), labels.get("node_image"),
                                 dict(ng_labels), 3, with_nodes=False)
             self._add_nodegroup(cluster, WORKER, "worker", body.get("flavor_id"), labels.get("node_image"),
@@ -164,8 +173,13 @@ class ClustersMixin(StoreBase):
         return self._change(ident, project_id, plan, nodegroup=str(body["nodegroup"]), reply_cluster=True)
 
     def cni_update(self, ident: str, body: dict, project_id: str) -> dict:
-        """Change Cluster CNI: target ``calico`` only, from Flannel only, pod_cidr / pod_subnet rules."""
+        """Change Cluster CNI (2025-02 guide): target ``calico`` only, from Flannel only, pod_cidr /
+        pod_subnet rules. The 2026-03 guide removed the operation (release notes 2025-05-27): 404,
+        as NKS answers a route it no longer serves (docs/simulator.md)."""
         quota = self.config.max_nodes_per_nodegroup
+        if self.config.guide_2026:
+            raise ApiError(404, "Change Cluster CNI is no longer supported (NKS release notes 2025-05-27): "
+                                "the resource could not be found. The CNI is managed as the calico add-on.")
 
         def plan(cluster: dict, _ng: Optional[dict]) -> Plan:
             if body.get("cni") != "calico":
@@ -202,11 +216,30 @@ class ClustersMixin(StoreBase):
         return self._change(ident, project_id, plan)
 
     def renew_certificate(self, ident: str, body: dict, project_id: str) -> dict:
-        """Renew Cluster Certificate: ``term_of_validity`` 1..5 years from now."""
+        """Renew Cluster Certificate: ``term_of_validity`` 1..5 years from now. With the 2026-03 guide a
+        cluster left ``UPDATE_FAILED`` (by a failed renewal) accepts a new renewal (user guide "Renew
+        Cluster Certificate": "Perform certificate renewal once again to normalize the cluster")."""
         def plan(_cluster: dict, _ng: Optional[dict]) -> Plan:
             years = rules.parse_int(body.get("term_of_validity"), "term_of_validity", 1, 5)
             return "CLUSTER_CERTIFICATE_RENEW", {"effects": {"cluster_labels": {
                 "term_of_validity": str(years), "certificate_expiry": years_later(self.clock(), years)}}}
+        return self._change(ident, project_id, plan, retry_failed=self.config.guide_2026)
+
+    def set_control_plane_log(self, ident: str, body: dict, project_id: str) -> dict:
+        """Store Logs of Kubernetes Control Plane Components (2026-03 guide, ``PATCH /v1/clusters/{id}``
+        ``type: control_plane_log``): rules of :func:`rules.check_control_plane_log`; the label
+        ``control_plane_log`` (JSON text) holds the setting once the operation completes."""
+        import json
+
+        def plan(_cluster: dict, _ng: Optional[dict]) -> Plan:
+            if body.get("type") != "control_plane_log":
+                raise bad_request(f"type '{body.get('type')}' is not supported; PATCH of a cluster takes "
+                                  "type \"control_plane_log\".")
+            if body.get("control_plane_log") is None:
+                raise bad_request("control_plane_log is required.")
+            setting = rules.check_control_plane_log(body["control_plane_log"])
+            return "CLUSTER_UPDATE_CONTROL_PLANE_LOG", {"effects": {"cluster_labels": {
+                "control_plane_log": json.dumps(setting, separators=(",", ":"))}}}
         return self._change(ident, project_id, plan)
 
     def update_sgw(self, ident: str, body: dict, project_id: str) -> dict:

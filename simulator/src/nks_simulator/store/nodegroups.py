@@ -10,6 +10,7 @@ cluster ``UPDATE_IN_PROGRESS``.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -41,6 +42,8 @@ class NodegroupsMixin(StoreBase):
             rules.check_autoscale(labels_in, quota)
             rules.parse_bool(labels_in.get("ca_enable"), "labels.ca_enable")
             rules.parse_int(labels_in.get("boot_volume_size"), "labels.boot_volume_size", 1, None)
+            guide_labels = (rules.check_create_labels_2026(labels_in, quota, cluster=False)
+                            if self.config.guide_2026 else {})
             if any(ng["name"] == body["name"] for ng in cluster["nodegroups"].values()):
                 raise ApiError(409, f"A node group with name {body['name']} already exists in the cluster "
                                     f"{cluster['uuid']}.")
@@ -48,6 +51,7 @@ class NodegroupsMixin(StoreBase):
             labels.update({k: "" for k in OWN_LABELS})
             labels.update(AUTOSCALE_DEFAULTS)
             labels.update(rules.stored_labels(labels_in, self.config.label_drift))
+            labels.update(guide_labels)
             labels["node_image"] = str(body.get("image_id"))
             ng = self._add_nodegroup(cluster, body["name"], "worker", body.get("flavor_id"), body.get("image_id"),
                                      labels, count)
@@ -84,7 +88,7 @@ class NodegroupsMixin(StoreBase):
         ng["labels"]["server_group_meta"] = f"k8s_{cluster['uuid']}_{ng['uuid']}"
         cluster["nodegroups"][ng["uuid"]] = ng
         if with_nodes:
-            ng["nodes"] = [self._new_node(cluster) for _ in range(node_count)]
+            ng["nodes"] = [self._new_node(cluster, ng) for _ in range(node_count)]
         return ng
 
     def delete_nodegroup(self, ident: str, ng_ident: str, project_id: str) -> None:
@@ -150,13 +154,74 @@ class NodegroupsMixin(StoreBase):
                 effects["cluster_labels"] = {"kube_tag": target}
             return "NODEGROUP_UPGRADE", {
                 "effects": effects, "duration_key": "CONTROL_PLANE_UPGRADE" if is_master else "NODEGROUP_UPGRADE"}
-        return self._change(ident, project_id, plan, nodegroup=ng_ident, any_role=True)
+        return self._change(ident, project_id, plan, nodegroup=ng_ident, any_role=True,
+                            retry_failed=cfg.guide_2026)
 
     def update_userscript(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
         """Change User Script (``labels.user_script_v2``)."""
         def plan(_cluster: dict, _ng: dict) -> Plan:
             return "NODEGROUP_USERSCRIPT_UPDATE", {
                 "effects": {"nodegroup_labels": {"user_script_v2": str(body.get("contents"))}}}
+        return self._change(ident, project_id, plan, nodegroup=ng_ident)
+
+    def patch_nodegroup(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
+        """``PATCH .../nodegroups/{id}`` by ``type``: ``flavor_id`` (Change Instance Flavor); with the
+        2026-03 guide also ``k8s_node_labels``, ``fip_auto_bind``, ``metric_base_autoscale``.
+        400 for another type (naming the types of the guide in use)."""
+        kinds = {"flavor_id": self.update_flavor}
+        if self.config.guide_2026:
+            kinds.update(k8s_node_labels=self.set_k8s_node_labels, fip_auto_bind=self.set_fip_auto_bind,
+                         metric_base_autoscale=self.set_metric_autoscale)
+        handler = kinds.get(str(body.get("type")))
+        if handler is None:
+            raise bad_request(f"type '{body.get('type')}' is not supported; one of {', '.join(kinds)}.")
+        return handler(ident, ng_ident, body, project_id)
+
+    def set_k8s_node_labels(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
+        """Change Kubernetes Label Configuration of a Node Group (2026-03): at most 20 labels, Kubernetes
+        key/value rules (:func:`rules.check_k8s_node_labels`); replaces the set (``{}`` clears it).
+        Applies to nodes created afterwards; existing nodes keep theirs (user guide)."""
+        def plan(_cluster: dict, _ng: dict) -> Plan:
+            if not isinstance(body.get("k8s_node_labels"), dict):
+                raise bad_request("k8s_node_labels is required: an object of Kubernetes label keys and values.")
+            labels = rules.check_k8s_node_labels(body["k8s_node_labels"])
+            return "NODEGROUP_UPDATE_K8S_NODE_LABELS", {"effects": {"nodegroup_labels": {
+                "k8s_node_labels": json.dumps(labels, separators=(",", ":"))}}}
+        return self._change(ident, project_id, plan, nodegroup=ng_ident)
+
+    def set_fip_auto_bind(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
+        """Change Floating IP Auto-assignment Configuration of a Node Group (2026-03): ``fip_bind_subnet``
+        must be the cluster's subnet or one of the node group's additional subnets."""
+        def plan(cluster: dict, ng: dict) -> Plan:
+            if body.get("fip_auto_bind_update_info") is None:
+                raise bad_request("fip_auto_bind_update_info is required.")
+            changes = rules.check_fip_auto_bind(body["fip_auto_bind_update_info"])
+            if changes["fip_auto_bind_enable"] == "True":
+                allowed = {str(cluster["fixed_subnet"])} | set(
+                    filter(None, str(ng["labels"].get("additional_subnet_id_list") or "").split(":")))
+                if changes["fip_bind_subnet"] not in allowed:
+                    raise bad_request(f"fip_auto_bind_update_info.fip_bind_subnet {changes['fip_bind_subnet']} must "
+                                      "be the cluster's subnet (fixed_subnet) or an additional subnet of the node "
+                                      "group.")
+            else:
+                changes.update(fip_bind_subnet=changes.get("fip_bind_subnet", ""),
+                               fip_selector=changes.get("fip_selector", ""))
+            return "NODEGROUP_UPDATE_FIP_AUTO_BIND", {"effects": {"nodegroup_labels": changes}}
+        return self._change(ident, project_id, plan, nodegroup=ng_ident)
+
+    def set_metric_autoscale(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
+        """Change Metric-Based Autoscaler Configuration of a Node Group (2026-03): ``mba_scale_out`` /
+        ``mba_scale_in`` (:func:`rules.check_mba`); at least one of them."""
+        quota = self.config.max_nodes_per_nodegroup
+
+        def plan(_cluster: dict, _ng: dict) -> Plan:
+            if body.get("mba_scale_out") is None and body.get("mba_scale_in") is None:
+                raise bad_request("mba_scale_out or mba_scale_in is required.")
+            for key in ("mba_scale_out", "mba_scale_in"):
+                if body.get(key) is not None and not isinstance(body[key], dict):
+                    raise bad_request(f"{key} must be an object.")
+            return "NODEGROUP_SET_METRIC_BASE_AUTOSCALER", {"effects": {"nodegroup_labels": rules.check_mba(
+                body, quota)}}
         return self._change(ident, project_id, plan, nodegroup=ng_ident)
 
     def update_flavor(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:

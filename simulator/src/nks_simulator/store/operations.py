@@ -12,6 +12,7 @@ applying the completions that are due: their effects on success, ``*_COMPLETE`` 
 from __future__ import annotations
 
 import copy
+import json
 import ipaddress
 import random
 import uuid
@@ -91,11 +92,14 @@ class OperationsMixin(StoreBase):
         while len(nodes) > count:  # "chosen at random" (Resize, KO guide)
             nodes.pop(random.randrange(len(nodes)))
         while len(nodes) < count:
-            nodes.append(self._new_node(cluster))
+            nodes.append(self._new_node(cluster, ng))
         ng["nodes"] = nodes
         ng["node_count"] = count
 
-    def _new_node(self, cluster: dict) -> dict:
+    def _new_node(self, cluster: dict, ng: Optional[dict] = None) -> dict:
+        """A new node instance of ``cluster`` (in ``ng``): next free address of the fixed subnet,
+        ``ACTIVE``; it records the node group's Kubernetes labels of that moment (``k8s_labels``,
+        label ``k8s_node_labels``, 2026-03 guide): later changes reach only nodes created after them."""
         net = ipaddress.ip_network(cluster["fixed_cidr"])
         used = {n["address"] for g in cluster["nodegroups"].values() for n in g["nodes"]}
         hosts = max(1, net.num_addresses - 2)
@@ -105,7 +109,14 @@ class OperationsMixin(StoreBase):
             address = str(net.network_address + 1 + (index % hosts))
             if address not in used:
                 break
-        return {"uuid": str(uuid.uuid4()), "address": address, "status": "ACTIVE"}
+        node = {"uuid": str(uuid.uuid4()), "address": address, "status": "ACTIVE"}
+        k8s_labels = (ng or {}).get("labels", {}).get("k8s_node_labels")
+        if k8s_labels:
+            try:
+                node["k8s_labels"] = json.loads(k8s_labels) if isinstance(k8s_labels, str) else dict(k8s_labels)
+            except ValueError:
+                pass
+        return node
 
     def _take_fail(self, op_type: str) -> Optional[str]:
         for rule in self.state["fail_next"]:
