@@ -331,3 +331,60 @@ def test_plan_nodes_only_the_node_group_nodes():
              {"metadata": {"name": "demo-default-worker-node-0", "labels": {}}},
              {"metadata": {"name": "demo-batch-node-1", "labels": {"a": "1"}}}]
     assert plan_nodes(nodes, "demo", "batch", {"a": "1"}) == [("demo-batch-node-0", {"a": "1"})]
+
+
+def test_label_existing_nodes_patches_only_what_differs_through_a_kubernetes_api():
+    """A loopback HTTP server stands for the cluster's Kubernetes API: GET /api/v1/nodes, then one merge
+    patch per node of the node group that differs; check mode only reads."""
+    import http.server
+    import threading
+
+    from ansible_collections.nhncloud.nks.plugins.module_utils._kube_nodes import label_existing_nodes
+
+    nodes = {"demo-batch-node-0": {"tier": "old", "gone": "x"}, "demo-batch-node-1": {"tier": "web"},
+             "demo-default-worker-node-0": {}}
+    patches = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, body):
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):  # noqa: N802
+            self._send({"items": [{"metadata": {"name": n, "labels": dict(l)}} for n, l in nodes.items()]})
+
+        def do_PATCH(self):  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            patches.append((self.path, self.headers["Content-Type"], body))
+            self._send({})
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        kubeconfig = json.dumps({"apiVersion": "v1", "clusters": [{"name": "c", "cluster": {
+            "server": "http://127.0.0.1:%d" % server.server_port}}], "users": [{"name": "u", "user": {"token": "t"}}],
+            "contexts": [{"name": "default", "context": {"cluster": "c", "user": "u"}}], "current-context": "default"})
+
+        class Api(object):
+            def get_kubeconfig(self, _uuid):
+                return kubeconfig
+
+        want = {"tier": "web"}
+        assert label_existing_nodes(Api(), "c-1", "demo", "batch", want, {"gone": "x", "tier": "old"},
+                                    check_mode=True) == ["demo-batch-node-0"]
+        assert patches == []
+        assert label_existing_nodes(Api(), "c-1", "demo", "batch", want, {"gone": "x", "tier": "old"}) == \
+            ["demo-batch-node-0"]
+        assert patches == [("/api/v1/nodes/demo-batch-node-0", "application/merge-patch+json",
+                            {"metadata": {"labels": {"tier": "web", "gone": None}}})]
+    finally:
+        server.shutdown()
+        server.server_close()
