@@ -88,9 +88,9 @@ options:
         Group"; create label C(k8s_node_labels)). At most 20; keys and values follow the user guide's
         "Kubernetes Label Settings" (prefixes C(kubernetes.io), C(k8s.io), C(magnum.openstack.org) are
         reserved). Checked before any request.
-      - The whole set: on an existing node group, a different set replaces the configuration.
+      - The whole set. On an existing node group, a different set replaces the configuration.
       - NKS puts the labels only on nodes it creates afterwards (M(nhncloud.nks.nks_nodegroup) can label the
-        existing nodes too: O(nhncloud.nks.nks_nodegroup#module:label_existing_nodes)).
+        existing nodes too, see O(nhncloud.nks.nks_nodegroup#module:label_existing_nodes)).
       - Values are strings; quote V(true)/V(false) and numbers in YAML.
     type: dict
     version_added: 0.1.0

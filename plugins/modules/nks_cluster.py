@@ -166,7 +166,7 @@ options:
         O(num_buffer_nodes) and O(num_max_unavailable_nodes).
       - NKS removed Change Cluster CNI (release notes 2025-05-27; API guide 2026-03); the CNI is now the
         C(calico) add-on (M(nhncloud.nks.nks_addon) O(nhncloud.nks.nks_addon#module:name=calico)). The module
-        asks NKS which guide it follows (C(GET /v1/supports): a 2025 NKS lists the task type
+        asks NKS which guide it follows (C(GET /v1/supports); a 2025 NKS lists the task type
         C(CLUSTER_CNI_UPDATE)) and, on an NKS without it, refuses a CNI change before any mutating request,
         pointing to the add-on. Sites that still follow the 2025 guide keep the change.
     type: str
