@@ -474,7 +474,7 @@ OPERATIONS = ("cni_update", "default_worker", "update_sgw", "upgrade", "renew_ce
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
 LEGACY_CNI = "flannel"  # the CNI of clusters created before 2023-03-31 (no cni_driver label)
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
-CNI_REMOVED = ("cni_driver: this NKS follows the API guide 2026-03, which removed Change Cluster CNI (release notes"
+CNI_REMOVED = ("this NKS follows the API guide 2026-03, which removed Change Cluster CNI (release notes"
                " 2025-05-27; its /v1/supports lists no CLUSTER_CNI_UPDATE task type): the CNI of an existing"
                " cluster is now the calico add-on; use nhncloud.nks.nks_addon name=calico (version, options)"
                " instead, and leave cni_driver to the cluster's creation")
