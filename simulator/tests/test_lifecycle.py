@@ -13,7 +13,9 @@ def test_cluster_lifecycle_and_events(sim):
         assert first["status"] == "CREATE_IN_PROGRESS"
         assert sim.get(f"{path}/events").json()["events"][0]["state"] == "IN_PROGRESS"
     done = sim.wait_status(path, "CREATE_COMPLETE")
-    assert done["health_status"] == "HEALTHY"
+    # 2026-03 guide: FRESH with the structured reason (2025-02: HEALTHY, test_guides.py)
+    assert done["health_status"] == "FRESH"
+    assert done["health_status_reason"]["cluster"] == {"api_status": "NORMAL", "node_status": "NORMAL"}
     event = sim.get(f"{path}/events").json()["events"][0]
     assert (event["type"], event["state"], event["contents"]) == ("CLUSTER_CREATE", "SUCCESS", None)
     assert sim.delete(path).status_code == 204

@@ -232,12 +232,21 @@ def test_change_flavor(sim, cluster):
     assert sim.get(f"/v1/clusters/{cluster['uuid']}").json()["flavor_id"] == body["flavor_id"]
 
 
-def test_supports(sim):
+def test_supports(sim, guide_2025):
     body = sim.get("/v1/supports").json()
     assert body["supported_k8s"]["v1.17.6"] is False and body["supported_k8s"]["v1.29.3"] is True
     assert [v for v, ok in body["supported_k8s"].items() if ok] == ["v1.26.3", "v1.27.3", "v1.28.3", "v1.29.3"]
     assert "CLUSTER_CREATE" in body["supported_event_type"]["cluster_events"]
     assert "NODEGROUP_NODE_ACTION_NODE_STOP" in body["supported_event_type"]["nodegroup_events"]
+    assert "NODEGROUP_UPDATE_K8S_NODE_LABELS" not in body["supported_event_type"]["nodegroup_events"]
+
+
+def test_supports_2026_lists_task_types_flat(sim):
+    events = sim.get("/v1/supports").json()["supported_event_type"]
+    assert "cluster_events" not in events and "CLUSTER_CNI_UPDATE" not in events
+    for kind in ("CLUSTER_CREATE", "CLUSTER_UPDATE_CONTROL_PLANE_LOG", "NODEGROUP_UPDATE_K8S_NODE_LABELS",
+                 "NODEGROUP_UPDATE_FIP_AUTO_BIND", "NODEGROUP_SET_METRIC_BASE_AUTOSCALER"):
+        assert isinstance(events[kind], str)
 
 
 def test_unknown_resources_are_404(sim, cluster):

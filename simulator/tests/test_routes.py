@@ -72,7 +72,7 @@ def test_cluster_lists_answer_what_fastapi_would_encode(filled, path, view, full
     assert int(answer_headers["content-length"]) == len(body)
     runtime = app.state.runtime
     project = runtime.config.tenant_id
-    want = {"clusters": [view(c, "http://testserver", runtime.config.supported_versions)
+    want = {"clusters": [view(c, "http://testserver", runtime.config.supported_versions, runtime.config.api_guide)
                          for c in runtime.store.list_clusters(project, full=full)]}
     got = json.loads(body)
     assert len(got["clusters"]) == 3

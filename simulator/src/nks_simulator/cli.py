@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import socket
 import sys
@@ -68,7 +67,7 @@ def _add_api_flags(add) -> None:
     add("--tenant-id", help="accepted tenant (project) id (default nks-sim-tenant)")
     add("--username", help="accepted user name (default operator@nks-sim.local)")
     add("--api-password", help="accepted API password (default nks-sim-password)")
-    add("--region", help="region name in the service catalog (default KR1)")
+    add("--region", help="region name in the service catalog; its availability zones are accepted (default KR2)")
     add("--kube-ready-delay", type=float, metavar="SECONDS",
         help="seconds from CREATE_COMPLETE until a cluster's Kubernetes API /readyz is ok, scaled by "
              "--time-scale (default 3 with --profile fast, 60 with realistic)")
@@ -95,6 +94,17 @@ def _add_api_flags(add) -> None:
         help="first N cluster creates naming a key pair get 403 'Unable to find keypair' (default 0)")
     add("--keypair-missing-seconds", type=float, metavar="S",
         help="cluster creates within S s of the first naming a key pair get that 403 (default 0)")
+    _add_catalogue_flags(add)
+
+
+def _add_catalogue_flags(add) -> None:
+    """Availability zones, flavors, NKS registry (docs/simulator.md "Availability zones and flavors", "Add-ons")."""
+    add("--availability-zones", metavar="LIST", help="comma list of the accepted availability zones "
+                                                     "(default: those of --region)")
+    add("--flavors", metavar="LIST", help="comma list of the accepted flavor UUIDs, or 'any' (default: the "
+                                          "guides' example flavors)")
+    add("--no-nks-registry", dest="nks_registry_new_clusters", action="store_false", default=None,
+        help="new clusters have no NKS registry: their add-on operations and upgrades are refused")
 
 
 def make_config(args: argparse.Namespace):
@@ -109,6 +119,13 @@ def make_config(args: argparse.Namespace):
             data[field] = value
     if args.error_codes:
         data["error_codes"] = [int(c) for c in args.error_codes.split(",") if c.strip()]
+    if args.availability_zones:
+        data["availability_zones"] = [z.strip() for z in args.availability_zones.split(",") if z.strip()]
+    if args.flavors:
+        data["flavors"] = None if args.flavors.strip() == "any" else [
+            f.strip() for f in args.flavors.split(",") if f.strip()]
+    if args.nks_registry_new_clusters is not None:
+        data["nks_registry_new_clusters"] = False
     if args.allow_duplicate_cluster_names:
         data["allow_duplicate_cluster_names"] = True
     if args.supported_versions:
@@ -181,8 +198,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             await asyncio.sleep(0.01)
         if uv_server.started:
             port = uv_server.servers[0].sockets[0].getsockname()[1]
-            logging.getLogger("uvicorn.error").warning(
-                "nks-simulator listening on http://%s:%d", server["host"], port)
+            # The normal start, not a warning: printed without a level whatever --log-level is.
+            print(f"nks-simulator listening on http://{server['host']}:{port}", file=sys.stderr, flush=True)
             if server["port_file"]:
                 _write_port_file(server["port_file"], port)
         await task

@@ -11,6 +11,8 @@ from typing import Dict, List, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .region_catalogue import DEFAULT_FLAVORS
+
 #: ``/v1/supports`` example of the Korean guide ("지원되는 Kubernetes 버전 및 작업 종류 보기").
 DEFAULT_SUPPORTED_VERSIONS: Dict[str, bool] = {
     "v1.17.6": False,
@@ -34,6 +36,10 @@ CLUSTER_EVENTS: Dict[str, str] = {
     "CLUSTER_DELETE": "Delete a cluster",
     "CLUSTER_HANDOVER": "Cluster OWNER change",
     "CLUSTER_CNI_UPDATE": "Change CNI",
+    # Add-on Management (2026-03 guide, /v1/supports example)
+    "CLUSTER_INSTALL_ADDON": "Install Addon",
+    "CLUSTER_UNINSTALL_ADDON": "Uninstall Addon",
+    "CLUSTER_UPDATE_ADDON": "Update Addon",
     # simulator additions: the guide has no event type for these operations
     "CLUSTER_CERTIFICATE_RENEW": "Renew cluster certificate (simulator addition)",
     "CLUSTER_SGW_UPDATE": "Change service gateway (simulator addition)",
@@ -111,6 +117,9 @@ PROFILES: Dict[str, Dict[str, float]] = {
         "CLUSTER_CNI_UPDATE": 2,
         "CLUSTER_CERTIFICATE_RENEW": 1,
         "CLUSTER_SGW_UPDATE": 1,
+        "CLUSTER_INSTALL_ADDON": 2,
+        "CLUSTER_UPDATE_ADDON": 2,
+        "CLUSTER_UNINSTALL_ADDON": 1,
         "NODEGROUP_CREATE": 2,
         "NODEGROUP_DELETE": 2,
         "CLUSTER_RESIZE": 2,
@@ -135,6 +144,10 @@ PROFILES: Dict[str, Dict[str, float]] = {
         "CLUSTER_CNI_UPDATE": 600,
         "CLUSTER_CERTIFICATE_RENEW": 120,
         "CLUSTER_SGW_UPDATE": 120,
+        # add-ons: estimates (a server-side apply of a few manifests and their rollout)
+        "CLUSTER_INSTALL_ADDON": 120,
+        "CLUSTER_UPDATE_ADDON": 180,
+        "CLUSTER_UNINSTALL_ADDON": 60,
         "NODEGROUP_CREATE": 300,
         "NODEGROUP_DELETE": 300,
         "CLUSTER_RESIZE": 240,
@@ -183,7 +196,12 @@ class SimConfig(BaseModel):
     tenant_id: str = "nks-sim-tenant"
     username: str = "operator@nks-sim.local"
     api_password: str = "nks-sim-password"
-    region: str = "KR1"
+    region: str = Field("KR2", description="region in the service catalog; its availability zones are "
+                                          "accepted (KR1, KR2, KR3; docs/simulator.md)")
+    availability_zones: Optional[List[str]] = Field(None, description="the availability zones accepted; "
+                                                    "default: those of region")
+    flavors: Optional[List[str]] = Field(default_factory=lambda: list(DEFAULT_FLAVORS),
+                                         description="the flavor UUIDs accepted (null: any UUID)")
     token_ttl: float = Field(43200.0, gt=0, description="token lifetime in seconds")
     profile: str = Field("fast", pattern="^(fast|realistic)$")
     time_scale: float = Field(1.0, gt=0)
@@ -218,6 +236,9 @@ class SimConfig(BaseModel):
                                                      "those whose time has passed complete at the next request")
     keypair_missing_creates: int = Field(0, ge=0, description="the first N cluster creates naming a key pair "
                                                              "get 403 'Unable to find keypair <name>'")
+    nks_registry_new_clusters: bool = Field(True, description="new clusters have the NKS registry enabled; "
+                                            "false: add-on operations and upgrades of new clusters are refused "
+                                            "(docs/simulator.md \"Add-ons\")")
     keypair_missing_seconds: float = Field(0.0, ge=0, description="cluster creates within S seconds of the first "
                                                                   "one naming a key pair get that 403")
 

@@ -106,6 +106,14 @@ class ClusterCreateLabels(_CreateLabels):
     extra_volumes: Optional[List[Dict[str, Any]]] = None
 
 
+class CreateAddon(_Open):
+    """Create a Cluster: an entry of ``addons`` (2026-03 guide)."""
+
+    name: str
+    version: str
+    options: Optional[Dict[str, Any]] = None
+
+
 class ClusterCreate(_Body):
     """Create a Cluster (request)."""
 
@@ -118,6 +126,8 @@ class ClusterCreate(_Body):
     fixed_network: str
     fixed_subnet: str
     create_timeout: Optional[int] = None
+    addons: Optional[List[CreateAddon]] = Field(None, description="2026-03 guide: add-ons to install "
+                                                "(default: calico and coredns)")
 
 
 class UuidResponse(BaseModel):
@@ -441,6 +451,8 @@ class LegacyClusterRequest(BaseModel):
 
     cluster: Dict[str, Any]
     created_at: str = Field("2023-01-16T00:00:00+00:00", description="ISO 8601, before 2023-03-31")
+    nks_registry: bool = Field(True, description="the cluster's NKS registry is enabled (add-on management "
+                                                 "and upgrades need it)")
 
 
 class FailNextRequest(BaseModel):
@@ -449,3 +461,90 @@ class FailNextRequest(BaseModel):
     operation: str
     reason: str = "Simulated failure"
     count: int = Field(1, ge=1)
+
+
+# ---------------------------------------------------------------- add-ons (2026-03 guide)
+class AddonType(BaseModel):
+    """View the Types of Add-ons Offered by NHN Cloud (response)."""
+
+    uuid: str
+    name: str
+    mandatory: bool
+
+
+class AddonTypeList(BaseModel):
+    addon_types: List[AddonType]
+
+
+class OptionSchema(BaseModel):
+    name: str
+    data_type: str = Field(description="STRING, INTEGER or SELECT")
+    default: Optional[str] = None
+    updatable: bool
+    mandatory: bool
+    choices: Optional[List[str]] = None
+
+
+class OfferedAddon(BaseModel):
+    """View Add-ons Offered by NHN Cloud (response)."""
+
+    uuid: str
+    type: str
+    version: str
+    name: str
+    option_schemas: List[OptionSchema]
+    k8s_min_version: Optional[str]
+    k8s_max_version: Optional[str]
+    description: str
+
+
+class OfferedAddonList(BaseModel):
+    addons: List[OfferedAddon]
+
+
+class InstalledAddon(BaseModel):
+    """View Add-ons Installed on a Cluster (response)."""
+
+    uuid: str
+    project_id: str
+    cluster_uuid: str
+    cluster_name: str
+    type: str
+    version: str
+    options: Dict[str, Any]
+    name: str
+    status: str
+    status_reason: Optional[str]
+    scope: str
+    target_uuid: str
+    created_at: str
+    updated_at: Optional[str]
+
+
+class InstalledAddonList(BaseModel):
+    addons: List[InstalledAddon]
+
+
+class AddonInstall(_Body):
+    """Install Add-ons on a Cluster (request); ``options`` as in Create a Cluster's ``addons``."""
+
+    name: str
+    version: str
+    resolve_conflicts: str = Field(description="none, overwrite or preserve")
+    options: Optional[Dict[str, Any]] = None
+
+
+class AddonUpdate(_Body):
+    """Update Add-ons to a cluster (request); ``options`` as in Create a Cluster's ``addons``."""
+
+    version: str
+    resolve_conflicts: str = Field(description="none, overwrite or preserve")
+    options: Optional[Dict[str, Any]] = None
+
+
+class AddonSettings(BaseModel):
+    """``PATCH /_sim/clusters/{id}/addon_settings`` (simulator knob)."""
+
+    nks_registry: Optional[bool] = Field(None, description="enable/disable the cluster's NKS registry")
+    clear_addons: bool = Field(False, description="forget the installed add-ons (a cluster from before "
+                                                  "add-on management)")

@@ -15,6 +15,7 @@ import uuid
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from .errors import bad_request
+from .region_catalogue import zones_of
 
 LINK_LOCAL = ipaddress.ip_network("169.254.0.0/16")
 NKS_INTERNAL = ipaddress.ip_network("198.18.0.0/19")
@@ -509,3 +510,20 @@ def check_create_labels_2026(labels: Dict[str, Any], quota: int, cluster: bool) 
                                                                       "labels.control_plane_log"),
                                               separators=(",", ":"))
     return out
+
+
+def check_zone(zone: Any, config: Any, field: str = "labels.availability_zone") -> None:
+    """An availability zone of the simulator's region (:func:`region_catalogue.zones_of`); ``""``
+    and absent are left to the other rules.  Raises 400 (Magnum style; NKS's wording is not known)."""
+    allowed = zones_of(config.region, config.availability_zones)
+    if zone in (None, "") or allowed is None or zone in allowed:
+        return
+    raise bad_request(f"Invalid input for field {field}: availability zone '{zone}' does not exist in region "
+                      f"{config.region} (availability zones: {', '.join(allowed)}).")
+
+
+def check_flavor(flavor: Any, config: Any, field: str = "flavor_id") -> None:
+    """A flavor of the simulator's catalogue (``flavors``; null: any).  Raises 400."""
+    if config.flavors is None or flavor in config.flavors:
+        return
+    raise bad_request(f"Invalid input for field {field}: flavor {flavor} could not be found.")

@@ -29,6 +29,7 @@ from typing import Callable, Optional
 from .config import SimConfig
 from .kube import KubeAPI
 from .persistence import SqliteState, track
+from .store.addons import AddonsMixin
 from .store.clusters import ClustersMixin
 from .store.identity import IdentityMixin
 from .store.listing import LIST_NODEGROUP_FIELDS, ListingMixin, list_copy
@@ -44,7 +45,7 @@ __all__ = ["Store", "fresh_state", "in_progress", "iso", "years_later", "list_co
            "UUID_LIST_LABELS"]
 
 
-class Store(IdentityMixin, ClustersMixin, NodegroupsMixin, ListingMixin, OperationsMixin):
+class Store(IdentityMixin, AddonsMixin, ClustersMixin, NodegroupsMixin, ListingMixin, OperationsMixin):
     """Thread-safe store of clusters, node groups, nodes, events, ACLs, tokens and
     pending operations, optionally persisted to the SQLite file ``state_file``
     (one row per resource, see :mod:`nks_simulator.persistence`).

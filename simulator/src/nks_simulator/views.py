@@ -144,10 +144,19 @@ def nodegroup_labels(cluster: dict, ng: dict, supported: Dict[str, bool], guide:
     """``labels`` of a node group answer (with ``platform_version`` in the 2026-03 guide)."""
     labels = dict(ng["labels"])
     labels.setdefault("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
+    labels.setdefault("ca_pod_replicas", "1")
+    for key in NODE_LABELS_FROM_CLUSTER:  # the node image's labels, as on the cluster (guide examples)
+        if key in cluster["labels"]:
+            labels.setdefault(key, cluster["labels"][key])
     labels["kube_version_status"] = rules.version_status(labels.get("kube_tag", ""), supported)
     if guide == GUIDE_2026:
         labels["platform_version"] = PLATFORM_VERSION
     return labels
+
+
+#: Labels of the node image and autoscaler a node group answer shows as its cluster has them.
+NODE_LABELS_FROM_CLUSTER = ("clusterautoscale", "flavor_type", "hypervisor_type", "login_username", "os_arch",
+                            "os_distro", "os_type", "os_version", "project_domain")
 
 
 def _min_max(ng: dict, quota: int) -> tuple:
@@ -216,6 +225,8 @@ def autoscale(ng: dict, style: str = "json") -> dict:
     body = {key: str(labels.get(key, "")) for key in AUTOSCALE_KEYS}
     if style == "json":
         body = {key: _json_value(value) for key, value in body.items()}
+    pods = str(labels.get("ca_pod_replicas", "1"))
+    body["ca_pod_replicas"] = _json_value(pods) if style == "json" else pods
     body["ca_image"] = labels.get("ca_image", "k8s.gcr.io/autoscaling/cluster-autoscaler:v1.19.0")
     body["clusterautoscale"] = "nodegroupfeature"
     return body

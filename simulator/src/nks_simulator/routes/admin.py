@@ -139,7 +139,15 @@ def seed_legacy(body: m.LegacyClusterRequest, rt: Runtime = Depends(runtime)):
         raise ApiError(400, f"Invalid input: {exc}") from None
     cfg = rt.config
     token = {"tenant_id": cfg.tenant_id, "user_id": rt.store.user_id(cfg.username)}
-    return rt.store.seed_legacy_cluster(request, token, created)
+    return rt.store.seed_legacy_cluster(request, token, created, nks_registry=body.nks_registry)
+
+
+@router.patch("/_sim/clusters/{cluster_id}/addon_settings",
+              summary="Enable/disable a cluster's NKS registry; forget its installed add-ons")
+def addon_settings(cluster_id: str, body: m.AddonSettings, rt: Runtime = Depends(runtime)):
+    """docs/simulator.md "Add-ons": ``nks_registry`` false makes add-on operations and upgrades of the
+    cluster 400; ``clear_addons`` makes it a cluster from before add-on management (none installed)."""
+    return rt.store.set_addon_knobs(cluster_id, body.model_dump())
 
 
 @router.get("/_sim/clusters/{cluster_id}/nodegroups/{nodegroup_id}/nodes", summary="Node instances of a node group")

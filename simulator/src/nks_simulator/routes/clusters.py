@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from .. import models as m
 from .. import rules, views
 from ..errors import ApiError, not_found
+from . import addons
 from .deps import Runtime, accepted, authed, base_url, json_response, project, runtime
 
 router = APIRouter(tags=["cluster"])
@@ -72,7 +73,7 @@ def get_event(cluster_uuid: str, event_id: str, project_id: str = Depends(projec
 def create_cluster(body: m.ClusterCreate, token: dict = Depends(authed), rt: Runtime = Depends(runtime)):
     """Guide: Cluster > Create a Cluster. 202 ``{"uuid"}``; status ``CREATE_IN_PROGRESS``."""
     rt.check_keypair(body.keypair)
-    return rt.store.create_cluster(body.model_dump(exclude_none=True), token)
+    return rt.store.create_cluster(addons.create_body(rt, body), token)  # addons: 2026-03 guide only
 
 
 @router.patch("/v1/clusters/{cluster_id}", summary="Store Logs of Kubernetes Control Plane Components",

@@ -129,9 +129,12 @@ def userscript(cluster_id: str, nodegroup_id: str, body: m.UserscriptRequest,
     return rt.store.update_userscript(cluster_id, nodegroup_id, body.model_dump(), project_id)
 
 
-@router.patch(NODEGROUP, summary="Change Instance Flavor; Change Kubernetes Label / Floating IP "
-              "Auto-assignment / Metric-Based Autoscaler Configuration of a Node Group", status_code=202,
-              response_model=None, responses=accepted(m.UuidResponse))
+@router.patch(NODEGROUP, summary="Change Instance Flavor", status_code=202, response_model=None,
+              responses=accepted(m.UuidResponse),
+              description="Change Instance Flavor (type flavor_id); with the 2026-03 guide also Change Kubernetes "
+                          "Label Configuration (k8s_node_labels), Change Floating IP Auto-assignment Configuration "
+                          "(fip_auto_bind), Change Metric-Based Autoscaler Configuration (metric_base_autoscale) "
+                          "of a Node Group.")
 def patch_nodegroup(cluster_id: str, nodegroup_id: str, body: m.NodegroupPatch, project_id: str = Depends(project),
                     rt: Runtime = Depends(runtime)):
     """Guide: Node Group > Change Instance Flavor (``type: flavor_id``); 2026-03 guide also ``type``

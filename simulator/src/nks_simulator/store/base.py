@@ -85,6 +85,9 @@ class StoreBase:
         """Begin an operation (:mod:`.operations`)."""
         raise NotImplementedError
 
+    def _finish_addons(self, cluster: dict, op: dict, ok: bool, ts: float) -> None:
+        """The add-on side of a completed operation (:mod:`.addons`)."""
+
     def _change(self, ident: str, project_id: Optional[str], plan: Callable[[dict, Optional[dict]], Plan],
                 nodegroup: Optional[str] = None, any_role: bool = False, reply_cluster: bool = False,
                 retry_failed: bool = False) -> dict:

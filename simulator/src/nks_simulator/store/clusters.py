@@ -15,6 +15,7 @@ from typing import Optional
 
 from .. import rules
 from ..errors import ApiError, bad_request
+from .addons import plan_create_addons
 from .base import Plan, StoreBase
 from .schema import (AUTOSCALE_DEFAULTS, CLUSTER_LABEL_DEFAULTS, CNI_DRIVERS, LEGACY_BEFORE, LEGACY_CNI_DRIVERS,
                      MASTER, NODEGROUP_LABEL_KEYS, UUID_LABELS, UUID_LIST_LABELS, WORKER, years_later)
@@ -40,6 +41,7 @@ class ClustersMixin(StoreBase):
         node_count, cni, fixed_cidr, networks = self._check_create(body, labels_in, cni_drivers)
         guide_labels = (rules.check_create_labels_2026(labels_in, cfg.max_nodes_per_nodegroup, cluster=True)
                         if cfg.guide_2026 else {})
+        addons = plan_create_addons(body.get("addons"), str(labels_in.get("kube_tag")), cni)  # store/addons.py
 
         def run():
             if not cfg.allow_duplicate_cluster_names and any(
@@ -61,6 +63,7 @@ class ClustersMixin(StoreBase):
                                 dict(ng_labels), 3, with_nodes=False)
             self._add_nodegroup(cluster, WORKER, "worker", body.get("flavor_id"), labels.get("node_image"),
                                 dict(ng_labels), node_count)
+            self._seed_addons(cluster, addons, now)
             self.state["clusters"][cid] = cluster
             self._start(cluster, "CLUSTER_CREATE", cluster_phase="CREATE", nodegroup_phase="CREATE",
                         all_nodegroups=True)
@@ -74,6 +77,8 @@ class ClustersMixin(StoreBase):
         cfg = self.config
         rules.check_name(body.get("name"), "Cluster")
         rules.check_ids(body, ("fixed_network", "fixed_subnet", "flavor_id"), UUID_LABELS, UUID_LIST_LABELS)
+        rules.check_flavor(body.get("flavor_id"), cfg)
+        rules.check_zone(labels_in.get("availability_zone"), cfg)
         rules.check_uuid(labels_in.get("node_image"), "labels.node_image")
         if body.get("cluster_template_id") != "iaas_console":
             raise bad_request("cluster_template_id must be \"iaas_console\".")
@@ -123,12 +128,13 @@ class ClustersMixin(StoreBase):
             "ip_next": 9,
         }
 
-    def seed_legacy_cluster(self, body: dict, token: dict, created_at: float) -> dict:
+    def seed_legacy_cluster(self, body: dict, token: dict, created_at: float, nks_registry: bool = True) -> dict:
         """``POST /_sim/clusters/legacy``: a cluster as NKS has them from before 2023-03-31,
         already ``CREATE_COMPLETE``: Flannel by default (the only way to get one; the public
         create refuses ``flannel``) and without the date-gated labels (``cni_driver``,
         ``service_cluster_ip_range``, ``pods_network_*``, ``strict_sg_rules``). 400 when
-        ``created_at`` is not before 2023-03-31."""
+        ``created_at`` is not before 2023-03-31.  It has no add-on installed (before add-on
+        management, docs/simulator.md "Add-ons") and its NKS registry enabled as ``nks_registry``."""
         if created_at >= LEGACY_BEFORE:
             raise bad_request("created_at must be before 2023-03-31T00:00:00+00:00 (a legacy cluster).")
         labels = {"cni_driver": "flannel", **(body.get("labels") or {})}
@@ -138,7 +144,7 @@ class ClustersMixin(StoreBase):
             cluster = self.state["clusters"][uid]
             self.state["operations"] = [op for op in self.state["operations"] if op["cluster_uuid"] != uid]
             cluster.update(status="CREATE_COMPLETE", created_at=created_at, updated_at=created_at,
-                           legacy=True, events=[])
+                           legacy=True, events=[], addons={}, nks_registry=nks_registry)
             for ng in cluster["nodegroups"].values():
                 ng.update(status="CREATE_COMPLETE", status_reason="Stack CREATE completed successfully",
                           created_at=created_at, updated_at=created_at)

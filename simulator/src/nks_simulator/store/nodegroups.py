@@ -37,6 +37,8 @@ class NodegroupsMixin(StoreBase):
             self._check_idle(cluster)
             rules.check_name(body.get("name"), "Nodegroup")
             rules.check_ids(body, ("flavor_id", "image_id"), (), UUID_LIST_LABELS[1:])
+            rules.check_flavor(body.get("flavor_id"), self.config)
+            rules.check_zone((body.get("labels") or {}).get("availability_zone"), self.config)
             count = rules.parse_int(body.get("node_count", 1), "node_count", 1, quota)
             labels_in = dict(body.get("labels") or {})
             rules.check_autoscale(labels_in, quota)
@@ -143,6 +145,7 @@ class NodegroupsMixin(StoreBase):
             master = self._master(cluster)
             is_master = ng is master
             workers = [g for g in cluster["nodegroups"].values() if g["role"] == "worker"]
+            self._check_upgrade_addons(cluster, target, is_master)  # store/addons.py
             rules.check_upgrade(target, ng["labels"]["kube_tag"], master["labels"]["kube_tag"], is_master,
                                 [g["labels"]["kube_tag"] for g in workers], cfg.supported_versions)
             if not is_master:
@@ -232,6 +235,7 @@ class NodegroupsMixin(StoreBase):
             if body.get("type") != "flavor_id":
                 raise bad_request("type must be \"flavor_id\".")
             rules.check_uuid(body.get("flavor_id"), "flavor_id")
+            rules.check_flavor(body.get("flavor_id"), cfg)
             rules.check_rolling(body, ng["node_count"], cfg.max_nodes_per_nodegroup)
             return "NODEGROUP_UPDATE_FLAVOR", {"effects": {"nodegroup_fields": {"flavor_id": str(body["flavor_id"])}}}
         return self._change(ident, project_id, plan, nodegroup=ng_ident)

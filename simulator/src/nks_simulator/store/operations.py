@@ -55,6 +55,7 @@ class OperationsMixin(StoreBase):
             "nodegroup_uuid") in ngs else []
         if ok:
             self._apply_effects(cluster, targets, op["effects"])
+        self._finish_addons(cluster, op, ok, ts)  # store/addons.py
         if op["cluster_phase"] == "DELETE" and ok:
             del self.state["clusters"][cluster["uuid"]]
             self.state["operations"] = [o for o in self.state["operations"] if o["cluster_uuid"] != cluster["uuid"]]
