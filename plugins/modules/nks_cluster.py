@@ -404,6 +404,28 @@ cluster:
     autoscale:
       description: Autoscaler settings of C(default-worker) as recorded in the cluster labels.
       type: dict
+    node_labels:
+      description: Kubernetes labels of C(default-worker) as recorded in the cluster labels at create (V({}) when none).
+      type: dict
+    floating_ip:
+      description: Floating IP auto-assignment of C(default-worker) as recorded in the cluster labels.
+      type: dict
+    metric_autoscale:
+      description: Metric-based autoscaler of C(default-worker) as recorded in the cluster labels.
+      type: dict
+    control_plane_log:
+      description: Control plane log storage, in the keys of O(control_plane_log) (C(lncs_appkey) masked).
+      type: dict
+      returned: when NKS reports it
+    platform_version:
+      description: NKS platform version (guide 2026-03; V(null) when not reported).
+      type: str
+    health_status:
+      description: Validity of NKS's Kubernetes API and node status information (for example V(FRESH), V(STALE), V(ROTTEN)).
+      type: str
+    health_status_reason:
+      description: Details of RV(cluster.health_status) (Kubernetes API and node status per node group), as NKS gives them.
+      type: dict
     certificate_expiry:
       description: When the cluster certificate expires.
       type: str

@@ -343,6 +343,18 @@ nodegroup:
     autoscale:
       description: Autoscaler settings, in the keys of O(autoscale).
       type: dict
+    node_labels:
+      description: Kubernetes labels NKS puts on new nodes (V({}) when none).
+      type: dict
+    floating_ip:
+      description: Floating IP auto-assignment, in the keys of O(floating_ip) (empty when NKS reports none).
+      type: dict
+    metric_autoscale:
+      description: Metric-based autoscaler, in the keys of O(metric_autoscale) (empty when NKS reports none).
+      type: dict
+    platform_version:
+      description: NKS platform version of the node group (guide 2026-03; V(null) when not reported).
+      type: str
     labels:
       description: The node group's labels as the API gives them (appkeys masked).
       type: dict
