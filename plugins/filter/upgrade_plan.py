@@ -6,6 +6,19 @@
 Guide: "Upgrade a Cluster" (one minor version per step, control plane first,
 then every worker node group) and "See the Supported Kubernetes Versions".
 Versions are parsed and compared with ``module_utils/_validation.py``.
+
+The user guide's "Upgrade Rules" of 2026-03 are checked before any request: the
+control plane and every worker node group on the same version (a group one minor
+version behind, left by an interrupted upgrade, is brought up first, as before),
+the NKS registry enabled (when the role is told: the API has no read for it), and,
+when NKS has the add-on API (2026-03 guide; ``addon_catalog.available``), each
+installed add-on's ``k8s_min_version``/``k8s_max_version`` against every step's
+version (``module_utils/_addons.py``). CNI and CoreDNS are no longer upgraded with
+Kubernetes (user guide, "Add-on Management"), so each step also lists the add-on
+updates it needs: ``addons_before`` (an installed version that does not run on the
+step's version, updated first to one that runs on both versions, or NKS refuses the
+control plane upgrade) and ``addons_after`` (after the worker node groups: the add-ons
+of the policy, to the newest version offered for the step's version).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,7 +37,7 @@ description:
     control plane's version first; then each step upgrades the control plane, then the worker node groups.
   - Between the control plane's minor version and the target's, each step goes to the newest patch release NKS
     offers of the next minor version; the last step goes to the target.
-positional: details, target, order
+positional: details, target, order, addons, nks_registry
 options:
   _input:
     description: The result of M(nhncloud.nks.nks_info) with O(nhncloud.nks.nks_info#module:gather) V(clusters) and
@@ -45,6 +58,24 @@ options:
     type: list
     elements: str
     default: []
+  addons:
+    description:
+      - Which installed add-ons each step updates after its worker node groups (when C(_input) has
+        C(addons) and C(addon_catalog) with C(available=true); otherwise no add-on step is planned).
+      - V(mandatory) (the add-ons of the mandatory types, CNI and kube-dns, which Kubernetes upgrades used to
+        bring along), V(all), or V(required) (only those whose version does not run on the new Kubernetes
+        version). An add-on whose version does not run on the step's version is always updated, before the
+        control plane.
+      - V(none) plans no add-on update; an installed add-on that does not run on a step's version then refuses
+        the plan.
+    type: str
+    default: mandatory
+    choices: [mandatory, all, required, none]
+  nks_registry:
+    description:
+      - Whether the cluster's NKS registry is enabled (the API has no read for it). V(false) refuses the plan
+        (user guide, "Upgrade Rules"); null does not check (NKS refuses the first request, changing nothing).
+    type: bool
 """
 
 EXAMPLES = r"""
@@ -63,12 +94,16 @@ _value:
     control_plane: {description: The control plane's version now., type: str}
     target: {description: The version to end on., type: str}
     nodegroups: {description: "C(name), C(kube_version), C(status) of each worker node group.", type: list}
-    steps: {description: "C(version), C(control_plane) (bool), C(nodegroups) (names, in order) of each step.",
+    steps: {description: "C(version), C(control_plane) (bool), C(nodegroups) (names, in order) of each step; with the
+            add-on API also C(addons_before) and C(addons_after), lists of C(name), C(from), C(version).",
             type: list}
+    addons: {description: "C(name), C(type), C(version) of each installed add-on; null without the add-on API.",
+             type: list}
     errors: {description: Why the role refuses to start; empty when it may., type: list}
     summary: {description: The plan as lines of text., type: list}
 """
 
+from ansible_collections.nhncloud.nks.plugins.module_utils import _addons
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, available_versions, check_upgrade_step, parse_version)
 
@@ -156,6 +191,57 @@ def _unique(items):
     return out
 
 
+ADDON_POLICIES = ("mandatory", "all", "required", "none")
+
+
+def _addon_steps(steps, cp, installed, catalog, mandatory, policy):
+    """Add ``addons_before``/``addons_after`` to each step (in place); returns the errors.
+
+    Walks the steps with the add-ons' versions as each step leaves them: an add-on whose version does
+    not run on the step's version (``k8s_min_version``/``k8s_max_version`` of its offered entry) is
+    updated before the control plane to the newest offered version that runs on both the version before
+    and the step's; after the worker node groups, the add-ons of ``policy`` go to the newest offered
+    version for the step's version when it is newer.
+    """
+    errors = []
+    current = dict((a["name"], a.get("version")) for a in installed)
+    types = dict((a["name"], a.get("type")) for a in installed)
+    before_version = cp
+    for step in steps:
+        version = step["version"]
+        step["addons_before"], step["addons_after"] = [], []
+        for name in sorted(current):
+            have = current[name]
+            entry = [a for a in _addons.offered_versions(catalog, name) if a.get("version") == have]
+            if not entry or _addons.fits(entry[0], version):
+                continue
+            both = [a for a in _addons.offered_versions(catalog, name)
+                    if _addons.fits(a, version) and _addons.fits(a, before_version)]
+            if not both or policy == "none":
+                fix = ("NHN Cloud offers no version of it for both %s and %s" % (before_version, version) if not both
+                       else "the role updates no add-on (upgrade_addons: none): update it first to %s"
+                       % both[-1]["version"])
+                errors.append("add-on %s %s does not run on Kubernetes %s (it runs on %s): %s."
+                              % (name, have, version, _addons.k8s_range(entry[0]), fix))
+                continue
+            step["addons_before"].append({"name": name, "from": have, "version": both[-1]["version"]})
+            current[name] = both[-1]["version"]
+        for name in sorted(current):
+            wanted = policy == "all" or (policy == "mandatory" and types.get(name) in mandatory)
+            if not wanted:
+                continue
+            newest = _addons.newest_fitting(catalog, name, version)
+            if newest is not None and _addons.version_key(newest["version"]) > _addons.version_key(current[name]):
+                step["addons_after"].append({"name": name, "from": current[name], "version": newest["version"]})
+                current[name] = newest["version"]
+        before_version = version
+    return errors
+
+
+def _addon_text(updates):
+    return ", ".join("%s %s -> %s" % (u["name"], u["from"], u["version"]) for u in updates)
+
+
 def _summary(cluster, cp, target, groups, steps, errors, resuming):
     """The plan as lines of text (what the role shows, and what check mode prints)."""
     layout = ", ".join("%s %s" % (g["name"], g.get("kube_version") or "") for g in groups) or "none"
@@ -167,8 +253,11 @@ def _summary(cluster, cp, target, groups, steps, errors, resuming):
     lines.append("to %s in %d step(s)%s" % (target, len(steps), ", resuming an interrupted upgrade" if resuming else ""))
     for number, step in enumerate(steps, 1):
         head = "control plane to %s, then " % step["version"] if step["control_plane"] else ""
-        lines.append("step %d: %sworker node groups %s to %s"
-                     % (number, head, ", ".join(step["nodegroups"]), step["version"]))
+        if step.get("addons_before"):
+            head = "add-ons %s, then %s" % (_addon_text(step["addons_before"]), head)
+        tail = ", then add-ons %s" % _addon_text(step["addons_after"]) if step.get("addons_after") else ""
+        lines.append("step %d: %sworker node groups %s to %s%s"
+                     % (number, head, ", ".join(step["nodegroups"]), step["version"], tail))
     return lines
 
 
@@ -191,14 +280,17 @@ def _plan_steps(cp, target, groups, order, offered):
     return steps, [], behind
 
 
-def upgrade_plan(info, details, target=None, order=None):
+def upgrade_plan(info, details, target=None, order=None, addons="mandatory", nks_registry=None):
     """The upgrade plan of one cluster (see DOCUMENTATION and RETURN above).
 
-    :param dict info: nks_info's result with ``clusters`` (one) and ``supported_versions.available``.
+    :param dict info: nks_info's result with ``clusters`` (one) and ``supported_versions.available``;
+        with ``addons`` and ``addon_catalog`` (2026-03 guide) the add-on steps are planned too.
     :param list details: results of nks_info per worker node group (``nodegroups``: one in detail).
     :param str target: the version to end on (None or empty: the newest offered).
     :param list order: node group names to upgrade first.
-    :returns: dict with cluster, uuid, control_plane, target, nodegroups, steps, errors, summary.
+    :param str addons: the add-on policy (:data:`ADDON_POLICIES`).
+    :param bool nks_registry: whether the NKS registry is enabled (``None``: unknown, not checked).
+    :returns: dict with cluster, uuid, control_plane, target, nodegroups, steps, addons, errors, summary.
     """
     cluster = info["clusters"][0]
     groups = [r["nodegroups"][0] for r in details if r.get("nodegroups")]
@@ -212,11 +304,26 @@ def upgrade_plan(info, details, target=None, order=None):
     if _version(target) is None:
         errors.append("the target version %s is not of the form vX.Y.Z." % (target or "(none: NKS offers no version)"))
     errors += _busy_errors(cluster, groups)
+    if addons not in ADDON_POLICIES:
+        errors.append("upgrade_addons must be one of %s, not %r." % (", ".join(ADDON_POLICIES), addons))
+    if nks_registry is False:
+        errors.append("the cluster's NKS registry is not enabled: NKS does not upgrade such clusters (user guide,"
+                      " \"Upgrade Rules\"); enable it in the console first.")
+    catalog = info.get("addon_catalog") or {}
+    installed = info.get("addons") if catalog.get("available") else None
     steps, behind = [], []
     if not errors:
         steps, errors, behind = _plan_steps(cp, target, groups, order, offered)
+    if not errors and installed is not None:
+        installed = [a for a in installed if a.get("cluster_uuid") in (None, cluster.get("uuid"))]
+        errors = _addon_steps(steps, cp, installed, catalog.get("addons") or [],
+                              catalog.get("mandatory_types") or [], addons)
+        if errors:
+            steps = []
     return {"cluster": cluster.get("name"), "uuid": cluster.get("uuid"), "control_plane": cp, "target": target,
             "nodegroups": [dict((k, g[k]) for k in ("name", "kube_version", "status") if k in g) for g in groups],
+            "addons": None if installed is None else [dict((k, a.get(k)) for k in ("name", "type", "version"))
+                                                      for a in installed],
             "steps": steps, "errors": errors,
             "summary": _summary(cluster, cp, target, groups, steps, errors, bool(behind))}
 

@@ -22,6 +22,9 @@ description:
   - 'Every host is in the group C(nks). A cluster whose control plane, or one of whose worker node groups,
     runs an older Kubernetes version than the newest NKS supports (C(kube_version_status=NEED_UPGRADE)) is
     also in the group C(nks_need_upgrade).'
+  - 'A cluster whose Kubernetes version reaches its end of service (EOS) within 90 days, or has passed it, is
+    also in the group C(nks_support_ending) (dates from the NKS version guide 2026-03, see the
+    C(support_ending) return value of M(nhncloud.nks.nks_info)).'
   - The configuration file must be named C(nks.yml), C(nks.yaml), or end in C(.nks.yml) or C(.nks.yaml).
   - Credentials, tokens and encrypted volume app keys are never put into host variables or the cache.
 author:
@@ -213,6 +216,7 @@ except ImportError:  # pragma: no cover - older ansible-core templates every str
     def trust_as_template(value):
         return value
 
+from ansible_collections.nhncloud.nks.plugins.module_utils import _lifecycle
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     CONNECTION_ENV, DEFAULT_REGION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
@@ -224,6 +228,7 @@ PREFIX = "nks_"
 ALL_GROUP = "nks"
 NEED_UPGRADE_GROUP = "nks_need_upgrade"
 NEED_UPGRADE = "NEED_UPGRADE"
+SUPPORT_ENDING_GROUP = "nks_support_ending"
 
 CLUSTER_VARS = ("uuid", "name", "status", "status_reason", "health_status", "kube_version",
                 "kube_version_status", "api_address", "node_count", "node_addresses", "flavor_id",
@@ -272,6 +277,13 @@ def needs_upgrade(record):
         return True
     return any(ng.get("kube_version_status") == NEED_UPGRADE
                for ng in record.get(PREFIX + "nodegroups") or [])
+
+
+def support_ending(record, now=None):
+    """Whether a cluster belongs in ``nks_support_ending``: its control plane's Kubernetes version
+    reaches its end of service within ``_lifecycle.WARN_DAYS`` days of ``now`` (default today, UTC),
+    or has passed it (module_utils/_lifecycle.py, from the version guide)."""
+    return _lifecycle.lifecycle(record.get(PREFIX + "kube_version"), now)["support_ending"]
 
 
 def host_names(records, hostname_from="name"):
@@ -452,12 +464,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  " their UUIDs" % ", ".join(duplicates))
         self.inventory.add_group(ALL_GROUP)
         self.inventory.add_group(NEED_UPGRADE_GROUP)
+        self.inventory.add_group(SUPPORT_ENDING_GROUP)
         strict = self.get_option("strict")
         local = self.get_option("local_connection")
         for host, record in zip(names, records):
             self.inventory.add_host(host, group=ALL_GROUP)
             if needs_upgrade(record):
                 self.inventory.add_host(host, group=NEED_UPGRADE_GROUP)
+            if support_ending(record):
+                self.inventory.add_host(host, group=SUPPORT_ENDING_GROUP)
             if local:
                 self.inventory.set_variable(host, "ansible_connection", "local")
                 self.inventory.set_variable(host, "ansible_python_interpreter",

@@ -302,6 +302,104 @@ class NksApi(object):
         """``supported_k8s`` of ``/v1/supports``: ``{"v1.27.3": True, ...}``."""
         return self.supports().get("supported_k8s") or {}
 
+    # -- add-ons (2026-03 guide, "Add-on Management") ---------------------------
+    # The 2025-02 guide has no add-on API: NKS (and the simulator with that guide)
+    # answers 404 on every path below. Reads of a thing return ``None`` on 404 as
+    # everywhere in this class; callers tell "no add-on API" from "no such add-on"
+    # with :meth:`addon_api_available`.
+
+    def addon_api_available(self):
+        """Whether NKS serves add-on management: ``GET /v1/addon_types`` answers (``False`` on 404,
+        the 2025-02 guide). Cached per client."""
+        if getattr(self, "_addon_api", None) is None:
+            try:
+                self.client.get("/v1/addon_types")
+                self._addon_api = True
+            except NksNotFound:
+                self._addon_api = False
+        return self._addon_api
+
+    @_absent_on_404(list)
+    def list_addon_types(self):
+        """View a List of Add-ons Types Offered by NHN Cloud: ``GET /v1/addon_types``.
+
+        :returns: ``list`` of ``{"uuid", "name", "mandatory"}``; ``[]`` on 404 (no add-on API).
+        """
+        return self.client.get("/v1/addon_types").get("addon_types") or []
+
+    @_absent_on_404()
+    def get_addon_type(self, type_id):
+        """View the Types of Add-ons Offered by NHN Cloud: ``GET /v1/addon_types/{ADDON_TYPE_UUID_OR_NAME}``.
+
+        :returns: ``{"uuid", "name", "mandatory"}``, or ``None`` on 404.
+        """
+        return self.client.get("/v1/addon_types/%s" % _q(type_id))
+
+    @_absent_on_404(list)
+    def list_offered_addons(self):
+        """View a List of Add-ons Offered by NHN Cloud: ``GET /v1/addons``.
+
+        :returns: ``list`` of offered add-ons (``uuid``, ``type``, ``name``, ``version``,
+            ``option_schemas``, ``k8s_min_version``, ``k8s_max_version``, ``description``);
+            one entry per name and version. ``[]`` on 404.
+        """
+        return self.client.get("/v1/addons").get("addons") or []
+
+    @_absent_on_404()
+    def get_offered_addon(self, addon_uuid):
+        """View Add-ons Offered by NHN Cloud: ``GET /v1/addons/{ADDON_UUID}``; ``None`` on 404."""
+        return self.client.get("/v1/addons/%s" % _q(addon_uuid))
+
+    @_absent_on_404(list)
+    def list_cluster_addons(self, cluster_id):
+        """View a List of Add-ons Installed on a Cluster: ``GET /v1/clusters/{id}/addons``.
+
+        :returns: ``list`` of installed add-ons (``name``, ``type``, ``version``, ``options``,
+            ``status``, ``status_reason``, ...); ``[]`` on 404 (cluster gone, or no add-on API).
+        """
+        return self.client.get("/v1/clusters/%s/addons" % _q(cluster_id)).get("addons") or []
+
+    @_absent_on_404()
+    def get_cluster_addon(self, cluster_id, addon):
+        """View Add-ons Installed on a Cluster: ``GET /v1/clusters/{id}/addons/{ADDON_UUID_OR_NAME}``.
+
+        :returns: the installed add-on ``dict``, or ``None`` on 404 (not installed).
+        """
+        return self.client.get("/v1/clusters/%s/addons/%s" % (_q(cluster_id), _q(addon)))
+
+    def install_addon(self, cluster_id, name, version, resolve_conflicts, options=None):
+        """Install Add-ons on a Cluster: ``POST /v1/clusters/{id}/addons``.
+
+        :param str resolve_conflicts: ``none``, ``overwrite`` or ``preserve`` (required by the guide).
+        :param dict options: add-on options (user guide "Add-on Management": installed with its
+            options); not sent when ``None``.
+        :returns: ``{"uuid": cluster UUID}``.
+        """
+        body = {"name": name, "version": version, "resolve_conflicts": resolve_conflicts}
+        if options is not None:
+            body["options"] = options
+        return self.client.request("POST", "/v1/clusters/%s/addons" % _q(cluster_id), body, safe=False)
+
+    def update_addon(self, cluster_id, addon, version, resolve_conflicts, options=None):
+        """Update Add-ons to a cluster: ``PATCH /v1/clusters/{id}/addons/{ADDON_UUID_OR_NAME}``.
+
+        :param dict options: the options to change; not sent when ``None``.
+        :returns: ``{"uuid": cluster UUID}``.
+        """
+        body = {"version": version, "resolve_conflicts": resolve_conflicts}
+        if options is not None:
+            body["options"] = options
+        return self.client.request("PATCH", "/v1/clusters/%s/addons/%s" % (_q(cluster_id), _q(addon)), body)
+
+    @_absent_on_404(False)
+    def remove_addon(self, cluster_id, addon):
+        """Remove Add-ons from a cluster: ``DELETE /v1/clusters/{id}/addons/{ADDON_UUID_OR_NAME}``.
+
+        :returns: ``True`` when accepted, ``False`` when the add-on was not installed (404).
+        """
+        self.client.request("DELETE", "/v1/clusters/%s/addons/%s" % (_q(cluster_id), _q(addon)))
+        return True
+
 
 __all__ = ["NksApi", "AmbiguousName", "NksConflict", "CONTROL_PLANE", "DEFAULT_WORKER",
            "DEFAULT_NODEGROUPS"]

@@ -52,11 +52,17 @@ options:
       - V(autoscale) reads the autoscaler settings of O(nodegroup), or of V(default-worker).
       - V(ipacl) reads the IP access control list of the API endpoint of O(cluster).
       - V(supported_versions) reads the Kubernetes versions and the task types NKS supports.
+      - V(addons) lists the add-ons installed on O(cluster), or on every cluster when O(cluster) is not set
+        (2026-03 guide, "View a List of Add-ons Installed on a Cluster").
+      - V(addon_catalog) reads the add-on types and the add-ons NHN Cloud offers (2026-03 guide, "View a List of
+        Add-ons Types Offered by NHN Cloud", "View a List of Add-ons Offered by NHN Cloud").
+      - With the 2025-02 guide (no add-on API, NKS answers 404), V(addons) is empty and V(addon_catalog) says
+        RV(addon_catalog.available=false).
       - V(nodegroups), V(events), V(autoscale) and V(ipacl) need O(cluster).
       - When not set, V(clusters), plus V(nodegroups) when O(nodegroup) is set and V(events) when O(event) is set.
     type: list
     elements: str
-    choices: [clusters, nodegroups, events, autoscale, ipacl, supported_versions]
+    choices: [clusters, nodegroups, events, autoscale, ipacl, supported_versions, addons, addon_catalog]
 extends_documentation_fragment:
   - nhncloud.nks.auth
   - nhncloud.nks.attributes
@@ -67,6 +73,10 @@ notes:
     request per node group). The control plane node group V(default-master) is not listed by NKS.
   - Likewise RV(clusters) is the list answer (List Clusters) when O(cluster) is not set, and the full detail
     (Get a Cluster) when it is.
+  - Each cluster in RV(clusters) carries the support lifecycle of its Kubernetes version from the NKS version
+    guide (2026-03, "Schedule for Kubernetes Version-Specific Support", UTC dates). When the end of service
+    (EOS) of a cluster's version is 90 days away or less, or past, the module warns, naming the cluster and
+    the date.
 seealso:
   - module: nhncloud.nks.nks_cluster
   - module: nhncloud.nks.nks_kubeconfig
@@ -117,6 +127,24 @@ EXAMPLES = r"""
 - name: Show it
   ansible.builtin.debug:
     msg: "Newest version: {{ nks_supports.supported_versions.available | last }}"
+
+- name: List the add-ons installed on a cluster and those NHN Cloud offers
+  nhncloud.nks.nks_info:
+    cluster: my-cluster
+    gather: [addons, addon_catalog]
+  register: addons
+
+- name: Show the add-ons and their versions
+  ansible.builtin.debug:
+    msg: "{{ addons.addons | items2dict(key_name='name', value_name='version') }}"
+
+- name: List the clusters whose Kubernetes version reaches its end of service within 90 days
+  nhncloud.nks.nks_info:
+  register: all_clusters
+
+- name: Show them with the date
+  ansible.builtin.debug:
+    msg: "{{ all_clusters.clusters | selectattr('support_ending') | items2dict(key_name='name', value_name='end_of_service') }}"
 
 - name: Set the connection options once for the whole group of modules
   module_defaults:
@@ -206,6 +234,30 @@ clusters:
       description: The raw labels, secrets masked.
       type: dict
       sample: {"kube_tag": "v1.28.3", "cni_driver": "calico"}
+    end_of_support:
+      description:
+        - End of service support of the cluster's Kubernetes version (NKS version guide 2026-03, UTC), an ISO date;
+          after it NKS supports only upgrades.
+        - V(null) when the guide does not list the version (or the list answer has no version).
+      type: str
+      sample: "2027-01-31"
+    end_of_service:
+      description: End of service (EOS) of the cluster's Kubernetes version, an ISO date; V(null) when unknown.
+      type: str
+      sample: "2027-11-30"
+    days_to_end_of_service:
+      description: Days from today (UTC) to RV(clusters[].end_of_service), negative once past; V(null) when unknown.
+      type: int
+      sample: 358
+    support_phase:
+      description: V(supported), V(upgrade_only) (after the end of service support) or V(end_of_service); V(null)
+        when unknown.
+      type: str
+      sample: supported
+    support_ending:
+      description: Whether the end of service is 90 days away or less, or past (the module then warns).
+      type: bool
+      sample: false
   sample:
     - uuid: 388794e6-14dc-48ee-9a4f-9c40df5d97ec
       name: my-cluster
@@ -443,6 +495,94 @@ ipacl:
         description: office
       - cidr: 192.168.0.5/32
         description: null
+addons:
+  description:
+    - The add-ons installed on O(cluster), or on every cluster when it is not set (View a List of Add-ons
+      Installed on a Cluster), as in RV(nhncloud.nks.nks_addon#module:addon), with the cluster's name.
+    - Empty when the cluster does not exist, or NKS has no add-on API.
+  returned: when V(addons) is gathered
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Add-on name.
+      type: str
+      sample: calico
+    type:
+      description: Add-on type.
+      type: str
+      sample: cni
+    version:
+      description: Add-on version.
+      type: str
+      sample: v3.28.2-nks1
+    options:
+      description: Add-on options.
+      type: dict
+      sample: {"mode": "vxlan"}
+    status:
+      description: Add-on status.
+      type: str
+      sample: UPDATE_COMPLETE
+    status_reason:
+      description: Why the add-on has its status.
+      type: str
+      sample: null
+    mandatory:
+      description: Whether its type is mandatory (cannot be removed).
+      type: bool
+      sample: true
+    cluster_uuid:
+      description: UUID of the cluster.
+      type: str
+      sample: 6c1284e2-8ead-46a7-ace9-c19d6eec76b3
+    cluster_name:
+      description: Name of the cluster.
+      type: str
+      sample: my-cluster
+    created_at:
+      description: When it was installed (UTC).
+      type: str
+      sample: "2025-04-25T15:11:48+00:00"
+    updated_at:
+      description: When it last changed (UTC).
+      type: str
+      sample: "2025-04-25T15:17:16+00:00"
+addon_catalog:
+  description: The add-on types and add-ons NHN Cloud offers.
+  returned: when V(addon_catalog) is gathered
+  type: dict
+  contains:
+    available:
+      description: Whether NKS has the add-on API (V(false) with the 2025-02 guide, which answers 404).
+      type: bool
+      sample: true
+    types:
+      description: The add-on types (C(uuid), C(name), C(mandatory)).
+      type: list
+      elements: dict
+      sample: [{"uuid": "123e4567-e89b-12d3-a456-426614174001", "name": "cni", "mandatory": true}]
+    mandatory_types:
+      description: Names of the mandatory types.
+      type: list
+      elements: str
+      sample: [cni, kube-dns]
+    addons:
+      description:
+        - The offered add-ons as the API gives them (C(uuid), C(type), C(name), C(version), C(option_schemas),
+          C(k8s_min_version), C(k8s_max_version), C(description)), oldest version of each name first.
+        - With O(cluster), each also has C(fits_cluster), whether it runs on the cluster's Kubernetes version.
+      type: list
+      elements: dict
+      sample:
+        - uuid: 23454567-1234-12d3-a456-426614174005
+          type: kube-dns
+          name: coredns
+          version: 1.8.4-nks1
+          option_schemas: []
+          k8s_min_version: v1.26.0
+          k8s_max_version: null
+          fits_cluster: true
 supported_versions:
   description: Kubernetes versions and task types NKS supports (See the Supported Kubernetes Versions).
   returned: when V(supported_versions) is gathered
@@ -467,13 +607,15 @@ supported_versions:
           CLUSTER_RESIZE: Resize the cluster
 """
 
+from ansible_collections.nhncloud.nks.plugins.module_utils import _addons, _lifecycle
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import DEFAULT_WORKER
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (
     acl_view, autoscale_view, cluster_view, event_view, nodegroup_view, supports_view)
 
-GATHER_CHOICES = ["clusters", "nodegroups", "events", "autoscale", "ipacl", "supported_versions"]
+GATHER_CHOICES = ["clusters", "nodegroups", "events", "autoscale", "ipacl", "supported_versions", "addons",
+                  "addon_catalog"]
 NEEDS_CLUSTER = ("nodegroups", "events", "autoscale", "ipacl")
 
 
@@ -509,19 +651,62 @@ class NksInfo(NksModule):
         if "supported_versions" in gather:
             result["supported_versions"] = supports_view(self.api.supports())
         if not self.params["cluster"]:
+            clusters = self.api.list_clusters() if ("clusters" in gather or "addons" in gather) else []
             if "clusters" in gather:
-                result["clusters"] = [cluster_view(c) for c in self.api.list_clusters()]
+                result["clusters"] = [self._lifecycle(cluster_view(c)) for c in clusters]
+            if "addons" in gather:
+                result["addons"] = self._addons(clusters)
+            if "addon_catalog" in gather:
+                result["addon_catalog"] = self._catalog(None)
             return result
-        if any(kind in gather for kind in ("clusters",) + NEEDS_CLUSTER):
+        if any(kind in gather for kind in ("clusters", "addons", "addon_catalog") + NEEDS_CLUSTER):
             result.update(self._gather_cluster(gather, self.api.find_cluster(self.params["cluster"])))
         return result
+
+    def _lifecycle(self, view, now=None):
+        """``view`` with the support lifecycle of its Kubernetes version (``_lifecycle.lifecycle``), warning
+        when its end of service is near or past."""
+        info = _lifecycle.lifecycle(view.get("kube_version"), now)
+        view.update(info)
+        message = _lifecycle.warning(view.get("name"), view.get("kube_version"), info)
+        if message:
+            self.warn(message)
+        return view
+
+    def _addons(self, clusters):
+        """Installed add-ons of ``clusters`` (API dicts), each view with ``cluster_name``."""
+        if not clusters or not self.api.addon_api_available():
+            return []
+        types = self.api.list_addon_types()
+        views = []
+        for cluster in clusters:
+            for addon in self.api.list_cluster_addons(cluster["uuid"]):
+                views.append(dict(_addons.addon_view(addon, types), cluster_uuid=cluster["uuid"],
+                                  cluster_name=cluster.get("name")))
+        return views
+
+    def _catalog(self, cluster):
+        """``addon_catalog``: the types and offered add-ons; with ``cluster``, whether each fits it."""
+        if not self.api.addon_api_available():
+            return dict(available=False, types=[], mandatory_types=[], addons=[])
+        types = self.api.list_addon_types()
+        offered = sorted(self.api.list_offered_addons(),
+                         key=lambda a: (a.get("name") or "", _addons.version_key(a.get("version") or "0")))
+        if cluster is not None:
+            kube = (cluster.get("labels") or {}).get("kube_tag") or ""
+            offered = [dict(a, fits_cluster=_addons.fits(a, kube)) for a in offered]
+        return dict(available=True, types=types, mandatory_types=_addons.mandatory_types(types), addons=offered)
 
     def _gather_cluster(self, gather, cluster):
         """What ``gather`` asks about one cluster (``None`` when it does not exist: empty answers)."""
         p, api, uuid = self.params, self.api, cluster["uuid"] if cluster else None
         result = {}
         if "clusters" in gather:
-            result["clusters"] = [cluster_view(cluster)] if cluster else []
+            result["clusters"] = [self._lifecycle(cluster_view(cluster))] if cluster else []
+        if "addons" in gather:
+            result["addons"] = self._addons([cluster] if cluster else [])
+        if "addon_catalog" in gather:
+            result["addon_catalog"] = self._catalog(cluster)
         if "nodegroups" in gather:
             result["nodegroups"] = self._listed(uuid, p["nodegroup"], api.get_nodegroup, self._nodegroups,
                                                 nodegroup_view)

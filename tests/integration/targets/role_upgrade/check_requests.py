@@ -20,7 +20,18 @@ scripts/with-simulator.sh sets them):
                                      requests (POST .../nodegroups/{ng}/upgrade)
                                      per cluster, each answered 202; a cluster
                                      listed with [] got none
-          "only_upgrades": true      no mutating request but those upgrades
+          "only_upgrades": true      no mutating request but those upgrades (and
+                                     the add-on updates of "addon_updates")
+          "addon_updates": {cluster name: [add-on names]}
+                                     the exact order of the Update Add-ons
+                                     requests (PATCH .../addons/{name}), each
+                                     answered 202 (or 200)
+          "addons_valid": [cluster names]
+                                     every add-on installed on the cluster is at
+                                     an offered version whose Kubernetes range
+                                     holds the control plane's version, settled
+                                     (*_COMPLETE), and every mandatory add-on type
+                                     is installed
           "identity": N              exactly N token requests (POST /v2.0/tokens)
           "final": {cluster name: version}
                                      the control plane and every worker node
@@ -80,6 +91,31 @@ def _names(token):
     return result
 
 
+def _version(text):
+    return tuple(int(n) for n in text.lstrip("v").split("-")[0].split("."))
+
+
+def _addons_invalid(token, cluster):
+    """What is wrong with the add-ons of ``cluster`` for its control plane's version (empty when nothing)."""
+    kube = _version(_call("GET", "/v1/clusters/%s" % cluster, token)["labels"]["kube_tag"])
+    offered = dict(((a["name"], a["version"]), a) for a in _call("GET", "/v1/addons", token)["addons"])
+    mandatory = set(t["name"] for t in _call("GET", "/v1/addon_types", token)["addon_types"] if t["mandatory"])
+    installed = _call("GET", "/v1/clusters/%s/addons" % cluster, token)["addons"]
+    errors = []
+    for addon in installed:
+        entry = offered.get((addon["name"], addon["version"]))
+        low = entry and entry.get("k8s_min_version")
+        high = entry and entry.get("k8s_max_version")
+        if entry is None or (low and kube < _version(low)) or (high and kube > _version(high)):
+            errors.append("%s: add-on %s %s does not run on %s" % (cluster, addon["name"], addon["version"], kube))
+        if not addon["status"].endswith("_COMPLETE"):
+            errors.append("%s: add-on %s is %s" % (cluster, addon["name"], addon["status"]))
+    missing = mandatory - set(a["type"] for a in installed)
+    if missing:
+        errors.append("%s: no add-on of the mandatory type(s) %s" % (cluster, ", ".join(sorted(missing))))
+    return errors
+
+
 def check(since, expect):
     """Return the list of failed expectations (empty when all hold)."""
     errors = []
@@ -92,7 +128,7 @@ def check(since, expect):
         errors.append("%d token requests, expected %d" % (len(identity), expect["identity"]))
     token = _token()
     names = _names(token)
-    upgrades = {}
+    upgrades, addon_updates = {}, {}
     for entry in mutations:
         parts = entry["path"].strip("/").split("/")
         if len(parts) == 6 and parts[:2] == ["v1", "clusters"] and parts[3] == "nodegroups" and parts[5] == "upgrade":
@@ -100,11 +136,21 @@ def check(since, expect):
             upgrades.setdefault(cluster, []).append(groups.get(parts[4], parts[4]))
             if entry["status"] != 202:
                 errors.append("%s %s answered %s" % (entry["method"], entry["path"], entry["status"]))
+        elif (len(parts) == 5 and parts[:2] == ["v1", "clusters"] and parts[3] == "addons"
+              and entry["method"] == "PATCH" and "addon_updates" in expect):
+            addon_updates.setdefault(names.get(parts[2], (parts[2], {}))[0], []).append(parts[4])
+            if entry["status"] not in (200, 202):
+                errors.append("%s %s answered %s" % (entry["method"], entry["path"], entry["status"]))
         elif expect.get("only_upgrades"):
             errors.append("unexpected mutating request %s %s" % (entry["method"], entry["path"]))
     for cluster, order in sorted(expect.get("upgrades", {}).items()):
         if upgrades.get(cluster, []) != order:
             errors.append("upgrade requests of %s: %s, expected %s" % (cluster, upgrades.get(cluster, []), order))
+    for cluster, order in sorted(expect.get("addon_updates", {}).items()):
+        if addon_updates.get(cluster, []) != order:
+            errors.append("add-on updates of %s: %s, expected %s" % (cluster, addon_updates.get(cluster, []), order))
+    for cluster in expect.get("addons_valid", []):
+        errors += _addons_invalid(token, names[cluster][0])
     for cluster, version in sorted(expect.get("final", {}).items()):
         detail = _call("GET", "/v1/clusters/%s" % names[cluster][0], token)
         found = {"default-master": detail["labels"]["kube_tag"]}

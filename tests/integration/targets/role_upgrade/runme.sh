@@ -7,11 +7,14 @@
 #  cannot produce: tests/unit/plugins/filter/test_upgrade_plan.py.)
 #  1. prepare.yml creates upg-old (v1.27.3, + node group upg-extra), upg-mid
 #     (v1.28.3) and upg-new (v1.29.3, the newest) with the modules; the
-#     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade).
-#  2. --check: the plan is printed, no mutating request.
+#     inventory plugin nhncloud.nks.nks lists them (nks_need_upgrade; v1.28/v1.29
+#     in nks_support_ending, their end of service being past).
+#  2. --check: the plan is printed (with the add-on steps: CNI and CoreDNS are
+#     no longer upgraded with Kubernetes, 2026-03 user guide), no mutating request.
 #  3. upgrade.yml --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3:
 #     per cluster, the exact order of the upgrade requests (control plane, then
-#     the workers, per minor step), nothing for upg-new, all groups on v1.29.3.
+#     the workers, per minor step, then calico to the version for v1.29), nothing
+#     for upg-new, all groups on v1.29.3, every add-on at a version for it.
 #  4. a second run on every cluster: changed=0, no mutating request.
 #  5. refused: a target below the control plane, a target NKS does not offer,
 #     a cluster that does not exist, a cluster busy with a resize; each
@@ -82,6 +85,13 @@ for host in upg-old upg-mid; do
   grep -q -- "--$host\$" "$tmp/graph.txt" || fail "$host should need an upgrade"
 done
 if grep -q -- 'upg-new' "$tmp/graph.txt"; then fail "upg-new is on the newest version"; fi
+# End of service (version guide 2026-03): v1.28 2025-11-30 and v1.29 2026-02-28 are
+# past for good; v1.27 is not in the guide (no date, no group).
+"$bin/ansible-inventory" -i "$tmp/upg.nks.yml" --graph nks_support_ending | tee "$tmp/eos.txt"
+for host in upg-mid upg-new; do
+  grep -q -- "--$host\$" "$tmp/eos.txt" || fail "$host should be in nks_support_ending"
+done
+if grep -q -- 'upg-old' "$tmp/eos.txt"; then fail "upg-old has no end-of-service date"; fi
 
 say "2. check mode prints the plan and changes nothing"
 seq=$(mark)
@@ -89,8 +99,8 @@ run -i "$tmp/upg.nks.yml" "$playbook" --limit nks_need_upgrade -e upgrade_kube_v
   | tee "$tmp/check.txt"
 for line in \
   '"step 1: control plane to v1.28.3, then worker node groups default-worker, upg-extra to v1.28.3"' \
-  '"step 2: control plane to v1.29.3, then worker node groups default-worker, upg-extra to v1.29.3"' \
-  '"step 1: control plane to v1.29.3, then worker node groups default-worker to v1.29.3"'; do
+  '"step 2: control plane to v1.29.3, then worker node groups default-worker, upg-extra to v1.29.3, then add-ons calico v3.28.2-nks2 -> v3.30.2-nks2"' \
+  '"step 1: control plane to v1.29.3, then worker node groups default-worker to v1.29.3, then add-ons calico v3.28.2-nks2 -> v3.30.2-nks2"'; do
   grep -qF -- "$line" "$tmp/check.txt" || fail "check mode did not print $line"
 done
 [[ $(recap "$tmp/check.txt") == $'upg-mid 1 0\nupg-old 1 0' ]] || fail "check mode recap: $(recap "$tmp/check.txt")"
@@ -100,11 +110,13 @@ say "3. upgrade every cluster that needs it to v1.29.3 (upg-extra first where it
 seq=$(mark)
 run -i "$tmp/upg.nks.yml" "$playbook" --limit nks_need_upgrade -e upgrade_kube_version=v1.29.3 \
   -e '{"upgrade_nodegroup_order": ["upg-extra"]}' | tee "$tmp/run1.txt"
-[[ $(recap "$tmp/run1.txt") == $'upg-mid 2 0\nupg-old 4 0' ]] || fail "first run recap: $(recap "$tmp/run1.txt")"
+[[ $(recap "$tmp/run1.txt") == $'upg-mid 3 0\nupg-old 5 0' ]] || fail "first run recap: $(recap "$tmp/run1.txt")"
 # Token requests: one for the inventory plugin, one for the play (nks_auth).
 expect "$seq" '{"only_upgrades": true, "identity": 2,
   "upgrades": {"upg-old": ["default-master", "upg-extra", "default-worker", "default-master", "upg-extra", "default-worker"],
                "upg-mid": ["default-master", "default-worker"], "upg-new": []},
+  "addon_updates": {"upg-old": ["calico"], "upg-mid": ["calico"], "upg-new": []},
+  "addons_valid": ["upg-old", "upg-mid", "upg-new"],
   "final": {"upg-old": "v1.29.3", "upg-mid": "v1.29.3", "upg-new": "v1.29.3"}}' "the upgrade requests"
 
 say "4. a second run changes nothing"
@@ -152,6 +164,7 @@ grep -qF '"step 1: worker node groups upg-third to v1.28.3"' "$tmp/resume2.txt" 
 expect "$seq" '{"only_upgrades": true,
   "upgrades": {"upg-resume": ["default-worker", "upg-third",
                               "default-master", "default-worker", "upg-second", "upg-third"]},
+  "addon_updates": {"upg-resume": ["calico"]}, "addons_valid": ["upg-resume"],
   "final": {"upg-resume": "v1.29.3"}}' "the resumed upgrade"
 
 say "7. inconsistent layouts are refused"
