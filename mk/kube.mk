@@ -11,7 +11,7 @@
 #                           against a fresh simulator, twice: the second run must change nothing
 .PHONY: kube-collections kube-integration kube-guide
 
-KUBE_TARGETS ?= nks_kubeconfig kube_readiness kube_workload
+KUBE_TARGETS ?= nks_kubeconfig kube_readiness kube_workload kube_node_labels
 KUBE_GUIDE_SIM_ARGS ?= --profile fast
 
 kube-collections: venv

@@ -83,6 +83,17 @@ def _absent_on_404(absent=None):
     return decorate
 
 
+def _task_types(tree):
+    """Every task type name of ``supported_event_type``, flat (2026) or by ``cluster_events``/``nodegroup_events``."""
+    names = set()
+    for key, value in (tree or {}).items():
+        if isinstance(value, dict):
+            names |= _task_types(value)
+        else:
+            names.add(key)
+    return names
+
+
 class NksApi(object):
     """The guide's operations over one :class:`NksClient`.
 
@@ -156,6 +167,21 @@ class NksApi(object):
     def update_cni(self, cluster_id, body):
         """Change Cluster CNI: ``POST /v1/clusters/{id}/actions/cni_update``."""
         return self.client.request("POST", "/v1/clusters/%s/actions/cni_update" % _q(cluster_id), body)
+
+    def set_control_plane_log(self, cluster_id, settings):
+        """Store Logs of Kubernetes Control Plane Components (guide 2026-03):
+        ``PATCH /v1/clusters/{id}`` with ``type: control_plane_log``.
+
+        :param dict settings: the ``control_plane_log`` object (``enable``, ``type``, ``sgw``, ...).
+        """
+        return self.client.request("PATCH", "/v1/clusters/%s" % _q(cluster_id),
+                                   {"type": "control_plane_log", "control_plane_log": dict(settings)})
+
+    def offers_cni_change(self):
+        """Whether this NKS still offers Change Cluster CNI: its ``/v1/supports`` lists the task type
+        ``CLUSTER_CNI_UPDATE`` (guide 2025-02); the 2026-03 guide removed the operation and the task type
+        (release notes 2025-05-27). :returns: ``bool``."""
+        return "CLUSTER_CNI_UPDATE" in _task_types(self.supports().get("supported_event_type"))
 
     @_absent_on_404()
     def get_ipacl(self, cluster_id):
@@ -260,6 +286,39 @@ class NksApi(object):
             body["num_max_unavailable_nodes"] = int(num_max_unavailable_nodes)
         return self.client.request("PATCH", "/v1/clusters/%s/nodegroups/%s"
                                    % (_q(cluster_id), _q(nodegroup)), body)
+
+    def _patch_nodegroup(self, cluster_id, nodegroup, body):
+        return self.client.request("PATCH", "/v1/clusters/%s/nodegroups/%s"
+                                   % (_q(cluster_id), _q(nodegroup)), body)
+
+    def set_node_labels(self, cluster_id, nodegroup, labels):
+        """Change Kubernetes Label Configuration of a Node Group (guide 2026-03):
+        ``PATCH .../nodegroups/{ng}`` with ``type: k8s_node_labels``.
+
+        :param dict labels: label -> value (at most 20; NKS applies them to nodes created afterwards).
+        """
+        return self._patch_nodegroup(cluster_id, nodegroup,
+                                     {"type": "k8s_node_labels", "k8s_node_labels": dict(labels)})
+
+    def set_fip_auto_bind(self, cluster_id, nodegroup, update_info):
+        """Change Floating IP Auto-assignment Configuration of a Node Group (guide 2026-03):
+        ``PATCH .../nodegroups/{ng}`` with ``type: fip_auto_bind``.
+
+        :param dict update_info: ``fip_auto_bind_update_info`` (``fip_auto_bind_enable``, ``fip_bind_subnet``,
+            ``fip_selector``).
+        """
+        return self._patch_nodegroup(cluster_id, nodegroup,
+                                     {"type": "fip_auto_bind", "fip_auto_bind_update_info": dict(update_info)})
+
+    def set_metric_autoscale(self, cluster_id, nodegroup, policies):
+        """Change Metric-Based Autoscaler Configuration of a Node Group (guide 2026-03):
+        ``PATCH .../nodegroups/{ng}`` with ``type: metric_base_autoscale``.
+
+        :param dict policies: ``mba_scale_out`` and/or ``mba_scale_in`` objects.
+        """
+        body = {"type": "metric_base_autoscale"}
+        body.update(policies)
+        return self._patch_nodegroup(cluster_id, nodegroup, body)
 
     # -- other ------------------------------------------------------------------
 

@@ -89,3 +89,27 @@ def plan(have, settings, prefix=None):
     body = dict(want)
     body["enabled"] = bool(merged.get("enabled"))  # ca_enable: required by every change
     return merged, autoscale_to_api(body)
+
+
+def check_node_count(node_count, settings, resource):
+    """A ``node_count`` outside the bounds of an autoscaler that is on is refused, for a new and an existing
+    cluster or node group alike (issue 22, item 9): NKS would create the nodes and the autoscaler would undo it.
+
+    :param int node_count: the asked ``node_count`` (``None``: nothing to check).
+    :param dict settings: the autoscaler settings after the task (typed; ``enabled``, ``min_node_count``,
+        ``max_node_count``; missing bounds are not checked).
+    :param str resource: ``"new node group 'x'"`` or similar, for the message.
+    :raises ValidationError: naming ``node_count``, the bound and the fix.
+    """
+    settings = settings or {}
+    if node_count is None or not settings.get("enabled"):
+        return
+    low, high = settings.get("min_node_count"), settings.get("max_node_count")
+    if isinstance(high, int) and node_count > high:
+        raise ValidationError("node_count", "%d is above autoscale.max_node_count %d of %s: raise"
+                                            " autoscale.max_node_count or lower node_count"
+                              % (node_count, high, resource))
+    if isinstance(low, int) and node_count < low:
+        raise ValidationError("node_count", "%d is below autoscale.min_node_count %d of %s: lower"
+                                            " autoscale.min_node_count or raise node_count"
+                              % (node_count, low, resource))

@@ -45,3 +45,75 @@ def extra_volumes_spec():
         volume_appkey=dict(type="str", no_log=True),
         volume_mount_path=dict(type="str"),
     )
+
+
+def node_labels_spec():
+    """``node_labels``: Kubernetes labels of the nodes (Change Kubernetes Label Configuration, label
+    ``k8s_node_labels``); at most 20, checked by ``_worker.validate``."""
+    return dict(type="dict")
+
+
+def floating_ip_spec():
+    """Suboptions of ``floating_ip`` (keys of ``_labels.FLOATING_IP_LABELS``: ``fip_*`` labels,
+    ``fip_auto_bind_update_info``)."""
+    return dict(
+        enabled=dict(type="bool", required=True),
+        subnet=dict(type="str"),
+        selector=dict(type="str"),
+    )
+
+
+def mba_rule_spec():
+    """Suboptions of one rule of ``metric_autoscale.scale_out.rules`` / ``scale_in.rules``."""
+    return dict(
+        metric=dict(type="str", required=True,
+                    choices=["GROUP_CPU_USAGE", "GROUP_MEMORY_USAGE", "GROUP_DISK_READ_BYTES",
+                             "GROUP_DISK_WRITE_BYTES", "GROUP_NETWORK_SENT_BYTES",
+                             "GROUP_NETWORK_RECV_BYTES"]),
+        threshold=dict(type="int", required=True),
+        duration=dict(type="int", required=True),
+    )
+
+
+def _mba_policy_spec(bound):
+    return dict(
+        enabled=dict(type="bool", required=True),
+        rules_operator=dict(type="str", choices=["AND", "OR"]),
+        delay=dict(type="int"),
+        adjustment_count=dict(type="int"),
+        rules=dict(type="list", elements="dict", options=mba_rule_spec()),
+        **{bound: dict(type="int")}
+    )
+
+
+def metric_autoscale_spec():
+    """Suboptions of ``metric_autoscale`` (``_labels.METRIC_AUTOSCALE_LABELS``: ``mba_scale_out``,
+    ``mba_scale_in``)."""
+    return dict(
+        scale_out=dict(type="dict", options=_mba_policy_spec("max_node_count")),
+        scale_in=dict(type="dict", options=_mba_policy_spec("min_node_count")),
+    )
+
+
+def control_plane_log_spec():
+    """Suboptions of ``control_plane_log`` of ``nks_cluster`` (``_labels.CONTROL_PLANE_LOG_KEYS``);
+    ``lncs_appkey`` is ``no_log``."""
+    return dict(
+        enabled=dict(type="bool", required=True),
+        type=dict(type="str", choices=["lncs", "obs"]),
+        sgw=dict(type="str"),
+        upload_interval=dict(type="int"),
+        lncs_appkey=dict(type="str", no_log=True),
+        obs_api_url=dict(type="str"),
+        obs_store_as=dict(type="str", choices=["gzip", "text"]),
+    )
+
+
+def worker_settings_spec():
+    """The 2026-03 worker settings both modules take: ``node_labels``, ``floating_ip``,
+    ``metric_autoscale`` (argument spec entries, fresh dicts)."""
+    return dict(
+        node_labels=node_labels_spec(),
+        floating_ip=dict(type="dict", options=floating_ip_spec()),
+        metric_autoscale=dict(type="dict", options=metric_autoscale_spec()),
+    )

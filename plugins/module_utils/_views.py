@@ -17,6 +17,7 @@ import ipaddress
 from ._labels import (AUTOSCALE_LABELS, CLUSTER_LABELS, NODEGROUP_LABELS, from_labels,
                       redact_labels, to_bool, to_int)
 from ._validation import ValidationError, available_versions, normalize_ip_cidr
+from ._worker import current as worker_settings
 
 ACL_OFF = {"enabled": False, "action": None, "targets": []}
 """The typed view of an IP ACL that is off (NKS ignores action and targets then)."""
@@ -41,6 +42,9 @@ def _add_worker_fields(view, obj, table):
     if view.get("extra_volumes"):
         view["extra_volumes"] = redact_labels({"extra_volumes": view["extra_volumes"]})["extra_volumes"]
     view["autoscale"] = from_labels(AUTOSCALE_LABELS, labels)
+    view.update(worker_settings(labels))  # node_labels, floating_ip, metric_autoscale (guide 2026-03)
+    view["platform_version"] = labels.get("platform_version") or obj.get("platform_version")
+    view["kube_version_status"] = labels.get("kube_version_status") or obj.get("kube_version_status")
 
 
 def cluster_view(obj):
@@ -49,7 +53,9 @@ def cluster_view(obj):
     :returns: ``dict`` with ``uuid``, ``name``, ``status``, ``status_reason``,
         ``kube_version``, ``kube_version_status``, ``node_count`` (int, all
         workers), ``api_address``, ``node_addresses`` (list), the create options
-        read back from the labels (typed), ``autoscale`` (default worker group),
+        read back from the labels (typed), ``autoscale``, ``node_labels``, ``floating_ip`` and
+        ``metric_autoscale`` (default worker group), ``control_plane_log`` (``lncs_appkey`` masked),
+        ``platform_version``, ``health_status`` and ``health_status_reason`` (guide 2026-03),
         ``certificate_expiry``, ``term_of_validity`` and the raw ``labels``
         (secrets masked). ``None`` for ``None``.
     """
@@ -59,7 +65,7 @@ def cluster_view(obj):
     view = dict((key, obj.get(key)) for key in _CLUSTER_FIELDS)
     view["node_count"] = to_int(obj.get("node_count"))
     _add_worker_fields(view, obj, CLUSTER_LABELS)
-    view["kube_version_status"] = labels.get("kube_version_status")
+    view["health_status_reason"] = obj.get("health_status_reason")
     view["certificate_expiry"] = labels.get("certificate_expiry")
     view["term_of_validity"] = to_int(labels.get("term_of_validity"))
     view["labels"] = redact_labels(labels)
@@ -73,7 +79,8 @@ def nodegroup_view(obj):
         ``kube_version``, ``kube_version_status``, ``node_count``,
         ``min_node_count``, ``max_node_count``, ``node_addresses``,
         ``image_id``, ``flavor_id``, the create options read back from the
-        labels, ``autoscale`` and the raw ``labels`` (secrets masked).
+        labels, ``autoscale``, ``node_labels``, ``floating_ip``, ``metric_autoscale``,
+        ``platform_version`` and the raw ``labels`` (secrets masked).
     """
     if obj is None:
         return None
@@ -82,7 +89,6 @@ def nodegroup_view(obj):
     for key in ("node_count", "min_node_count", "max_node_count"):
         view[key] = to_int(obj.get(key))
     _add_worker_fields(view, obj, NODEGROUP_LABELS)
-    view["kube_version_status"] = labels.get("kube_version_status")
     view["labels"] = redact_labels(labels)
     return view
 

@@ -69,12 +69,16 @@ options:
       - Kubernetes version of the control plane, for example V(v1.28.3). Required to create.
       - Must be offered by NKS (see M(nhncloud.nks.nks_info) with O(nhncloud.nks.nks_info#module:gather=supported_versions)).
       - On an existing cluster, a version one minor above the current one upgrades the control plane; every
-        worker node group must be on the current version first. Larger steps and downgrades are refused.
+        worker node group must be on the current version first. Larger steps are refused.
+      - A version older than the current one (the cluster was upgraded after its definition was written) is a
+        warning naming O(kube_version) to update; nothing is downgraded and the other options still apply.
     type: str
   node_count:
     description:
       - Number of nodes of the C(default-worker) node group. Required to create.
       - On an existing cluster, a different value resizes C(default-worker), unless its autoscaler is on.
+      - With the autoscaler on, a value outside O(autoscale.min_node_count)..O(autoscale.max_node_count) is
+        refused before any request, for a new cluster as for an existing one.
       - At least 1; the upper bound (10 by default) is a quota NKS enforces.
     type: int
   flavor_id:
@@ -160,8 +164,47 @@ options:
         network is O(pods_network_cidr) (required then; it must not overlap the current pod network, the service
         network or the VPC subnet) with pod subnets of O(pods_network_subnet) (default 24). See also
         O(num_buffer_nodes) and O(num_max_unavailable_nodes).
+      - NKS removed Change Cluster CNI (release notes 2025-05-27; API guide 2026-03); the CNI is now the
+        C(calico) add-on (M(nhncloud.nks.nks_addon) O(nhncloud.nks.nks_addon#module:name=calico)). The module
+        asks NKS which guide it follows (C(GET /v1/supports); a 2025 NKS lists the task type
+        C(CLUSTER_CNI_UPDATE)) and, on an NKS without it, refuses a CNI change before any mutating request,
+        pointing to the add-on. Sites that still follow the 2025 guide keep the change.
     type: str
     choices: [calico, calico-ebpf]
+  control_plane_log:
+    description:
+      - Store the logs of the Kubernetes control plane components in Log & Crash Search (V(lncs)) or Object
+        Storage (V(obs)) (guide 2026-03, "Store Logs of Kubernetes Control Plane Components", C(PATCH
+        /v1/clusters/{id}) type C(control_plane_log); create label C(control_plane_log)).
+      - On an existing cluster, a difference (O(control_plane_log.lncs_appkey) aside, which NKS never returns)
+        is applied in place.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      enabled:
+        description: Store the logs.
+        type: bool
+        required: true
+      type:
+        description: Where to; required when O(control_plane_log.enabled=true).
+        type: str
+        choices: [lncs, obs]
+      sgw:
+        description: UUID of the service gateway of that service (in the cluster's VPC); required when enabled.
+        type: str
+      upload_interval:
+        description: Minutes between deliveries (1 to 60; NKS uses 10).
+        type: int
+      lncs_appkey:
+        description: Appkey of Log & Crash Search (same project); required for V(lncs). Never returned.
+        type: str
+      obs_api_url:
+        description: Full path of the Object Storage container and path; required for V(obs).
+        type: str
+      obs_store_as:
+        description: File format in Object Storage.
+        type: str
+        choices: [gzip, text]
   autoscale:
     description:
       - Autoscaler of the C(default-worker) node group. Keys not set are left to NKS.
@@ -169,6 +212,17 @@ options:
       - On an existing cluster, a difference is applied through the autoscaler API; keys not given keep
         their current values (one key alone, for example O(autoscale.max_node_count), is enough).
     type: dict
+  node_labels:
+    description:
+      - Kubernetes labels of the C(default-worker) nodes; on an existing cluster a different set is applied to
+        C(default-worker). To label its existing nodes too, use M(nhncloud.nks.nks_nodegroup)
+        O(nhncloud.nks.nks_nodegroup#module:label_existing_nodes) with V(default-worker).
+  floating_ip:
+    description:
+      - Floating IP auto-assignment of C(default-worker); on an existing cluster applied to C(default-worker).
+  metric_autoscale:
+    description:
+      - Metric-based autoscaler of C(default-worker); on an existing cluster applied to C(default-worker).
   user_script:
     description: User script run on the C(default-worker) nodes. On an existing cluster, a different script is applied to C(default-worker).
     type: str
@@ -350,6 +404,28 @@ cluster:
     autoscale:
       description: Autoscaler settings of C(default-worker) as recorded in the cluster labels.
       type: dict
+    node_labels:
+      description: Kubernetes labels of C(default-worker) as recorded in the cluster labels at create (V({}) when none).
+      type: dict
+    floating_ip:
+      description: Floating IP auto-assignment of C(default-worker) as recorded in the cluster labels.
+      type: dict
+    metric_autoscale:
+      description: Metric-based autoscaler of C(default-worker) as recorded in the cluster labels.
+      type: dict
+    control_plane_log:
+      description: Control plane log storage, in the keys of O(control_plane_log) (C(lncs_appkey) masked).
+      type: dict
+      returned: when NKS reports it
+    platform_version:
+      description: NKS platform version (guide 2026-03; V(null) when not reported).
+      type: str
+    health_status:
+      description: Validity of NKS's Kubernetes API and node status information (for example V(FRESH), V(STALE), V(ROTTEN)).
+      type: str
+    health_status_reason:
+      description: Details of RV(cluster.health_status) (Kubernetes API and node status per node group), as NKS gives them.
+      type: dict
     certificate_expiry:
       description: When the cluster certificate expires.
       type: str
@@ -384,19 +460,22 @@ diff:
 
 import datetime
 
-from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
+from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale, _worker
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import (
     differences, label_differences, refuse)
+from ansible_collections.nhncloud.nks.plugins.module_utils._drift import behind_definition
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (
     Change, Resource, StateMachine, Waiter)
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube import wait_after_converge, wait_for_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
-    AUTOSCALE_LABELS, CLUSTER_CHANGED_BY, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, autoscale_from_api, to_labels)
+    AUTOSCALE_LABELS, CLUSTER_CHANGED_BY, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, FLOATING_IP_LABELS,
+    METRIC_AUTOSCALE_LABELS, control_plane_log_to_api, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
-    autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
+    autoscale_spec, control_plane_log_spec, extra_security_groups_spec, extra_volumes_spec,
+    worker_settings_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_cluster_cidrs, check_cni_pod_cidr, check_name, check_pod_subnet, check_range,
     check_supported_version, check_upgrade_step, check_worker_options, is_uuid, normalize_version,
@@ -413,10 +492,14 @@ CHANGED_BY = dict(CLUSTER_CHANGED_BY, node_count="default_worker", autoscale="de
                   flavor_id="default_worker", certificate_renewal="renew_certificate")
 IN_PLACE = tuple(CHANGED_BY)
 # The order in which the planners run, hence their requests (a CNI change first: it allows new pod networks).
-OPERATIONS = ("cni_update", "default_worker", "update_sgw", "upgrade", "renew_certificate")
+OPERATIONS = ("cni_update", "default_worker", "update_sgw", "upgrade", "renew_certificate", "control_plane_log")
 CNI_CHANGE_OPTIONS = ("pods_network_cidr", "pods_network_subnet")
 LEGACY_CNI = "flannel"  # the CNI of clusters created before 2023-03-31 (no cni_driver label)
 WRITE_ONLY = ("boot_volume_appkey", "boot_volume_key_id")
+CNI_REMOVED = ("this NKS follows the API guide 2026-03, which removed Change Cluster CNI (release notes"
+               " 2025-05-27; its /v1/supports lists no CLUSTER_CNI_UPDATE task type): the CNI of an existing"
+               " cluster is now the calico add-on; use nhncloud.nks.nks_addon name=calico (version, options)"
+               " instead, and leave cni_driver to the cluster's creation")
 # Options no NKS operation changes on an existing cluster (compared by _compare.differences).
 IMMUTABLE = tuple(row[0] for row in CLUSTER_LABELS
                   if row[0] not in IN_PLACE + WRITE_ONLY) + ("keypair", "fixed_network", "fixed_subnet")
@@ -425,6 +508,33 @@ WORKER_OPTIONS = ("availability_zone", "node_image", "boot_volume_type", "boot_v
                   "extra_volumes")
 IMMUTABLE_ADVICE = ("for the worker options (%s) create another node group with nhncloud.nks.nks_nodegroup;"
                     " otherwise delete and re-create the cluster deliberately" % ", ".join(WORKER_OPTIONS))
+
+
+def _shown_log(settings):
+    """``control_plane_log`` settings for output: ``lncs_appkey`` masked."""
+    shown = dict(settings or {})
+    if shown.get("lncs_appkey"):
+        shown["lncs_appkey"] = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    return shown
+
+
+def check_control_plane_log(settings):
+    """The guide's rules of ``control_plane_log`` (Store Logs of Kubernetes Control Plane Components).
+
+    :raises ValidationError: naming the suboption that is missing or out of range.
+    """
+    if not settings:
+        return
+    check_range(settings.get("upload_interval"), "control_plane_log.upload_interval", 1, 60)
+    if not settings.get("enabled"):
+        return
+    needed = ["type", "sgw"] + (["lncs_appkey"] if settings.get("type") == "lncs" else []) \
+        + (["obs_api_url"] if settings.get("type") == "obs" else [])
+    missing = [key for key in needed if not settings.get(key)]
+    if missing:
+        raise ValidationError("control_plane_log.%s" % missing[0], "required when control_plane_log.enabled"
+                              " is true (type %s); missing: %s"
+                              % (settings.get("type") or "not set", ", ".join(missing)))
 
 
 class NksClusterResource(Resource):
@@ -466,6 +576,8 @@ class NksClusterResource(Resource):
         if missing:
             raise ValidationError(missing[0], "required to create cluster %r; missing: %s"
                                   % (p["name"], ", ".join(missing)))
+        _autoscale.check_node_count(p["node_count"], _autoscale.predict_create(p.get("autoscale")),
+                                    "default-worker of the new cluster %r" % p["name"])
         check_supported_version(p["kube_version"], self.api.supported_versions(), "kube_version")
 
     def create_body(self):
@@ -477,6 +589,7 @@ class NksClusterResource(Resource):
         labels = dict(FIXED_CLUSTER_LABELS)
         labels.update(to_labels(CLUSTER_LABELS, opts))
         labels.update(_autoscale.create_labels(p.get("autoscale")))
+        labels.update(_worker.create_labels(p))
         labels.update(p.get("labels") or {})
         body = dict((key, p[key]) for key in TOP_LEVEL)
         body.update(name=p["name"], cluster_template_id="iaas_console",
@@ -492,6 +605,9 @@ class NksClusterResource(Resource):
         view.update(uuid=None, name=self.params["name"], node_count=self.params["node_count"],
                     status="CREATE_COMPLETE" if self.mod.params["wait"] else "CREATE_IN_PROGRESS",
                     autoscale=_autoscale.predict_create(self.params.get("autoscale")))
+        view.update(_worker.predict(self.params))
+        if view.get("control_plane_log"):
+            view["control_plane_log"] = _shown_log(view["control_plane_log"])
         for key in TOP_LEVEL:
             view[key] = self.params[key]
         return view
@@ -521,16 +637,19 @@ class NksClusterResource(Resource):
             return []
         p, uuid = self.params, obj["uuid"]
         changes = []
-        autoscale_on = autoscale_from_api(worker.get("labels") or {}).get("enabled")
+        merged_autoscale = autoscale_from_api(worker.get("labels") or {})
+        autoscale_on = merged_autoscale.get("enabled")
         if p["autoscale"] is not None:
             have = autoscale_from_api(self.api.get_autoscale(uuid, DEFAULT_WORKER))
             merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
             if body is not None:
                 changes.append(Change("autoscale", have, merged,
                                       lambda o: self.api.set_autoscale(o["uuid"], DEFAULT_WORKER, body)))
-            autoscale_on = merged.get("enabled")
+            autoscale_on, merged_autoscale = merged.get("enabled"), merged
         have_count = int(worker.get("node_count") or 0)
         if p["node_count"] is not None and have_count != p["node_count"]:
+            _autoscale.check_node_count(p["node_count"], merged_autoscale, "%s of cluster %r"
+                                        % (DEFAULT_WORKER, p["name"]))
             if autoscale_on:
                 self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the"
                               " number of nodes (currently %d)" % (p["node_count"], DEFAULT_WORKER, have_count))
@@ -546,7 +665,24 @@ class NksClusterResource(Resource):
         if p["user_script"] is not None and have_script != p["user_script"]:
             changes.append(Change("user_script", have_script, p["user_script"],
                                   lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER, p["user_script"])))
+        changes.extend(_worker.plan(self.api, uuid, DEFAULT_WORKER, worker.get("labels"), p))
         return changes
+
+    def _plan_control_plane_log(self, obj, current):
+        """Store Logs of Kubernetes Control Plane Components, when a key given differs (``lncs_appkey`` is
+        never returned: it is sent with a change, not compared)."""
+        want = dict((k, v) for k, v in self.params["control_plane_log"].items() if v is not None)
+        have = current.get("control_plane_log") or {}
+        if not have and not want.get("enabled"):
+            have = {"enabled": False}  # no label: never stored
+        compared = dict((k, v) for k, v in want.items() if k != "lncs_appkey")
+        if have.get("enabled") is False and not want.get("enabled"):
+            return []
+        if all(have.get(k) == v for k, v in compared.items()):
+            return []
+        body = control_plane_log_to_api(want)
+        return [Change("control_plane_log", have, _shown_log(want),
+                       lambda o: self.api.set_control_plane_log(o["uuid"], body))]
 
     def _plan_update_sgw(self, obj, current):
         """Change Service Gateway: both gateways in one request; NKS changes them only on a cluster
@@ -574,6 +710,8 @@ class NksClusterResource(Resource):
         have = current.get("cni_driver") or (LEGACY_CNI if labels and "cni_driver" not in labels else None)
         if p["cni_driver"] is None or not have or have == p["cni_driver"]:
             return []
+        if not self.api.offers_cni_change():
+            raise ValidationError("cni_driver", CNI_REMOVED)
         if p["cni_driver"] != "calico":
             raise ValidationError("cni_driver", "NKS changes the CNI of an existing cluster only to calico;"
                                                 " the cluster uses %s" % have)
@@ -613,6 +751,8 @@ class NksClusterResource(Resource):
         """Upgrade a Cluster (the control plane) one minor version, when every node group is on its version."""
         uuid, have = obj["uuid"], current.get("kube_version")
         want = normalize_version(self.params["kube_version"])
+        if behind_definition(self.mod.warn, have, want, self.describe()):
+            return []
         if not have or not check_upgrade_step(have, want, "kube_version"):
             return []
         check_supported_version(want, self.api.supported_versions(), "kube_version")
@@ -691,6 +831,8 @@ class NksCluster(NksModule):
             term_of_validity=dict(type="int", default=5),
         )),
         labels=dict(type="dict"),
+        control_plane_log=dict(type="dict", options=control_plane_log_spec()),
+        **worker_settings_spec()
     )
 
     def validate_input(self):
@@ -711,7 +853,10 @@ class NksCluster(NksModule):
                         "certificate_renewal.term_of_validity", 1, 5)
             check_range(p["certificate_renewal"]["renew_before_days"],
                         "certificate_renewal.renew_before_days", 0)
-        typed_labels = set(row[1] for row in CLUSTER_LABELS + AUTOSCALE_LABELS) | set(FIXED_CLUSTER_LABELS)
+        _worker.validate(p)
+        check_control_plane_log(p["control_plane_log"])
+        typed_labels = set(row[1] for row in CLUSTER_LABELS + AUTOSCALE_LABELS + FLOATING_IP_LABELS
+                           + METRIC_AUTOSCALE_LABELS) | set(FIXED_CLUSTER_LABELS)
         clash = sorted(set(p["labels"] or {}) & typed_labels)
         if clash:
             raise ValidationError("labels", "must not set %s: use the typed options instead"

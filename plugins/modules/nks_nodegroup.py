@@ -83,6 +83,8 @@ options:
       - On an existing node group, a different value resizes it, unless its autoscaler is on (then the value
         is ignored with a warning, the autoscaler decides).
       - At least 1; the upper bound (10 by default) is a quota NKS enforces.
+      - With the autoscaler on, a value outside O(autoscale.min_node_count)..O(autoscale.max_node_count) is
+        refused before any request, for a new node group as for an existing one.
     type: int
   nodes_to_remove:
     description:
@@ -115,7 +117,9 @@ options:
       - A new node group always gets the control plane's version; a different value is refused.
       - On an existing node group, a version one minor above the current one upgrades it. It can never go
         above the control plane (upgrade that first with M(nhncloud.nks.nks_cluster)), must be offered by NKS,
-        and larger steps and downgrades are refused.
+        and larger steps are refused.
+      - A version older than the current one (the node group was upgraded after its definition was written) is
+        a warning naming O(kube_version) to update; nothing is downgraded and the other options still apply.
       - In check mode, a version one minor above the control plane is a warning instead (an earlier task of
         the same run may upgrade the control plane) and the upgrade is predicted.
       - NKS refuses to upgrade a node group with stopped nodes.
@@ -152,6 +156,16 @@ options:
         volumes (Get a Node Group does not list them in the guide).
     type: list
     elements: dict
+  label_existing_nodes:
+    description:
+      - Also put O(node_labels) on the node group's existing nodes, through the cluster's Kubernetes API
+        (its kubeconfig from NKS; a merge patch of each node's labels that differs, labels dropped from
+        O(node_labels) are removed). NKS itself labels only nodes created afterwards.
+      - The controller must reach the cluster's API endpoint (IP access control). Check mode reads the nodes
+        and predicts. RV(labelled_nodes) names the nodes labelled.
+    type: bool
+    default: false
+    version_added: 0.1.0
   node_action:
     description:
       - Stop or start the nodes listed in O(node_ids) (guide operations "Stop a Node Group" and "Start a Node").
@@ -329,9 +343,27 @@ nodegroup:
     autoscale:
       description: Autoscaler settings, in the keys of O(autoscale).
       type: dict
+    node_labels:
+      description: Kubernetes labels NKS puts on new nodes (V({}) when none).
+      type: dict
+    floating_ip:
+      description: Floating IP auto-assignment, in the keys of O(floating_ip) (empty when NKS reports none).
+      type: dict
+    metric_autoscale:
+      description: Metric-based autoscaler, in the keys of O(metric_autoscale) (empty when NKS reports none).
+      type: dict
+    platform_version:
+      description: NKS platform version of the node group (guide 2026-03; V(null) when not reported).
+      type: str
     labels:
       description: The node group's labels as the API gives them (appkeys masked).
       type: dict
+labelled_nodes:
+  description: With O(label_existing_nodes), the existing nodes whose labels were changed (would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [test-k8s-added-nodegroup-node-0]
 diff:
   description: Before and after the task, when run with C(--diff).
   returned: when diff mode is on
@@ -345,7 +377,11 @@ diff:
       type: dict
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale
+import difflib
+
+from ansible_collections.nhncloud.nks.plugins.module_utils import _autoscale, _worker
+from ansible_collections.nhncloud.nks.plugins.module_utils._drift import behind_definition
+from ansible_collections.nhncloud.nks.plugins.module_utils._kube_nodes import label_existing_nodes
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import (
     CONTROL_PLANE, DEFAULT_NODEGROUPS, DEFAULT_WORKER)
 from ansible_collections.nhncloud.nks.plugins.module_utils._compare import differences, refuse
@@ -357,7 +393,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     NODEGROUP_LABELS, autoscale_from_api, to_labels)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
 from ansible_collections.nhncloud.nks.plugins.module_utils._specs import (
-    autoscale_spec, extra_security_groups_spec, extra_volumes_spec)
+    autoscale_spec, extra_security_groups_spec, extra_volumes_spec, worker_settings_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     ValidationError, check_name, check_supported_version, check_upgrade_step, check_worker_options,
     is_uuid, normalize_version, parse_version, precondition_unmet)
@@ -536,19 +572,34 @@ class NksNodegroupResource(Resource):
         check_name(p["name"], "name")
         missing = [opt for opt in REQUIRED_TO_CREATE if p.get(opt) in (None, "")]
         if missing:
-            raise ValidationError(missing[0], "required to create node group %r; missing: %s"
-                                  % (p["name"], ", ".join(missing)))
+            raise ValidationError(missing[0], "required to create node group %r; missing: %s%s"
+                                  % (p["name"], ", ".join(missing), self._existing_hint()))
+        _autoscale.check_node_count(p["node_count"] or 1, _autoscale.predict_create(p.get("autoscale")),
+                                    "the new node group %r" % p["name"])
         if p["kube_version"] is not None:
             want, have = normalize_version(p["kube_version"]), self.control_plane_version()
             if have and parse_version(want) != parse_version(have):
                 raise ValidationError("kube_version", "a new node group gets the control plane's"
                                                       " version %s, not %s" % (have, want))
 
+    def _existing_hint(self):
+        """``"; cluster 'x' has the node groups a, b (did you mean 'b'?)"``: a create refused for missing
+        options is often a mistyped name of an existing node group (issue 22, item 10)."""
+        names = sorted(g.get("name") for g in self.api.list_nodegroups(self.cluster_uuid)
+                       if g.get("name") and g.get("name") != CONTROL_PLANE)
+        if not names:
+            return ""
+        close = difflib.get_close_matches(self.params["name"], names, n=1, cutoff=0.6)
+        return ("; no node group %r exists in cluster %r, which has %s%s" % (
+            self.params["name"], self.params["cluster"], ", ".join(names),
+            " (did you mean %r? to change it, give name: %s)" % (close[0], close[0]) if close else ""))
+
     def create_body(self):
         """Request body of Create a Node Group built from the options."""
         p = self.params
         labels = to_labels(CREATE_LABELS, self.typed_options())
         labels.update(_autoscale.create_labels(p.get("autoscale")))  # labels.ca_enable is required
+        labels.update(_worker.create_labels(p))
         return dict(name=p["name"], flavor_id=p["flavor_id"], image_id=p["image_id"],
                     node_count=int(p["node_count"] or 1), labels=labels)
 
@@ -568,6 +619,7 @@ class NksNodegroupResource(Resource):
                     node_count=p["node_count"] or 1, kube_version=version,
                     status="CREATE_COMPLETE" if p["wait"] else "CREATE_IN_PROGRESS",
                     autoscale=_autoscale.predict_create(p.get("autoscale")))
+        view.update(_worker.predict(p))
         return view
 
     # -- update ---------------------------------------------------------------
@@ -577,6 +629,7 @@ class NksNodegroupResource(Resource):
         self._refuse_immutable_changes(current)
         changes = []
         autoscale_change, autoscale_on = self._plan_autoscale(obj, current)
+        self._autoscale_after = self._autoscale_merged
         if autoscale_change is not None:
             changes.append(autoscale_change)
         resize = self._plan_resize(current, autoscale_on)
@@ -587,15 +640,18 @@ class NksNodegroupResource(Resource):
                        self._plan_upgrade(current, count_then)):
             if change is not None:
                 changes.append(change)
+        changes.extend(_worker.plan(self.api, self.cluster_uuid, obj["uuid"], obj.get("labels"), self.params))
         return changes
 
     def _plan_autoscale(self, obj, current):
         """The autoscaler Change (or ``None``) and whether the autoscaler will be on."""
         p = self.params
+        self._autoscale_merged = current["autoscale"]
         if p["autoscale"] is None:
             return None, current["autoscale"].get("enabled")
         have = autoscale_from_api(self.api.get_autoscale(self.cluster_uuid, obj["uuid"]))
         merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
+        self._autoscale_merged = merged
         if body is None:
             return None, merged.get("enabled")
         change = Change("autoscale", have, merged,
@@ -608,6 +664,8 @@ class NksNodegroupResource(Resource):
         have = current["node_count"] or 0
         if want is None:
             return None  # nodes_to_remove without node_count: warned in validate_input
+        if want != have:
+            _autoscale.check_node_count(want, self._autoscale_after, self.describe())
         if want == have:
             if remove:
                 self.mod.warn("nodes_to_remove ignored: node_count does not shrink %s (it has %d"
@@ -661,6 +719,8 @@ class NksNodegroupResource(Resource):
             return None
         want, have = normalize_version(p["kube_version"]), current.get("kube_version")
         if not have or parse_version(want) == parse_version(have):
+            return None
+        if behind_definition(self.mod.warn, have, want, self.describe()):
             return None
         self._cluster = self._get_cluster() or self._cluster  # the control plane may just have moved
         self._check_control_plane(want)
@@ -740,6 +800,8 @@ class NksNodegroup(NksModule):
         extra_volumes=dict(type="list", elements="dict", options=extra_volumes_spec()),
         node_action=dict(type="str", choices=["stop", "start"]),
         node_ids=dict(type="list", elements="str"),
+        label_existing_nodes=dict(type="bool", default=False),
+        **worker_settings_spec()
     )
     module_kwargs = dict(required_together=[("node_action", "node_ids")])
 
@@ -755,6 +817,10 @@ class NksNodegroup(NksModule):
         if not is_uuid(p["name"]):
             check_name(p["name"], "name")
         check_worker_options(p)
+        _worker.validate(p)
+        if p["label_existing_nodes"] and p["node_labels"] is None:
+            raise ValidationError("label_existing_nodes", "needs node_labels: the labels to put on the"
+                                                          " existing nodes")
         for option in ("nodes_to_remove", "node_ids"):
             if p[option] is not None and any(not str(item).strip() for item in p[option]):
                 raise ValidationError(option, "must list node instance UUIDs, not empty strings")
@@ -778,7 +844,14 @@ class NksNodegroup(NksModule):
             if not self.check_mode:
                 outcome.after = resource.view(resource.node_action(outcome.obj, p["wait"]))
         wait_after_converge(self, (outcome.after or {}).get("cluster_id"), p["name"])
-        return outcome.result("nodegroup", self.diff_mode)
+        labelled = []
+        if p["label_existing_nodes"] and p["state"] == "present" and resource.cluster_uuid:
+            labelled = label_existing_nodes(self.api, resource.cluster_uuid, resource.cluster.get("name"),
+                                            (outcome.after or {}).get("name") or p["name"],
+                                            _worker.normalize_node_labels(p["node_labels"]),
+                                            (outcome.before or {}).get("node_labels"), self.check_mode)
+            outcome.changed = outcome.changed or bool(labelled)
+        return outcome.result("nodegroup", self.diff_mode, labelled_nodes=labelled)
 
 
 def main():

@@ -38,8 +38,9 @@ from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNo
 
 
 NOT_PASSED = frozenset(("state", "cluster", "wait", "wait_for", "node_action", "node_ids", "nodegroups",
-                        "ipacl", "kubeconfig"))
-"""Keys of a definition never passed to a module as they are (the phase sets them)."""
+                        "ipacl", "kubeconfig", "addons"))
+"""Keys of a definition never passed to a module as they are (the phase sets them; ``addons`` is converged by the
+role's ``tasks/addons.yml`` only, not by a fleet phase yet)."""
 
 
 def _options(values, **fixed):

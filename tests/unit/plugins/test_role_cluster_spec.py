@@ -30,7 +30,8 @@ ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
 #  role-only keys)
 SECTIONS = [
     # state: the role's cluster_state; wait: the role always waits; wait_for: the role's cluster_wait_for.
-    (None, NksCluster, {"state", "wait", "wait_for"}, {"nodegroups", "ipacl", "kubeconfig"}),
+    # addons: converged by nhncloud.nks.nks_addon after the cluster (a list of its options).
+    (None, NksCluster, {"state", "wait", "wait_for"}, {"nodegroups", "ipacl", "kubeconfig", "addons"}),
     # cluster: the role's own cluster; node_action/node_ids: day-2 node operations, not a build;
     # wait_for: the role's cluster_wait_for.
     ("nodegroups", NksNodegroup, {"cluster", "wait", "wait_for", "node_action", "node_ids"}, set()),

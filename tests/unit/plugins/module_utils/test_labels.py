@@ -229,6 +229,13 @@ _KIND_STRATEGIES = {
          "volume_size": st.integers(min_value=1, max_value=2000)},
         optional={"volume_key_id": _ID, "volume_appkey": _ID, "volume_mount_path": _TEXT}),
         max_size=3),
+    "json": st.dictionaries(_ID, _TEXT, max_size=4),
+    # lncs_appkey is left out: it is masked when read back (never returned)
+    "control_plane_log": st.fixed_dictionaries(
+        {"enabled": st.booleans()},
+        optional={"type": st.sampled_from(["lncs", "obs"]), "sgw": _ID,
+                  "upload_interval": st.integers(min_value=1, max_value=60), "obs_api_url": _TEXT,
+                  "obs_store_as": st.sampled_from(["gzip", "text"])}),
 }
 
 

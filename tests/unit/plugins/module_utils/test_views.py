@@ -303,6 +303,11 @@ def test_cluster_view_of_get_a_cluster():
         "pods_network_cidr": "10.100.0.0/16",
         "pods_network_subnet": 24,
         "autoscale": {},
+        "node_labels": {},
+        "floating_ip": {},
+        "metric_autoscale": {},
+        "platform_version": GET_CLUSTER["labels"].get("platform_version"),
+        "health_status_reason": GET_CLUSTER.get("health_status_reason"),
         "kube_version_status": "NEED_UPGRADE",
         "certificate_expiry": None,
         "term_of_validity": None,
@@ -376,6 +381,8 @@ def test_cluster_view_feeds_back_as_options():
     labels = to_labels(CLUSTER_LABELS, view)
     known = dict((label, GET_CLUSTER["labels"][label]) for _o, label, _k in CLUSTER_LABELS
                  if label in GET_CLUSTER["labels"])
+    # a view without Kubernetes node labels says so ({}), which is the label "{}"
+    assert labels.pop("k8s_node_labels") == "{}"
     assert set(labels) == set(known)
     assert labels["master_lb_floating_ip_enabled"] == "True"
     assert labels["pods_network_subnet"] == 24
@@ -411,6 +418,10 @@ def test_nodegroup_view_of_get_a_node_group():
         "autoscale": {"enabled": True, "min_node_count": 2, "max_node_count": 10,
                       "scale_down_enabled": True, "scale_down_unneeded_time": 10,
                       "scale_down_util_thresh": 50, "scale_down_delay_after_add": 10},
+        "node_labels": {},
+        "floating_ip": {},
+        "metric_autoscale": {},
+        "platform_version": GET_NODEGROUP["labels"].get("platform_version"),
         "kube_version_status": "LATEST",
         "labels": GET_NODEGROUP["labels"],
     }
