@@ -11,7 +11,9 @@ For each guide, a simulator serving it (``api_guide``) must
 
 Inside objects whose keys are data, not fields (:data:`DATA_KEYED`: versions, node names, add-on
 options...), only the object's type is compared.  Add-on operations (paths with ``/addon``) are
-served by the add-on part of the simulator; until it answers them they are skipped, named.
+served by the add-on part of the simulator like every other operation. The examples that are not JSON
+(:data:`NOT_JSON`) have no shape to check: a test pins their list, so a new revision of a guide that breaks
+an example fails until it is looked at.
 """
 
 from __future__ import annotations
@@ -49,7 +51,16 @@ def load(path: Path) -> list:
     return [(data["guide"], data["lang"], example) for example in data["examples"]]
 
 
-EXAMPLES = [item for path in FIXTURES for item in load(path)]
+ALL_EXAMPLES = [item for path in FIXTURES for item in load(path)]
+EXAMPLES = [item for item in ALL_EXAMPLES if "error" not in item[2]]
+"""The examples checked against the simulator: every one that is JSON."""
+
+NOT_JSON = {
+    # The English 2026-03 guide's response example of "Store Logs of Kubernetes Control Plane Components" is a
+    # stray sentence ("See the Supported Kubernetes Versions"), not JSON; the Korean one is JSON and is checked.
+    "2026-03-en:PATCH /v1/clusters/{CLUSTER_ID_OR_NAME}:response",
+}
+"""The examples that are not JSON in the guides (no shape to check), by guide, operation and kind."""
 
 
 def example_id(item) -> str:
@@ -269,8 +280,6 @@ def preceding_request(guide: str, lang: str, ex: dict):
 def test_guide_example(apps, item):
     guide, lang, ex = item
     label = example_id(item)
-    if "error" in ex:
-        pytest.skip(f"{label}: the guide's example is not JSON ({ex['error']}): {ex['text'][:80]!r}")
     app, headers = apps[guide]
     sent = ex if ex["kind"] == "request" else preceding_request(guide, lang, ex)
     ids = setup_for(app, headers, sent or ex)
@@ -282,8 +291,12 @@ def test_guide_example(apps, item):
     path = fill_path(ex["path"], ids, None)
     body = fill_body(sent, ids) if sent is not None else None
     status, _, answer = call(app, headers, ex["method"], path, body)
-    if ADDON.search(ex["path"]) and status in (404, 405) and "addon" not in json.dumps(answer).lower():
-        pytest.skip(f"{label}: add-on operation not served here (branch sim-addons): {status}")
     assert 200 <= status < 300, f"{label}: {ex['method']} {path} answered {status}: {answer}"
     if ex["kind"] == "response":
         check_shape(ex["body"], answer, label)
+
+
+def test_examples_not_json_are_known():
+    """Every example that does not parse is one of :data:`NOT_JSON` (and each of those still does not)."""
+    broken = {f"{g}-{la}:{e['method']} {e['path']}:{e['kind']}" for g, la, e in ALL_EXAMPLES if "error" in e}
+    assert broken == NOT_JSON
