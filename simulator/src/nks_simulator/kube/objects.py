@@ -23,7 +23,7 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 RESOURCES = {
     "nodes": {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node",
-              "verbs": ["get", "list", "watch"], "shortNames": ["no"]},
+              "verbs": ["get", "list", "patch", "watch"], "shortNames": ["no"]},
     "namespaces": {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
                    "verbs": ["create", "delete", "get", "list", "patch", "watch"], "shortNames": ["ns"]},
 }
@@ -85,7 +85,7 @@ def api_groups() -> dict:
 
 
 # ------------------------------------------------------------------ nodes
-def _replacing(ng: dict, operations: List[dict], now: float) -> Optional[int]:
+def replacing_index(ng: dict, operations: List[dict], now: float) -> Optional[int]:
     """Index of the node being replaced by a rolling operation in progress, if any."""
     for op in operations:
         if op.get("nodegroup_uuid") == ng["uuid"] and op["type"] in ROLLING_OPERATIONS and ng["nodes"]:
@@ -110,31 +110,47 @@ def _conditions(ready: str, since: float, now: float) -> List[dict]:
                         "lastHeartbeatTime": timestamp(now), "lastTransitionTime": timestamp(since)}]
 
 
-def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: float) -> dict:
-    """One ``Node`` for ``ng["nodes"][index]``: labels for the node group, zone and
-    flavor, plus the node group's Kubernetes labels as they were when the node was created
-    (``instance["k8s_labels"]``, 2026-03 guide ``k8s_node_labels``: NKS labels new nodes only);
-    ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
-    ``Unknown`` when the instance is stopped (``SHUTOFF``) and ``False`` while a
-    rolling operation replaces it."""
-    instance = ng["nodes"][index]
-    name = f"{cluster['name']}-{ng['name']}-node-{index}"
-    version = ng["labels"].get("kube_tag", "")
-    cl = cluster["labels"]
-    ready = "Unknown" if instance.get("status") == "SHUTOFF" else "False" if replacing == index else "True"
-    since = ng.get("updated_at") or ng["created_at"]
-    labels = {
+def node_name(cluster: dict, ng: dict, index: int) -> str:
+    """The name of the Node of ``ng["nodes"][index]``: ``<cluster>-<node group>-node-<index>``."""
+    return f"{cluster['name']}-{ng['name']}-node-{index}"
+
+
+def system_labels(cluster: dict, ng: dict, index: int) -> Dict[str, str]:
+    """The labels the simulator derives for a node (kubelet's and NKS's): architecture, OS,
+    hostname, instance type (flavor), zone, node group and role. They win over the
+    node's own labels and a PATCH cannot change them (:func:`patch_node_labels`)."""
+    return {
         "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "kubernetes.io/hostname": name,
+        "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux",
+        "kubernetes.io/hostname": node_name(cluster, ng, index),
         "node.kubernetes.io/instance-type": str(ng.get("flavor_id") or ""),
         "topology.kubernetes.io/zone": str(ng["labels"].get("availability_zone") or ""),
         "magnum.openstack.org/nodegroup": ng["name"], "magnum.openstack.org/role": ng["role"],
     }
-    labels = {**instance.get("k8s_labels", {}), **labels}  # the system labels win (reserved prefixes)
+
+
+def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: float) -> dict:
+    """One ``Node`` for ``ng["nodes"][index]``: labels for the node group, zone and
+    flavor (:func:`system_labels`), plus the node's own labels ``instance["k8s_labels"]``: the
+    node group's Kubernetes labels as they were when the node was created (2026-03 guide
+    ``k8s_node_labels``: NKS labels new nodes only), as later changed by ``PATCH`` of the Node;
+    ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
+    ``Unknown`` when the instance is stopped (``SHUTOFF``) and ``False`` while a
+    rolling operation replaces it. ``resourceVersion``: the node group's last change or the
+    node's last label change (``instance["labels_updated"]``), whichever is later."""
+    instance = ng["nodes"][index]
+    name = node_name(cluster, ng, index)
+    version = ng["labels"].get("kube_tag", "")
+    cl = cluster["labels"]
+    ready = "Unknown" if instance.get("status") == "SHUTOFF" else "False" if replacing == index else "True"
+    since = ng.get("updated_at") or ng["created_at"]
+    changed = max(since, instance.get("labels_updated") or since)
+    # the system labels win (reserved prefixes)
+    labels = {**instance.get("k8s_labels", {}), **system_labels(cluster, ng, index)}
     body = {
         "apiVersion": "v1", "kind": "Node",
         "metadata": {"name": name, "uid": uid_for(cluster["uuid"], instance["uuid"]),
-                     "resourceVersion": resource_version(since), "creationTimestamp": timestamp(ng["created_at"]),
+                     "resourceVersion": resource_version(changed), "creationTimestamp": timestamp(ng["created_at"]),
                      "labels": labels, "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
         "spec": {"providerID": f"openstack:///{instance['uuid']}"},
         "status": {
@@ -161,12 +177,57 @@ def nodes(cluster: dict, operations: List[dict], now: float) -> List[dict]:
     """Every worker node of every node group, ordered by name; the nodes of a node group
     join once it is created (not while ``CREATE_IN_PROGRESS``, never if ``CREATE_FAILED``)."""
     found = []
-    for ng in cluster["nodegroups"].values():
-        if ng["role"] != "worker" or ng.get("status") in ("CREATE_IN_PROGRESS", "CREATE_FAILED"):
-            continue
-        replacing = _replacing(ng, operations, now)
+    for ng in _joined(cluster):
+        replacing = replacing_index(ng, operations, now)
         found.extend(node(cluster, ng, i, replacing, now) for i in range(len(ng["nodes"])))
     return sorted(found, key=lambda n: n["metadata"]["name"])
+
+
+def _joined(cluster: dict) -> List[dict]:
+    """The worker node groups whose nodes are Nodes of the cluster (see :func:`nodes`)."""
+    return [ng for ng in cluster["nodegroups"].values()
+            if ng["role"] == "worker" and ng.get("status") not in ("CREATE_IN_PROGRESS", "CREATE_FAILED")]
+
+
+def find_node(cluster: dict, name: str) -> Optional[Tuple[dict, int]]:
+    """``(node group, index in its "nodes")`` of the Node called ``name``, or None (no such Node)."""
+    for ng in _joined(cluster):
+        for index in range(len(ng["nodes"])):
+            if node_name(cluster, ng, index) == name:
+                return ng, index
+    return None
+
+
+def patch_node_labels(cluster: dict, ng: dict, index: int, patch: object, now: float) -> Tuple[Optional[dict], dict]:
+    """Apply a merge patch of ``metadata.labels`` (``null`` removes a key; the strategic merge and
+    apply patch types are read the same way) to the node ``ng["nodes"][index]``:
+    ``(error Status or None, new instance record)``.
+
+    The node's own labels are stored in the record's ``k8s_labels`` (the store persists it);
+    ``labels_updated`` (epoch seconds) is set when they change, which bumps the Node's
+    resourceVersion. A patch that would change or remove a label of :func:`system_labels` is
+    refused (422 ``Invalid``: the simulator derives them); setting one to its current value is a no-op.
+    Every other field of the patch (annotations, spec, status) is ignored.
+    """
+    instance = ng["nodes"][index]
+    derived = system_labels(cluster, ng, index)
+    current = {**instance.get("k8s_labels", {}), **derived}
+    problem, merged = merge_metadata({"labels": current}, patch, ("labels",))
+    if problem:
+        return problem, instance
+    labels = merged["labels"]
+    name = node_name(cluster, ng, index)
+    for key, value in derived.items():
+        if labels.get(key) != value:
+            return status(422, "Invalid", f'Node "{name}" is invalid: metadata.labels: Invalid value: "{key}": '
+                                          "the simulator derives this label from the node group; it cannot be "
+                                          "changed or removed", {"name": name, "kind": "Node"}), instance
+    own = {k: v for k, v in labels.items() if k not in derived}
+    updated = dict(instance)
+    if own != {k: v for k, v in instance.get("k8s_labels", {}).items() if k not in derived}:
+        updated["k8s_labels"] = own
+        updated["labels_updated"] = now
+    return None, updated
 
 
 # ------------------------------------------------------------------ namespaces
@@ -228,19 +289,33 @@ def patch_namespace(record: dict, patch: object, now: float) -> Tuple[Optional[d
     ``metadata.labels`` / ``metadata.annotations`` (``null`` removes a key) to a stored
     record: ``(error Status or None, new record)``; other fields are ignored, an
     unchanged record keeps its resourceVersion."""
-    meta = patch.get("metadata") if isinstance(patch, dict) else None
-    if not isinstance(patch, dict) or not isinstance(meta or {}, dict):
-        return status(400, "BadRequest", "the patch must be a JSON object"), record
+    problem, merged = merge_metadata(record, patch, ("labels", "annotations"))
+    if problem:
+        return problem, record
     updated = dict(record)
     for key in ("labels", "annotations"):
-        error, changes = _string_map((meta or {}).get(key), f"metadata.{key}")
-        if error:
-            return error, record
-        merged = {**record.get(key, {}), **changes}
-        updated[key] = {k: v for k, v in merged.items() if v is not None and k != "kubernetes.io/metadata.name"}
+        updated[key] = {k: v for k, v in merged[key].items() if k != "kubernetes.io/metadata.name"}
     if any(updated.get(k, {}) != record.get(k, {}) for k in ("labels", "annotations")):
         updated["updated"] = now
     return None, updated
+
+
+def merge_metadata(maps: dict, patch: object, keys: Tuple[str, ...]) -> Tuple[Optional[dict], Dict[str, dict]]:
+    """The string maps ``maps[key]`` for each of ``keys`` (``"labels"``, ``"annotations"``) after a
+    merge patch (RFC 7386) of ``metadata.<key>``: a ``null`` value removes the key.
+    ``(error Status or None, {key: merged map})``; 400 when the patch or a map is not an object.
+    The one implementation of label patches, for Namespaces and Nodes."""
+    meta = patch.get("metadata") if isinstance(patch, dict) else None
+    if not isinstance(patch, dict) or not isinstance(meta or {}, dict):
+        return status(400, "BadRequest", "the patch must be a JSON object"), {}
+    merged = {}
+    for key in keys:
+        error, changes = _string_map((meta or {}).get(key), f"metadata.{key}")
+        if error:
+            return error, {}
+        both = {**maps.get(key, {}), **changes}
+        merged[key] = {k: v for k, v in both.items() if v is not None}
+    return None, merged
 
 
 def object_list(kind: str, items: List[dict], now: float) -> dict:

@@ -2,7 +2,7 @@
 
 Served: ``/version``, ``/livez``, ``/readyz``, ``/healthz`` (``?verbose``, ``?exclude``,
 one check by name), discovery (``/api``, ``/api/v1``, ``/apis``), ``nodes`` (list,
-get, watch) and ``namespaces`` (list, get, watch, create, delete; patch of labels and annotations).
+get, watch; patch of labels) and ``namespaces`` (list, get, watch, create, delete; patch of labels and annotations).
 Anything else is a 404 ``Status``; a known path with another method is a 405 ``Status``.
 """
 
@@ -53,6 +53,8 @@ def route(handler, method: str, path: str, query: Dict[str, List[str]], raw: byt
         return _delete_namespace(handler, name, cluster, query)
     if resource == "namespaces" and method == "PATCH" and name is not None:
         return _patch_namespace(handler, name, raw, cluster, query)
+    if resource == "nodes" and method == "PATCH" and name is not None:
+        return _patch_node(handler, name, raw, cluster, query)
     return _not_allowed(method)
 
 
@@ -200,4 +202,36 @@ def _delete_namespace(handler, name: str, cluster: dict, query):
         return 200, objects.namespace(cluster, name, record, phase="Terminating")
 
     code, answer = handler.server.api.store.mutate(run)
+    return code, answer, {}
+
+
+def _patch_node(handler, name: str, raw: bytes, cluster: dict, query):
+    """``PATCH /api/v1/nodes/{name}``: the node's labels (:func:`objects.patch_node_labels`) stored on
+    its instance record in the store (``?dryRun=All`` answers without storing); answers the Node."""
+    error, patch = _read_body(handler, raw, patch=True)
+    if error:
+        return error
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+    store = handler.server.api.store
+
+    def run():
+        now = store.clock()
+        live = store.state["clusters"][uid]
+        found = objects.find_node(live, name)
+        if found is None:
+            return 404, objects.not_found("nodes", name)
+        ng, index = found
+        problem, record = objects.patch_node_labels(live, ng, index, patch, now)
+        if problem:
+            return problem["code"], problem
+        nodes = list(ng["nodes"])
+        nodes[index] = record
+        if not dry_run:
+            ng["nodes"] = nodes
+        ops = [op for op in store.state["operations"] if op["cluster_uuid"] == uid]
+        view = dict(ng, nodes=nodes)
+        return 200, objects.node(live, view, index, objects.replacing_index(view, ops, now), now)
+
+    code, answer = store.mutate(run)
     return code, answer, {}
