@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Extract the JSON request and response examples of the NKS API guides into test fixtures.
 
 Reads the four guides (2026-03 and 2025-02, English and Korean) from a directory and writes one
@@ -16,8 +16,8 @@ How an example is attributed: an operation starts at a fenced block whose first 
 ``METHOD /path``; each ```` ```json ```` block after it belongs to that operation, as a request until
 the response heading (``#### Response``, ``#### 응답``, or the English 2026 guide's mislabelled
 ``#### Type``), as a response after it.  The guides' JSON is not always valid: trailing commas are
-removed, and an object wrapped in a second pair of braces unwrapped; an example that still does not parse is kept with ``error`` and its ``text`` (the test lists
-those, it cannot check them).
+removed, and an object wrapped in a second pair of braces unwrapped; an example that still does not parse is
+kept with ``error`` and its ``text`` (the test pins their list, it cannot check them).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def default_docs() -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--docs", default=default_docs(),
                         help="directory holding the guides (default: ../shared next to the checkout, "
                              "or next to one of its parents)")

@@ -384,6 +384,19 @@ NUMERIC_RANGES = {
     "scale_down_unneeded_time": (1, 1440),
     "scale_down_util_thresh": (1, 100),
     "scale_down_delay_after_add": (1, 1440),
+    # metric-based autoscaler (Change Metric-Based Autoscaler Configuration of a Node Group, 2026-03 guide)
+    "metric_autoscale.scale_out.max_node_count": (1, NODE_COUNT_MAX),
+    "metric_autoscale.scale_out.delay": (1, 60),
+    "metric_autoscale.scale_out.adjustment_count": (1, 10),
+    "metric_autoscale.scale_out.rules.threshold": (0, None),
+    "metric_autoscale.scale_out.rules.duration": (2, 60),
+    "metric_autoscale.scale_in.min_node_count": (1, NODE_COUNT_MAX),
+    "metric_autoscale.scale_in.delay": (1, 60),
+    "metric_autoscale.scale_in.adjustment_count": (1, 10),
+    "metric_autoscale.scale_in.rules.threshold": (0, None),
+    "metric_autoscale.scale_in.rules.duration": (2, 60),
+    # control plane logs (Store Logs of Kubernetes Control Plane Components: 1..60 minutes)
+    "control_plane_log.upload_interval": (1, 60),
     # nks_wait / nks_fleet
     "progress_interval": (1, None),
     "expected_duration": (1, None),

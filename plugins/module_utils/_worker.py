@@ -20,7 +20,7 @@ import re
 from ._engine import Change
 from ._labels import (FLOATING_IP_LABELS, METRIC_AUTOSCALE_LABELS, NODEGROUP_CHANGED_BY, floating_ip_to_api, from_labels,
                       metric_autoscale_from_labels, metric_autoscale_to_api, parse_json_label, to_labels)
-from ._validation import ValidationError, check_range
+from ._validation import ValidationError
 
 SETTINGS = tuple(NODEGROUP_CHANGED_BY)
 """The options planned here: ``node_labels``, ``floating_ip``, ``metric_autoscale``."""
@@ -37,7 +37,7 @@ def _given(settings):
 
 def node_label_problem(key, value):
     """What is wrong with one Kubernetes label (user guide, "Label Key"/"Label Value"), or ``None``."""
-    prefix, _, name = key.rpartition("/")
+    prefix, dummy, name = key.rpartition("/")
     if prefix:
         if len(prefix) > 253 or not _DNS.match(prefix):
             return "the prefix %r of key %r must be a DNS subdomain of at most 253 characters" % (prefix, key)
@@ -84,19 +84,16 @@ def validate(params, prefix=""):
                               " subnet (the cluster's subnet or an additional subnet of the node group) whose"
                               " interface gets the floating IP")
     mba = params.get("metric_autoscale") or {}
-    for policy, bound in (("scale_out", "max_node_count"), ("scale_in", "min_node_count")):
+    for policy in ("scale_out", "scale_in"):
         settings = mba.get(policy)
         if not settings:
             continue
         name = "%smetric_autoscale.%s" % (prefix, policy)
-        check_range(settings.get(bound), name + "." + bound, 1, 10)
-        check_range(settings.get("delay"), name + ".delay", 1, 60)
-        check_range(settings.get("adjustment_count"), name + ".adjustment_count", 1, 10)
+        # the numeric ranges (node counts, delay, adjustment_count, rules' duration) are
+        # _validation.NUMERIC_RANGES', checked for every option before any request
         if settings.get("enabled") and not settings.get("rules"):
             raise ValidationError(name + ".rules", "at least one rule is required when %s.enabled is true"
                                   % name)
-        for index, rule in enumerate(settings.get("rules") or []):
-            check_range(rule.get("duration"), "%s.rules[%d].duration" % (name, index), 2, 60)
     bounds = (mba.get("scale_in") or {}).get("min_node_count"), (mba.get("scale_out") or {}).get("max_node_count")
     if None not in bounds and bounds[0] > bounds[1]:
         raise ValidationError(prefix + "metric_autoscale.scale_in.min_node_count",

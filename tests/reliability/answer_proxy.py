@@ -137,8 +137,8 @@ class AnswerProxy:
                        if k.lower() not in ("host", "content-length", "connection", "accept-encoding"))
         upstream = requests.request(handler.command, self.upstream + handler.path, data=body, headers=headers,
                                     timeout=60)
-        status, content, ctype = upstream.status_code, upstream.content, upstream.headers.get("Content-Type",
-                                                                                             "application/json")
+        ctype = upstream.headers.get("Content-Type", "application/json")
+        status, content = upstream.status_code, upstream.content
         if rule is not None and rule.mode != "delay":
             status, content, ctype = self._spoil(rule, status, content, ctype)
         if rule is not None and rule.mode == "drip":

@@ -17,7 +17,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._engine import Waiter
 from ansible_collections.nhncloud.nks.plugins.module_utils._kube_nodes import node_patch, plan_nodes
 from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
     CLUSTER_LABELS, NODEGROUP_LABELS, from_labels, redact_labels, to_labels)
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
+from ansible_collections.nhncloud.nks.plugins.module_utils import _specs
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, check_ranges
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view, nodegroup_view
 from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster, NksClusterResource
 from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup, NksNodegroupResource
@@ -148,12 +149,6 @@ def test_good_node_labels_pass():
 @pytest.mark.parametrize("params, option", [
     ({"floating_ip": {"enabled": True}}, "floating_ip.subnet"),
     ({"metric_autoscale": {"scale_out": {"enabled": True}}}, "metric_autoscale.scale_out.rules"),
-    ({"metric_autoscale": {"scale_out": dict(SCALE_OUT, delay=61)}}, "metric_autoscale.scale_out.delay"),
-    ({"metric_autoscale": {"scale_in": {"enabled": False, "adjustment_count": 0}}},
-     "metric_autoscale.scale_in.adjustment_count"),
-    ({"metric_autoscale": {"scale_out": dict(SCALE_OUT, rules=[{"metric": "GROUP_CPU_USAGE", "threshold": 1,
-                                                                "duration": 1}])}},
-     "metric_autoscale.scale_out.rules[0].duration"),
     ({"metric_autoscale": {"scale_out": dict(SCALE_OUT, max_node_count=2),
                            "scale_in": {"enabled": False, "min_node_count": 3}}},
      "metric_autoscale.scale_in.min_node_count"),
@@ -161,6 +156,23 @@ def test_good_node_labels_pass():
 def test_bad_worker_settings_name_the_option(params, option):
     with pytest.raises(ValidationError) as err:
         _worker.validate(params)
+    assert err.value.option == option
+
+
+@pytest.mark.parametrize("params, option", [
+    ({"metric_autoscale": {"scale_out": dict(SCALE_OUT, delay=61)}}, "metric_autoscale.scale_out.delay"),
+    ({"metric_autoscale": {"scale_in": {"enabled": False, "adjustment_count": 0}}},
+     "metric_autoscale.scale_in.adjustment_count"),
+    ({"metric_autoscale": {"scale_out": dict(SCALE_OUT, rules=[{"metric": "GROUP_CPU_USAGE", "threshold": 1,
+                                                                "duration": 1}])}},
+     "metric_autoscale.scale_out.rules.duration"),
+    ({"control_plane_log": {"enabled": True, "type": "obs", "upload_interval": 61}}, "control_plane_log.upload_interval"),
+])
+def test_worker_settings_out_of_range_name_the_option(params, option):
+    """The guide's ranges of the new settings are rows of _validation.NUMERIC_RANGES (one place)."""
+    spec = dict(_specs.worker_settings_spec(), control_plane_log=dict(type="dict", options=_specs.control_plane_log_spec()))
+    with pytest.raises(ValidationError) as err:
+        check_ranges(spec, params)
     assert err.value.option == option
 
 
