@@ -214,6 +214,7 @@ class NksAddonResource(Resource):
         super(NksAddonResource, self).__init__(mod)
         self.cluster = None
         self.catalog = None
+        self._offered = {}  # offered add-on UUID -> View Add-ons Offered by NHN Cloud
         self.types = None
         self._create_entry = None
         self._create_options = None
@@ -244,7 +245,9 @@ class NksAddonResource(Resource):
         self._load()
         found = self.api.get_cluster_addon(self.cluster["uuid"], self.params["name"])
         if found is not None and self.params["state"] == "absent":
-            _addons.check_removal(found, self.types)
+            # the add-on's own type, read as it is now (View the Types of Add-ons Offered by NHN Cloud)
+            own = self.api.get_addon_type(found.get("type")) if found.get("type") else None
+            _addons.check_removal(found, [own] if own else self.types)
         return found
 
     def fetch(self, obj):
@@ -260,8 +263,16 @@ class NksAddonResource(Resource):
         return None
 
     def _entry(self, installed):
+        """The offered add-on to converge to (:func:`_addons.choose`), its option schemas read from the
+        offered add-on itself (View Add-ons Offered by NHN Cloud), which the list also carries."""
         p = self.params
-        return _addons.choose(self.catalog, p["name"], p["version"], installed, self.kube_version)
+        entry = _addons.choose(self.catalog, p["name"], p["version"], installed, self.kube_version)
+        if entry.get("uuid") and entry.get("option_schemas") is not None:
+            offered = self._offered.get(entry["uuid"])
+            if offered is None:
+                offered = self._offered[entry["uuid"]] = self.api.get_offered_addon(entry["uuid"]) or entry
+            entry = dict(entry, option_schemas=offered.get("option_schemas", entry.get("option_schemas")))
+        return entry
 
     def validate_create(self):
         entry = self._entry(None)
