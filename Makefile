@@ -68,8 +68,9 @@ SIM_ARGS ?=
 # "N passed, M failed". (Defined after the fragments, so it is the whole list: a
 # fragment that still appends to TEST_TARGETS changes nothing.)
 TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
-TEST_LANE_2 := sim-test integration upgrade-test upgrade-molecule
-TEST_LANE_3 := guides kube-guide fleet-test molecule runner-test runner-slice-test galaxy bench-smoke
+TEST_LANE_2 := sim-test integration
+TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-test upgrade-molecule runner-test runner-slice-test \
+  galaxy bench-smoke
 TEST_LANE_4 := reliability-short
 TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4)
 
