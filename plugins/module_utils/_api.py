@@ -343,22 +343,24 @@ class NksApi(object):
 
     def addon_api_available(self):
         """Whether NKS serves add-on management: ``GET /v1/addon_types`` answers (``False`` on 404,
-        the 2025-02 guide). Cached per client."""
-        if getattr(self, "_addon_api", None) is None:
-            try:
-                self.client.get("/v1/addon_types")
-                self._addon_api = True
-            except NksNotFound:
-                self._addon_api = False
-        return self._addon_api
+        the 2025-02 guide). One request per client: :meth:`list_addon_types` reuses its answer."""
+        return self._addon_types() is not None
 
-    @_absent_on_404(list)
     def list_addon_types(self):
-        """View a List of Add-ons Types Offered by NHN Cloud: ``GET /v1/addon_types``.
+        """View a List of Add-ons Types Offered by NHN Cloud: ``GET /v1/addon_types`` (read once per client).
 
         :returns: ``list`` of ``{"uuid", "name", "mandatory"}``; ``[]`` on 404 (no add-on API).
         """
-        return self.client.get("/v1/addon_types").get("addon_types") or []
+        return self._addon_types() or []
+
+    def _addon_types(self):
+        """The answer's ``addon_types`` (``list``), or ``None`` on 404; asked once per client."""
+        if not hasattr(self, "_addon_types_read"):
+            try:
+                self._addon_types_read = self.client.get("/v1/addon_types").get("addon_types") or []
+            except NksNotFound:
+                self._addon_types_read = None
+        return self._addon_types_read
 
     @_absent_on_404()
     def get_addon_type(self, type_id):
