@@ -14,8 +14,8 @@ import pytest
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import NksOperationFailed, StateMachine, Waiter
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
-from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster, NksClusterResource
-from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup, NksNodegroupResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster, NksClusterResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup, NksNodegroupResource
 
 SUBNETS = "59ddc195-76b1-431d-9693-f09880747dc6:9a5e2a1c-0000-4000-8000-000000000002"
 
