@@ -184,41 +184,18 @@ class NksClusterResource(Resource):
         return changes
 
     def _plan_default_worker(self, obj, current):
-        """Changes of ``default-worker``: autoscaler, resize, flavor (Change Instance Flavor), user script."""
+        """Changes of ``default-worker``: autoscaler, resize, flavor (Change Instance Flavor), user script
+        (:func:`._worker.plan_node_group`, the planner of ``nks_nodegroup`` too), then its worker settings."""
         worker = self.api.get_nodegroup(obj["uuid"], DEFAULT_WORKER)
         if worker is None:
             return []
-        p, uuid = self.params, obj["uuid"]
-        changes = []
-        merged_autoscale = autoscale_from_api(worker.get("labels") or {})
-        autoscale_on = merged_autoscale.get("enabled")
-        if p["autoscale"] is not None:
-            have = autoscale_from_api(self.api.get_autoscale(uuid, DEFAULT_WORKER))
-            merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
-            if body is not None:
-                changes.append(Change("autoscale", have, merged,
-                                      lambda o: self.api.set_autoscale(o["uuid"], DEFAULT_WORKER, body)))
-            autoscale_on, merged_autoscale = merged.get("enabled"), merged
-        have_count = int(worker.get("node_count") or 0)
-        if p["node_count"] is not None and have_count != p["node_count"]:
-            _autoscale.check_node_count(p["node_count"], merged_autoscale, "%s of cluster %r"
-                                        % (DEFAULT_WORKER, p["name"]))
-            if autoscale_on:
-                self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the"
-                              " number of nodes (currently %d)" % (p["node_count"], DEFAULT_WORKER, have_count))
-            else:
-                changes.append(Change("node_count", have_count, p["node_count"],
-                                      lambda o: self.api.resize(o["uuid"], DEFAULT_WORKER, p["node_count"])))
-        if p["flavor_id"] and worker.get("flavor_id") and worker["flavor_id"] != p["flavor_id"]:
-            changes.append(Change("flavor_id", worker["flavor_id"], p["flavor_id"],
-                                  lambda o: self.api.change_flavor(o["uuid"], DEFAULT_WORKER, p["flavor_id"],
-                                                                   p["num_buffer_nodes"],
-                                                                   p["num_max_unavailable_nodes"])))
-        have_script = (worker.get("labels") or {}).get("user_script_v2") or ""
-        if p["user_script"] is not None and have_script != p["user_script"]:
-            changes.append(Change("user_script", have_script, p["user_script"],
-                                  lambda o: self.api.set_userscript(o["uuid"], DEFAULT_WORKER, p["user_script"])))
-        changes.extend(_worker.plan(self.api, uuid, DEFAULT_WORKER, worker.get("labels"), p))
+        labels = worker.get("labels") or {}
+        have = dict(node_count=int(worker.get("node_count") or 0), flavor_id=worker.get("flavor_id"),
+                    user_script=labels.get("user_script_v2") or "", autoscale=autoscale_from_api(labels))
+        changes, dummy = _worker.plan_node_group(self.api, obj["uuid"], DEFAULT_WORKER, have, self.params,
+                                                 "%s of cluster %r" % (DEFAULT_WORKER, self.params["name"]),
+                                                 self.mod.warn)
+        changes.extend(_worker.plan(self.api, obj["uuid"], DEFAULT_WORKER, labels, self.params))
         return changes
 
     def _plan_control_plane_log(self, obj, current):

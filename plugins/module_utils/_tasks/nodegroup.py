@@ -261,91 +261,13 @@ class NksNodegroupResource(Resource):
     def plan(self, obj):
         current = self.view(obj)
         self._refuse_immutable_changes(current)
-        changes = []
-        autoscale_change, autoscale_on = self._plan_autoscale(obj, current)
-        self._autoscale_after = self._autoscale_merged
-        if autoscale_change is not None:
-            changes.append(autoscale_change)
-        resize = self._plan_resize(current, autoscale_on)
-        if resize is not None:
-            changes.append(resize)
-        count_then = resize.after if resize is not None else current["node_count"]
-        for change in (self._plan_flavor(current, count_then), self._plan_user_script(current),
-                       self._plan_upgrade(current, count_then)):
-            if change is not None:
-                changes.append(change)
+        changes, count_then = _worker.plan_node_group(self.api, self.cluster_uuid, obj["uuid"], current, self.params,
+                                                      self.describe(), self.mod.warn)
+        upgrade = self._plan_upgrade(current, count_then)
+        if upgrade is not None:
+            changes.append(upgrade)
         changes.extend(_worker.plan(self.api, self.cluster_uuid, obj["uuid"], obj.get("labels"), self.params))
         return changes
-
-    def _plan_autoscale(self, obj, current):
-        """The autoscaler Change (or ``None``) and whether the autoscaler will be on."""
-        p = self.params
-        self._autoscale_merged = current["autoscale"]
-        if p["autoscale"] is None:
-            return None, current["autoscale"].get("enabled")
-        have = autoscale_from_api(self.api.get_autoscale(self.cluster_uuid, obj["uuid"]))
-        merged, body = _autoscale.plan(have, p["autoscale"], "autoscale")
-        self._autoscale_merged = merged
-        if body is None:
-            return None, merged.get("enabled")
-        change = Change("autoscale", have, merged,
-                        lambda o: self.api.set_autoscale(self.cluster_uuid, o["uuid"], body))
-        return change, merged.get("enabled")
-
-    def _plan_resize(self, current, autoscale_on):
-        p = self.params
-        want, remove = p["node_count"], p["nodes_to_remove"]
-        have = current["node_count"] or 0
-        if want is None:
-            return None  # nodes_to_remove without node_count: warned in validate_input
-        if want != have:
-            _autoscale.check_node_count(want, self._autoscale_after, self.describe())
-        if want == have:
-            if remove:
-                self.mod.warn("nodes_to_remove ignored: node_count does not shrink %s (it has %d"
-                              " nodes)" % (self.describe(), have))
-            return None
-        if autoscale_on:
-            self.mod.warn("node_count %d ignored: the autoscaler of %s is on and decides the number"
-                          " of nodes (currently %d)" % (want, self.describe(), have))
-            return None
-        if want > have:
-            if remove:
-                self.mod.warn("nodes_to_remove ignored: node_count %d grows %s (it has %d nodes)"
-                              % (want, self.describe(), have))
-            remove = None
-        elif remove and len(set(remove)) > have - want:
-            raise ValidationError("nodes_to_remove", "lists %d nodes, but shrinking from %d to %d"
-                                                     " removes %d" % (len(set(remove)), have, want,
-                                                                      have - want))
-        return Change("node_count", have, want,
-                      lambda o: self.api.resize(self.cluster_uuid, o["uuid"], want, remove))
-
-    def _check_rolling(self, count):
-        """Bounds of num_max_unavailable_nodes that depend on the node count (guide)."""
-        limit = self.params["num_max_unavailable_nodes"]
-        if limit is not None and count and limit > count:
-            raise ValidationError("num_max_unavailable_nodes", "must be at most the number of nodes"
-                                                               " of the node group (%d), got %d"
-                                  % (count, limit))
-
-    def _plan_flavor(self, current, count):
-        p = self.params
-        if p["flavor_id"] is None or p["flavor_id"] == current.get("flavor_id"):
-            return None
-        self._check_rolling(count)
-        return Change("flavor_id", current.get("flavor_id"), p["flavor_id"],
-                      lambda o: self.api.change_flavor(self.cluster_uuid, o["uuid"], p["flavor_id"],
-                                                       p["num_buffer_nodes"],
-                                                       p["num_max_unavailable_nodes"]))
-
-    def _plan_user_script(self, current):
-        p = self.params
-        have = current.get("user_script") or ""
-        if p["user_script"] is None or p["user_script"] == have:
-            return None
-        return Change("user_script", have, p["user_script"],
-                      lambda o: self.api.set_userscript(self.cluster_uuid, o["uuid"], p["user_script"]))
 
     def _plan_upgrade(self, current, count):
         p = self.params
@@ -360,7 +282,7 @@ class NksNodegroupResource(Resource):
         self._check_control_plane(want)
         check_upgrade_step(have, want, "kube_version")
         check_supported_version(want, self.api.supported_versions(), "kube_version")
-        self._check_rolling(count)
+        _worker.check_rolling(p["num_max_unavailable_nodes"], count)
         return Change("kube_version", have, want,
                       lambda o: self.api.upgrade(self.cluster_uuid, o["uuid"], want,
                                                  p["num_buffer_nodes"], p["num_max_unavailable_nodes"]))

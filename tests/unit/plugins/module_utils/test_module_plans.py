@@ -120,6 +120,21 @@ def test_cluster_flavor_changes_default_worker_in_place():
     assert api.sent == [("change_flavor", "c-1", "default-worker", "f-2", 1, None)]
 
 
+@pytest.mark.parametrize("module", ["cluster", "nodegroup"])
+def test_max_unavailable_above_the_node_count_is_refused_by_both_modules(module):
+    """One planner (_worker.plan_node_group): nks_cluster's default-worker applies the guide's bound too."""
+    api = StubApi(cluster(), [worker(node_count=2)])
+    with pytest.raises(ValidationError) as err:
+        if module == "cluster":
+            plan_cluster(api, flavor_id="f-2", num_max_unavailable_nodes=3)
+        else:
+            mod = StubModule(NksNodegroup, api, cluster="demo", name="default-worker", flavor_id="f-2",
+                             num_max_unavailable_nodes=3)
+            NksNodegroupResource(mod, Waiter(60)).plan(api.nodegroups["default-worker"])
+    assert err.value.option == "num_max_unavailable_nodes"
+    assert api.sent == []
+
+
 def test_cluster_immutable_options_are_listed_with_the_first_as_data():
     api = StubApi(cluster(), [worker()])
     with pytest.raises(ValidationError) as err:
