@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from .._module import NksModule
+from .._client import ENV_OF
 from .._validation import ValidationError
 
 
@@ -31,10 +32,11 @@ class NksAuthModule(NksModule):
         :raises NksAuthError: when the identity API refuses the credentials (401).
         """
         p = self.params
-        for option in ("tenant_id", "username", "api_password"):
+        needed = ("tenant_id", "username", "api_password")
+        for option in needed:
             if not p[option]:
-                raise ValidationError(option, "%s is required to obtain a token (or set NHN_CLOUD_TENANT_ID,"
-                                              " NHN_CLOUD_USERNAME, NHN_CLOUD_API_PASSWORD)" % option)
+                raise ValidationError(option, "%s is required to obtain a token (or set %s)"
+                                      % (option, ", ".join(ENV_OF[name] for name in needed)))
         client = self.client(auth_token=None)
         token = client.authenticate()
         return dict(changed=False, auth_token=token, expires=client.token_expires,
