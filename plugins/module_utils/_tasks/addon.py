@@ -39,6 +39,7 @@ class NksAddonResource(Resource):
         self._create_options = None
 
     def describe(self):
+        """The add-on in messages: ``add-on 'x' of cluster 'y'``."""
         return "add-on %r of cluster %r" % (self.params["name"], self.params["cluster"])
 
     def _load(self):
@@ -61,6 +62,7 @@ class NksAddonResource(Resource):
         return (self.cluster.get("labels") or {}).get("kube_tag") or self.cluster.get("coe_version") or ""
 
     def find(self):
+        """The installed add-on (View an Add-on of a Cluster), or ``None``."""
         self._load()
         found = self.api.get_cluster_addon(self.cluster["uuid"], self.params["name"])
         if found is not None and self.params["state"] == "absent":
@@ -70,15 +72,19 @@ class NksAddonResource(Resource):
         return found
 
     def fetch(self, obj):
+        """The add-on read again (View an Add-on of a Cluster); ``None`` when gone."""
         return self.api.get_cluster_addon(self.cluster["uuid"], self.params["name"])
 
     def view(self, obj):
+        """The typed view of an installed add-on (:func:`._addons.addon_view`)."""
         return _addons.addon_view(obj, self.types)
 
     def failed(self, obj):
+        """``False``: an add-on has no ``*_FAILED`` status that only a delete could leave."""
         return False
 
     def failed_advice(self, obj):
+        """``None``: nothing beyond the status reason needs saying."""
         return None
 
     def _entry(self, installed):
@@ -94,17 +100,22 @@ class NksAddonResource(Resource):
         return entry
 
     def validate_create(self):
+        """Check the add-on's ``options`` against the offered version's option schemas before the install.
+
+        :raises ValidationError: naming the option."""
         entry = self._entry(None)
         self._create_options = _addons.check_options(self.params["name"], entry.get("option_schemas"),
                                                      self.params["options"], None)
         self._create_entry = entry
 
     def create(self):
+        """Install the add-on (Install an Add-on on a Cluster)."""
         p = self.params
         return self.api.install_addon(self.cluster["uuid"], p["name"], self._create_entry["version"],
                                       p["resolve_conflicts"], self._create_options or None)
 
     def predict_create(self):
+        """What check mode reports for an install: the offered version with its default options."""
         entry = self._create_entry
         options = dict((s.get("name"), s.get("default")) for s in entry.get("option_schemas") or []
                        if s.get("default") is not None)
@@ -115,6 +126,7 @@ class NksAddonResource(Resource):
                     created_at=None, updated_at=None)
 
     def plan(self, obj):
+        """The version and options changes of an installed add-on (Update an Add-on of a Cluster)."""
         p = self.params
         entry = self._entry(obj)
         schemas = entry.get("option_schemas")
@@ -138,6 +150,7 @@ class NksAddonResource(Resource):
         return changes
 
     def delete(self, obj):
+        """Remove the add-on (Remove an Add-on from a Cluster)."""
         return self.api.remove_addon(self.cluster["uuid"], self.params["name"])
 
 
@@ -170,6 +183,7 @@ class NksAddon(NksModule):
                 self.warn("%s ignored: state is absent" % " and ".join(ignored))
 
     def run(self):
+        """Converge the add-on to ``state``; returns the module result (``addon``, ``cluster_uuid``)."""
         p = self.params
         self.validate_input()
         resource = NksAddonResource(self)

@@ -36,6 +36,7 @@ class NksAutoscaleResource(SettingsResource):
     kind = "autoscaler"
 
     def describe(self):
+        """The node group in messages: ``node group 'x' of cluster 'y'``."""
         return "node group %r of cluster %r" % (self.params["nodegroup"], self.params["cluster"])
 
     def find(self):
@@ -70,6 +71,7 @@ class NksAutoscaleResource(SettingsResource):
                     autoscale=_autoscale.create_labels(None))
 
     def fetch(self, obj):
+        """The cluster and node group read again (Get a Cluster, Get a Node Group); ``None`` when gone."""
         cluster = self.api.get_cluster(obj["uuid"])
         nodegroup = self.api.get_nodegroup(obj["uuid"], obj["nodegroup_uuid"]) if cluster else None
         if cluster is None or nodegroup is None:
@@ -92,17 +94,20 @@ class NksAutoscaleResource(SettingsResource):
         return api_status(nodegroup)
 
     def view(self, obj):
+        """The typed autoscaler settings (:func:`._views.autoscale_view`)."""
         if obj is None:
             return None
         return autoscale_view(obj.get("autoscale"))
 
     def failed_advice(self, obj):
+        """What to do with a failed node group: delete it (or the cluster, for ``default-worker``)."""
         if self.params["nodegroup"] == DEFAULT_WORKER:
             return DELETE_CLUSTER
         return ("delete the node group (nhncloud.nks.nks_nodegroup state=absent) and create it again, or, when"
                 " the cluster failed, " + DELETE_CLUSTER)
 
     def plan(self, obj):
+        """The one ``Change`` of the autoscaler settings (Change Cluster Autoscaler Settings), or none."""
         have = self.view(obj)
         merged, body = _autoscale.plan(dict((k, v) for k, v in have.items() if v is not None),
                                        dict((key, self.params[key]) for key in SETTINGS))
@@ -138,6 +143,7 @@ class NksAutoscale(NksModule):
         check_autoscale(dict((key, p[key]) for key in SETTINGS), None)
 
     def run(self):
+        """Converge the autoscaler of one node group; returns the module result (``autoscale``, ``cluster_uuid``)."""
         p = self.params
         self.validate_input()
         resource = NksAutoscaleResource(self)

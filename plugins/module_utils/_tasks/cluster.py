@@ -96,12 +96,15 @@ class NksClusterResource(Resource):
     kind = "cluster"
 
     def describe(self):
+        """The cluster in messages: ``cluster 'x'``."""
         return "cluster %r" % self.params["name"]
 
     def find(self):
+        """The cluster named or identified by ``name`` (List Clusters, Get a Cluster), or ``None``."""
         return self.api.find_cluster(self.params["name"])
 
     def fetch(self, obj):
+        """The cluster read again (Get a Cluster); ``None`` when gone."""
         return self.api.get_cluster(obj["uuid"])
 
     def view(self, obj):
@@ -123,6 +126,9 @@ class NksClusterResource(Resource):
         return opts
 
     def validate_create(self):
+        """Check what Create a Cluster requires, before the request.
+
+        :raises ValidationError: naming the first missing or invalid option."""
         p = self.params
         check_name(p["name"], "name")
         missing = [opt for opt in REQUIRED_TO_CREATE if p.get(opt) in (None, "")]
@@ -150,9 +156,11 @@ class NksClusterResource(Resource):
         return body
 
     def create(self):
+        """Create a Cluster (``POST /v1/clusters``) with :meth:`create_body`."""
         return self.api.create_cluster(self.create_body())
 
     def predict_create(self):
+        """What check mode reports for a create: the typed options as the cluster would show them."""
         view = dict((key, value) for key, value in self.typed_options().items() if value is not None)
         view.pop("boot_volume_appkey", None)
         view.update(uuid=None, name=self.params["name"], node_count=self.params["node_count"],
@@ -166,6 +174,7 @@ class NksClusterResource(Resource):
         return view
 
     def delete(self, obj):
+        """Delete a Cluster (``DELETE /v1/clusters/{id}``), its node groups with it."""
         self.api.delete_cluster(obj["uuid"])
 
     # -- update ---------------------------------------------------------------
@@ -394,6 +403,7 @@ class NksCluster(NksModule):
                                   % ", ".join(clash))
 
     def run(self):
+        """Converge the cluster to ``state`` (and wait as ``wait_for`` says); returns the module result."""
         p = self.params
         if p["state"] == "present":
             self.validate_input()

@@ -52,6 +52,7 @@ class NksInfo(NksModule):
         return gather
 
     def run(self):
+        """Read what ``gather`` asks for (GETs only); returns the module result (``changed`` false)."""
         gather = self._gather()
         result = dict(changed=False)
         if "supported_versions" in gather:

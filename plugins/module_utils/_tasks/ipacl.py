@@ -78,6 +78,7 @@ class NksIpAclResource(SettingsResource):
         self.given = given
 
     def describe(self):
+        """The cluster in messages: ``cluster 'x'``."""
         return "cluster %r" % self.params["cluster"]
 
     def find(self):
@@ -94,6 +95,7 @@ class NksIpAclResource(SettingsResource):
         return self._wrap(cluster)
 
     def fetch(self, obj):
+        """The cluster read again (Get a Cluster) with its IP ACL; ``None`` when gone."""
         cluster = self.api.get_cluster(obj["uuid"])
         return self._wrap(cluster) if cluster is not None else None
 
@@ -107,6 +109,7 @@ class NksIpAclResource(SettingsResource):
         return api_status(obj["cluster"])
 
     def view(self, obj):
+        """The typed IP ACL (:func:`._views.acl_view`)."""
         return acl_view(obj.get("acl")) if obj is not None else None
 
     def desired(self, have):
@@ -126,6 +129,7 @@ class NksIpAclResource(SettingsResource):
         return {"enabled": True, "action": p["action"], "targets": targets}
 
     def plan(self, obj):
+        """The one ``Change`` of the IP ACL (Change API Endpoint IP ACL), or none."""
         have = self.view(obj)
         want = self.desired(have)
         if not want["enabled"] and not have["enabled"]:
@@ -181,6 +185,7 @@ class NksIpAcl(NksModule):
         return targets
 
     def run(self):
+        """Converge the IP ACL of the API endpoint; returns the module result (``ipacl``, ``cluster_uuid``)."""
         p = self.params
         given = self.validate_input()
         machine = StateMachine(NksIpAclResource(self, given), self.check_mode, p["wait"],

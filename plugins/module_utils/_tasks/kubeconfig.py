@@ -102,6 +102,9 @@ class NksKubeconfig(NksModule):
         return dest
 
     def run(self):
+        """Write (``present``) or remove (``absent``) the cluster's kubeconfig at ``dest``.
+
+        :raises ValidationError: naming ``mode``, ``context`` or ``dest``."""
         check_file_mode(self.params["mode"])
         if self.params["context"] is not None and not self.params["context"].strip():
             raise ValidationError("context", "must not be empty")
@@ -181,6 +184,8 @@ class NksKubeconfig(NksModule):
         return result
 
     def present(self, dest):
+        """Get Cluster Kubeconfig (``GET /v1/clusters/{id}/config``) and write it to ``dest`` (merged with
+        ``merge``), under the directory's lock."""
         name_or_id = self.params["cluster"]
         cluster = self.api.find_cluster(name_or_id)
         if cluster is None:

@@ -66,9 +66,11 @@ class _FailedCluster(Resource):
         self.name = name
 
     def describe(self):
+        """The cluster in messages: ``cluster 'x'``."""
         return "cluster %r" % self.name
 
     def failed_advice(self, obj):
+        """Delete the cluster: NKS accepts nothing else on a failed cluster."""
         return DELETE_CLUSTER
 
 
@@ -87,6 +89,7 @@ class NksNodegroupResource(Resource):
         self._cluster = None
 
     def describe(self):
+        """The node group in messages: ``node group 'x' of cluster 'y'``."""
         return "node group %r of cluster %r" % (self.params["name"], self.params["cluster"])
 
     # -- the cluster --------------------------------------------------------
@@ -100,6 +103,7 @@ class NksNodegroupResource(Resource):
 
     @property
     def cluster_uuid(self):
+        """The UUID of the node group's cluster (``None`` when there is no such cluster)."""
         return self.cluster.get("uuid")
 
     def _missing_cluster(self):
@@ -120,6 +124,7 @@ class NksNodegroupResource(Resource):
             raise ValidationError("state", LAST_NODEGROUP % (ng.get("name"), self.cluster.get("name")))
 
     def failed_advice(self, obj):
+        """What to do with a failed node group: delete it (or the cluster, for ``default-worker``)."""
         if obj.get("name") == DEFAULT_WORKER:
             return DELETE_CLUSTER
         return "delete the node group (state=absent) and create it again"
@@ -164,6 +169,8 @@ class NksNodegroupResource(Resource):
     # -- the node group -------------------------------------------------------
 
     def find(self):
+        """The node group (List Node Groups, Get a Node Group), or ``None``; a missing cluster fails
+        (or, in check mode, is predicted)."""
         cluster = self.cluster
         if not cluster:
             return self._missing_cluster()
@@ -177,12 +184,14 @@ class NksNodegroupResource(Resource):
         return _WithCluster(ng, cluster) if ng is not None else None
 
     def fetch(self, obj):
+        """The node group read again (Get a Node Group); ``None`` when gone."""
         ng = self.api.get_nodegroup(self.cluster_uuid, obj.get("uuid") or self.params["name"])
         if ng is None or in_progress(ng) or failed(ng):
             return ng  # its own status decides: the cluster need not be read
         return _WithCluster(ng, self._get_cluster())
 
     def view(self, obj):
+        """The typed node group (:func:`._views.nodegroup_view`)."""
         return nodegroup_view(obj)
 
     def control_plane_version(self):
@@ -196,6 +205,9 @@ class NksNodegroupResource(Resource):
         return dict((row[0], self.params.get(row[0])) for row in CREATE_LABELS)
 
     def validate_create(self):
+        """Check what Create a Node Group requires, before the request.
+
+        :raises ValidationError: naming the first missing or invalid option."""
         p = self.params
         if p["name"] in DEFAULT_NODEGROUPS:
             raise ValidationError("name", "%s is created with the cluster and cannot be created on its"
@@ -238,10 +250,12 @@ class NksNodegroupResource(Resource):
                     node_count=int(p["node_count"] or 1), labels=labels)
 
     def create(self):
+        """Create a Node Group (``POST /v1/clusters/{id}/nodegroups``), once the cluster is idle."""
         self.wait_cluster_idle()
         return self.api.create_nodegroup(self.cluster_uuid, self.create_body())
 
     def predict_create(self):
+        """What check mode reports for a create: the typed options as the node group would show them."""
         p = self.params
         view = dict((key, value) for key, value in self.typed_options().items() if value is not None)
         view.pop("boot_volume_appkey", None)
@@ -259,6 +273,8 @@ class NksNodegroupResource(Resource):
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
+        """The in-place changes: autoscaler, resize, flavor, user script (:func:`._worker.plan_node_group`),
+        upgrade (Upgrade a Node Group), worker settings (:func:`._worker.plan`)."""
         current = self.view(obj)
         self._refuse_immutable_changes(current)
         changes, count_then = _worker.plan_node_group(self.api, self.cluster_uuid, obj["uuid"], current, self.params,
@@ -308,6 +324,7 @@ class NksNodegroupResource(Resource):
     # -- delete and node actions ----------------------------------------------
 
     def delete(self, obj):
+        """Delete a Node Group, once the cluster is idle."""
         self.wait_cluster_idle()
         self.api.delete_nodegroup(self.cluster_uuid, obj["uuid"])
 
@@ -389,6 +406,7 @@ class NksNodegroup(NksModule):
             self.warn("nodes_to_remove ignored: it applies only when node_count shrinks the node group")
 
     def run(self):
+        """Converge the node group to ``state`` (or run ``node_action``); returns the module result."""
         p = self.params
         self.validate_input()
         waiter = Waiter(p["wait_timeout"])
