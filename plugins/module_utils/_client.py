@@ -86,6 +86,7 @@ def environment_value(name, environ=None):
     value = environ.get(ENV_OF.get(name, name))
     return value if value else None
 
+
 # Methods urllib3 may repeat on its own: reads and idempotent writes.
 IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
 

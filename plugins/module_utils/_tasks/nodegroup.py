@@ -24,7 +24,7 @@ from .._engine import (
     in_progress, raise_failed, status_of)
 from .._kube import wait_after_converge, wait_for_spec
 from .._labels import (
-    NODEGROUP_LABELS, autoscale_from_api, to_labels)
+    NODEGROUP_LABELS, to_labels)
 from .._module import NksModule
 from .._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec, worker_settings_spec)

@@ -227,3 +227,39 @@ def test_one_wait_default():
         text = open(path).read()
         doc = yaml.safe_load(text.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])
         assert doc["options"]["wait_timeout"]["default"] == DEFAULT_WAIT_TIMEOUT, module
+
+
+class ProcessModule(object):
+    """The file helpers of the running module process, recorded."""
+
+    def __init__(self, check_mode):
+        self.check_mode = check_mode
+        self.calls = []
+        self.tmpdir = "/tmp/process-tmp"
+
+    def set_mode_if_different(self, path, mode, changed, diff=None):
+        self.calls.append(("set_mode_if_different", path, mode))
+        return True
+
+    def backup_local(self, path):
+        self.calls.append(("backup_local", path))
+        return path + ".bak"
+
+
+def test_file_helpers_are_the_process_modules(tmp_path):
+    module = ProcessModule(check_mode=False)
+    task = TaskContext("nhncloud.nks.nks_echo", {}, process_module=module)
+    assert task.set_mode_if_different("/x", "u=rw,go=", False) is True
+    assert task.backup_local("/x") == "/x.bak" and task.tmpdir == "/tmp/process-tmp"
+    assert module.calls == [("set_mode_if_different", "/x", "u=rw,go="), ("backup_local", "/x")]
+
+
+def test_check_mode_of_the_task_wins_over_the_process_module(tmp_path):
+    """A task in check mode inside a process that is not never changes a mode through the process module."""
+    path = tmp_path / "f"
+    path.write_text("x")
+    os.chmod(str(path), 0o644)
+    module = ProcessModule(check_mode=False)
+    task = TaskContext("nhncloud.nks.nks_echo", {}, check_mode=True, process_module=module)
+    assert task.set_mode_if_different(str(path), "0600", False) is True
+    assert module.calls == [] and stat.S_IMODE(os.stat(str(path)).st_mode) == 0o644
