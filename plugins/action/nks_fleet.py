@@ -1,31 +1,36 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of ``nhncloud.nks.nks_fleet``: converge phases of a whole fleet in one process.
+"""Action plugin of ``nhncloud.nks.nks_fleet``: run the module, show its progress, summarise.
 
-Run once for the play (``run_once: true``), it reads each host's cluster from the
-``nhncloud.nks.cluster`` role's variables and runs the collection's module classes
-in-process on the controller, in threads (:mod:`..plugin_utils._fleet_phases`):
-no module process per host. Run per host with ``report``, it turns that host's entry
-into the host's own result (changed, or failed with the module's message).
+With ``phases`` the module runs as Ansible's ``normal`` action runs it (``_execute_module``:
+``module_defaults`` of the action group, ``no_log``, check and diff mode, ``delegate_to``), the
+fleet waits' progress lines printed meanwhile
+(:class:`..plugin_utils.progress_action.ProgressModuleAction`), then one summary line.
+
+The two per-host steps need no module process, so this plugin answers them itself, from the
+task's options as Ansible resolved them for the host (``module_defaults`` included) and validated
+with the module's argument spec: ``member`` (the host's plan and its connection options; the
+result is censored when it holds a secret, the registered variable keeps it) and ``report``
+(the host's outcome).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import CONNECTION_ENV
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import PHASE_MODULE_KWARGS, phase_argument_spec
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet_run import (FLEET_MODULE_KWARGS, fleet_module_spec,
+                                                                              member_of, report)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._controller import task_environment
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._fleet_phases import FleetRun, waiting
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._role import ROLE_VARIABLES, role_spec
+from ansible_collections.nhncloud.nks.plugins.plugin_utils.progress_action import ProgressModuleAction
 
 display = Display()
+
+SECRETS = ("api_password", "auth_token")
+"""Connection options holding a secret."""
 
 
 def summary_lines(phases, entries, result, previous, check_mode):
@@ -36,7 +41,7 @@ def summary_lines(phases, entries, result, previous, check_mode):
     modules predicted a change. Then, in check mode, one line per preview this task added (what a
     new cluster's node groups, IP ACL and kubeconfig would be), ``nks_fleet: HOST: would be created: ...``.
 
-    :param list phases: the task's phases. :param dict entries: host -> entry (``FleetRun.run``).
+    :param list phases: the task's phases. :param dict entries: host -> entry (the module's ``hosts``).
     :param dict result: the task's result (``waiting``, ``failed_hosts``).
     :param dict previous: host -> entry of the earlier task (its previews are not printed again).
     :returns: list of str.
@@ -55,97 +60,34 @@ def summary_lines(phases, entries, result, previous, check_mode):
     return lines
 
 
-class ActionModule(ActionBase):
-    """Converge phases of every host's cluster on the controller; never executes a module process."""
+class ActionModule(ProgressModuleAction):
+    """Run ``nks_fleet`` (its phases) as a module; record or report one host on the controller."""
 
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
+    module = "nhncloud.nks.nks_fleet"
+    _supports_async = False
     _supports_diff = True
 
     def run(self, tmp=None, task_vars=None):
-        """Validate the options, then run the phases (or, with ``report``, report one host)."""
-        result = super(ActionModule, self).run(tmp, task_vars)
-        spec = auth_argument_spec()
-        for option in spec:
-            spec[option].pop("fallback", None)  # each module applies the task environment itself
-        spec.update(phase_argument_spec())
-        dummy, params = self.validate_argument_spec(argument_spec=spec, **PHASE_MODULE_KWARGS)
-        if params["report"] is not None:
-            result.update(self._report(params["report"]))
+        """``member`` and ``report``: answer from the validated options; ``phases``: run the module."""
+        args = self._task.args
+        if args.get("member") is None and args.get("report") is None:
+            result = super(ActionModule, self).run(tmp, task_vars)
+            if not result.get("failed") and "hosts" in result:
+                previous = args.get("previous") or {}
+                for line in summary_lines(args.get("phases") or [], result["hosts"], result,
+                                          previous.get("hosts", previous), bool(self._task.check_mode)):
+                    display.display(line)
             return result
-        connection = dict((option, params[option]) for option, dummy in CONNECTION_ENV if params[option] is not None)
-        hosts, invalid = self._hosts(params, task_vars, validate="cluster" in params["phases"])
-        environ = task_environment(self)
-        validators = {}
-
-        def validator(cls):
-            if cls not in validators:
-                validators[cls] = cls.validator(environ)
-            return validators[cls]
-
-        previous = params["previous"].get("hosts", params["previous"])
-        run = FleetRun(hosts, previous, params["waited"], connection,
-                       validator, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff),
-                       ready_timeout=params["ready_timeout"], invalid=invalid)
-        entries = run.run(params["phases"], params["concurrency"])
-        result.update(changed=any(e["submitted"] for e in entries.values()), hosts=entries, waiting=waiting(entries),
-                      failed_hosts=sorted(h for h, e in entries.items() if e["failed"]))
-        for line in summary_lines(params["phases"], entries, result, previous, bool(self._task.check_mode)):
-            display.display(line)
-        return result
-
-    def _hosts(self, params, task_vars, validate):
-        """The hosts to converge: those of ``hosts`` (default: the play batch) whose ``cluster_state``
-        is ``present``, in that order, their variables from ``host_vars``, else the host's variables
-        (inventory, facts, extra vars), else the play's, else the role's defaults.
-
-        :param bool validate: check each host's variables against the role's argument spec
-            (entry point ``main``), as including the role would, before any request.
-        :returns: ``(hosts, invalid)``: host -> :func:`role_spec`, and host -> message of the hosts
-            whose variables the role's argument spec refuses.
-        """
-        given = params["host_vars"] or {}
-        names = params["hosts"] or (list(given) if given else task_vars.get("ansible_play_batch", []))
-        hostvars = task_vars.get("hostvars", {})
-        role = getattr(self._task, "_role", None)
-        options = (role._get_role_argspecs().get("main") or {}).get("options") if role is not None else None
-        validator = ArgumentSpecValidator(options) if validate and options else None
-        fallback = self._fallbacks(role, set(options or ()))
-        hosts, invalid = {}, {}
-        for name in names:
-            own = given.get(name) or hostvars.get(name) or {}
-            variables = dict((key, own[key] if key in own else fallback.get(key)) for key in fallback)
-            if variables["cluster_state"] != "present" or not variables["cluster_definition"]:
-                continue
-            checked = validator.validate(variables, validate_role_argument_spec=True) if validator else None
-            if checked is not None and checked.error_messages:
-                invalid[name] = "Validation of arguments failed:\n%s" % "\n".join(checked.error_messages)
-                hosts[name] = dict(spec=dict(name=name))
-            else:
-                hosts[name] = role_spec(variables)
-        return hosts, invalid
-
-    def _fallbacks(self, role, names):
-        """Each role variable (``ROLE_VARIABLES`` and ``names``) from the play, else the role's
-        defaults (templated), else ``ROLE_VARIABLES``' default."""
-        fallback = dict(ROLE_VARIABLES)
-        fallback.update((name, None) for name in names if name not in fallback)
-        if role is not None:
-            defaults = role.get_default_vars()
-            fallback.update(self._templar.template(dict((k, v) for k, v in defaults.items() if k in fallback)))
-        play = self._task.get_play() if hasattr(self._task, "get_play") else None
-        play_vars = play.get_vars() if play is not None else {}
-        fallback.update(self._templar.template(dict((k, v) for k, v in play_vars.items() if k in fallback)))
-        return fallback
-
-    @staticmethod
-    def _report(entry):
-        """One host's result from its entry: failed with its message, else changed or not."""
-        if entry.get("failed"):
-            return dict(changed=False, failed=True, msg=entry.get("msg"))
-        result = dict(changed=bool(entry.get("changed")), cluster=entry.get("uuid"), results=entry.get("results", {}))
-        if entry.get("previews"):
-            result["msg"] = entry["previews"]
-        if entry.get("diff"):
-            result["diff"] = entry["diff"]
+        result = ActionBase.run(self, tmp, task_vars)  # pylint: disable=bad-super-call  # no module here
+        spec = auth_argument_spec()
+        for option in spec.values():
+            option.pop("fallback", None)  # only what was set for this host; the module applies the environment
+        spec.update(fleet_module_spec())
+        dummy, params = self.validate_argument_spec(argument_spec=spec, **FLEET_MODULE_KWARGS)
+        if params["member"] is not None:
+            result.update(changed=False, member=member_of(params["member"], params))
+            if any(result["member"]["connection"].get(key) for key in SECRETS):
+                result["_ansible_no_log"] = True
+            return result
+        result.update(report(params["report"]))
         return result

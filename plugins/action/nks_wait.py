@@ -10,14 +10,16 @@ Ansible's ``Display``: shown at the default verbosity by every stdout callback,
 and by ansible-runner (AWX) as job output.
 
 The connection options fall back to the environment as a module's do: the task's
-``environment:`` (templated, over the controller's environment), since no module
-process receives it here.
+``environment:`` (each entry templated, the task's own over its blocks', over the
+controller's environment), since no module process receives it here. ``module_defaults``
+of the action group reach the task's options as for any action.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 
 from ansible.plugins.action import ActionBase
@@ -30,7 +32,6 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import (fleet_
                                                                           wait_fleet)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec, environ_fallback
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, check_ranges
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._controller import task_environment
 
 display = Display()
 
@@ -48,7 +49,7 @@ class ActionModule(ActionBase):
         cluster that fails or times out does not (it is listed in ``failed``).
         """
         result = super(ActionModule, self).run(tmp, task_vars)
-        environ = task_environment(self)
+        environ = self._environment()
         spec = auth_argument_spec()
         for option, env in CONNECTION_ENV:
             spec[option]["fallback"] = (environ_fallback(environ), [env])
@@ -74,6 +75,20 @@ class ActionModule(ActionBase):
         except NksError as exc:
             result.update(failed=True, msg=str(exc))
         return result
+
+    def _environment(self):
+        """The controller's environment updated with the task's ``environment`` (a mapping or a list of
+        mappings, the blocks' first and the task's last; each templated with the task's variables).
+
+        :returns: ``dict`` variable name -> value (str).
+        """
+        environ = dict(os.environ)
+        given = self._task.environment
+        for entry in given if isinstance(given, list) else [given]:
+            entry = self._templar.template(entry) if entry else None
+            if isinstance(entry, dict):
+                environ.update((str(key), str(value)) for key, value in entry.items() if value is not None)
+        return environ
 
     def _show(self, fleet, ended):
         """Print one progress line (and a line per failed cluster) at the default verbosity."""

@@ -15,11 +15,15 @@ author: nhncloud.nks contributors
 description:
 - Combines C(cluster_definition) over C(cluster_defaults) and fills in the kubeconfig settings (C(enabled) V(true),
   C(mode) V(0600), C(backup) V(false), C(dest) C(cluster_kubeconfig_dir/NAME.kubeconfig) when not set).
-- The role's single-cluster path (C(tasks/main.yml)) and M(nhncloud.nks.nks_fleet) (every host of a fleet) derive a
-  cluster with this same code.
+- Plans the options of every module task converging the cluster (C(cluster), C(nodegroups), C(addons), C(ipacl),
+  C(kubeconfig_file)) and the check mode previews (C(previews)).
+- The role's single-cluster path (C(tasks/present.yml)) and M(nhncloud.nks.nks_fleet) (every host of a fleet, through
+  C(tasks/fleet.yml)) converge a cluster with this one plan.
 options:
   _input:
-    description: The role's variables C(cluster_definition), C(cluster_defaults) and C(cluster_kubeconfig_dir).
+    description: The role's variables C(cluster_definition), C(cluster_defaults), C(cluster_nodegroup_defaults),
+      C(cluster_kubeconfig_dir), C(cluster_wait_timeout), C(cluster_wait_for) and C(cluster_state) (missing ones take
+      the role's defaults).
     type: dict
     required: true
 """
@@ -34,21 +38,22 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(spec) (the definition over the defaults) and C(kubeconfig) (C(enabled), C(mode), C(backup), C(dest)),
-    with the role's other variables.
+  description: C(name), C(spec) (the definition over the defaults), C(kubeconfig) (C(enabled), C(mode), C(backup),
+    C(merge), C(dest)), C(state), C(wait_for), C(wait_timeout), the module options C(cluster), C(nodegroups), C(addons),
+    C(ipacl) and C(kubeconfig_file), and C(previews).
   type: dict
 """
 
-from ansible_collections.nhncloud.nks.plugins.plugin_utils._role import ROLE_VARIABLES, role_spec
+from ansible_collections.nhncloud.nks.plugins.module_utils._cluster_plan import cluster_plan
 
 
 def cluster_role_spec(variables):
-    """:func:`._role.role_spec` of ``variables`` over the role's defaults (:data:`._role.ROLE_VARIABLES`).
+    """:func:`..module_utils._cluster_plan.cluster_plan` of ``variables``.
 
     :param dict variables: some of the role's variables (``cluster_definition`` at least).
-    :returns: ``dict`` with ``spec`` and ``kubeconfig`` (see :func:`._role.role_spec`).
+    :returns: ``dict`` (see :func:`..module_utils._cluster_plan.cluster_plan`).
     """
-    return role_spec(dict(ROLE_VARIABLES, **variables))
+    return cluster_plan(variables)
 
 
 class FilterModule(object):

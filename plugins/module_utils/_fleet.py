@@ -56,30 +56,11 @@ def fleet_argument_spec():
     )
 
 
-PHASES = ("cluster", "nodegroups", "ipacl", "kubeconfig", "ready")
-"""The phases of ``nhncloud.nks.nks_fleet``, in the order the role converges them."""
-
-
 def phase_argument_spec():
-    """The options of ``nhncloud.nks.nks_fleet`` (without the connection options), as an
-    Ansible argument spec: used by the module's documentation stub and its action plugin.
-
-    :returns: a new ``dict`` (option -> spec) the caller may change.
-    """
-    return dict(
-        phases=dict(type="list", elements="str", choices=list(PHASES)),
-        hosts=dict(type="list", elements="str"),
-        host_vars=dict(type="dict"),
-        previous=dict(type="dict", default={}),
-        waited=dict(type="dict", default={}),
-        concurrency=dict(type="int", default=10),
-        ready_timeout=dict(type="int"),
-        report=dict(type="dict"),
-    )
-
-
-PHASE_MODULE_KWARGS = dict(mutually_exclusive=[("phases", "report")], required_one_of=[("phases", "report")])
-"""The ``module_kwargs`` of ``nhncloud.nks.nks_fleet``."""
+    """The options of ``nhncloud.nks.nks_fleet`` (without the connection options); kept for callers of
+    this module, see :func:`._fleet_run.fleet_module_spec`. :returns: a new ``dict``."""
+    from ._fleet_run import fleet_module_spec  # pylint: disable=import-outside-toplevel
+    return fleet_module_spec()
 
 
 def match(wanted, listing):

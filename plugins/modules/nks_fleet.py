@@ -10,28 +10,35 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: nks_fleet
-short_description: Converge a phase of a whole fleet of NKS clusters from one process on the controller
+short_description: Converge a whole fleet of NKS clusters in one module process
 version_added: 0.1.0
 description:
-  - 'Runs, for every host of the play (each host is one cluster described by the C(nhncloud.nks.cluster) role''s variables),
-    what the role converges with one module task per host, but in ONE task (C(run_once: true)): the action plugin runs the
-    modules'' own code in-process on the controller, in threads, so that no module process is started per host.
-    C(playbooks/fleet.yml) runs the phases this way (C(roles/cluster/tasks/fleet.yml)).'
-  - 'The phases (O(phases)): V(cluster) converges each cluster and its C(default-worker) node group as
-    M(nhncloud.nks.nks_cluster) does, without waiting; V(nodegroups) each node group as M(nhncloud.nks.nks_nodegroup)
-    does, each but the last of a cluster waited for (a cluster runs one node group operation at a time);
-    V(ipacl) the API endpoint IP ACL as M(nhncloud.nks.nks_ipacl) does, without waiting; V(kubeconfig) the kubeconfig
-    file as M(nhncloud.nks.nks_kubeconfig) does (its directory is created, mode C(0700), when missing); V(ready) waits
-    as O(nhncloud.nks.cluster#role:main:cluster_wait_for) says (the Kubernetes API, and its nodes Ready), sending no
-    change. Wait for the clusters changed by a phase with M(nhncloud.nks.nks_wait) (RV(waiting)) before the next one.'
-  - Each host's options are validated with the module's own argument spec, and each host's result is the module's
-    result; an error fails that host only (its entry in RV(hosts) says why, with the module's message), and the later
-    phases leave it out.
-  - 'With O(report), run per host (no C(run_once)): the task''s result is that host''s outcome, failed with its message,
-    or changed when any phase changed its cluster.'
-  - In check mode nothing is sent but reads; a cluster that does not exist yet is reported as created, with what
-    would be created with it (RV(hosts.previews)).
-  - In diff mode each host's differences are in RV(hosts.diff), and in the host's result with O(report).
+  - 'Converges, for every member of the fleet (each host of the play is one cluster, planned from the
+    C(nhncloud.nks.cluster) role''s variables by the filter C(nhncloud.nks.cluster_role_spec)), what the role converges
+    with one module task per host, but in ONE task (C(run_once: true)) and ONE module process: each member''s tasks
+    run the modules'' own logic, in threads (at most O(concurrency) members at once), without a module process per host.
+    C(playbooks/fleet.yml) converges a fleet this way (C(roles/cluster/tasks/fleet.yml)).'
+  - 'The phases (O(phases)), each for every member before the next: V(cluster) converges each cluster and its
+    C(default-worker) node group as M(nhncloud.nks.nks_cluster) does; V(nodegroups) each node group as
+    M(nhncloud.nks.nks_nodegroup) does (each but the last of a cluster waited for by its task); V(addons) each add-on as
+    M(nhncloud.nks.nks_addon) does; V(ipacl) the API endpoint IP ACL as M(nhncloud.nks.nks_ipacl) does; V(kubeconfig) the
+    kubeconfig file as M(nhncloud.nks.nks_kubeconfig) does (its directory is created, mode C(0700), when missing);
+    V(ready) waits as O(nhncloud.nks.cluster#role:main:cluster_wait_for) says, sending no change.'
+  - After the V(cluster), V(nodegroups) and V(ipacl) phases the clusters that phase changed are waited for with ONE cluster
+    list per poll per connection (endpoint and project), as M(nhncloud.nks.nks_wait) waits, every connection at once.
+  - 'Members may name different endpoints, regions, projects and credentials (O(members[].connection): what Ansible
+    resolved for each host, C(module_defaults) and inventory variables included); a member''s unset connection options
+    are this task''s own. Each connection without O(auth_token) obtains one token for all its tasks.'
+  - An error fails that member only (its entry in RV(hosts) says why, with the module's message), and the later phases
+    leave it out.
+  - 'With O(member), run per host: the task records the host''s member (its O(member.plan) and the connection options
+    set for this host, as the task received them) in RV(member), sending nothing; its action plugin does it on the
+    controller without a module process.'
+  - 'With O(report), run per host: the task''s result is that host''s outcome, failed with its message, or changed when
+    any phase changed its cluster.'
+  - In check mode nothing is sent but reads; a cluster that does not exist yet is reported as created, with what would be
+    created with it (RV(hosts.previews)).
+  - In diff mode each member's differences are in RV(hosts.diff), and in the host's result with O(report).
 author:
   - nhncloud.nks contributors (@nhncloud)
 extends_documentation_fragment:
@@ -40,56 +47,105 @@ extends_documentation_fragment:
 options:
   phases:
     description:
-      - The phases to run for every host, in this order. One of O(phases) and O(report) is required.
+      - The phases to run for every member, in this order. One of O(phases), O(member) and O(report) is required.
     type: list
     elements: str
-    choices: [cluster, nodegroups, ipacl, kubeconfig, ready]
-  hosts:
+    choices: [cluster, nodegroups, addons, ipacl, kubeconfig, ready]
+  members:
     description:
-      - The hosts (clusters) to converge. Default the keys of O(host_vars) when given, else the play batch
-        (C(ansible_play_batch)). Hosts whose C(cluster_state) is not V(present) are left out.
+      - The fleet's members, usually the RV(member) recorded by each host of the play
+        (C(ansible_play_batch | map('extract', hostvars, 'cluster__fleet_member') | map(attribute='member'))).
     type: list
-    elements: str
-  host_vars:
+    elements: dict
+    default: []
+    suboptions:
+      host:
+        description: The host (inventory name) of the member.
+        type: str
+        required: true
+      plan:
+        description: The plan of its cluster, as the filter C(nhncloud.nks.cluster_role_spec) returns it.
+        type: dict
+        required: true
+      connection:
+        description:
+          - The connection options of the member (the options of the doc fragment C(nhncloud.nks.auth)); unset ones are
+            this task's.
+        type: dict
+        suboptions:
+          region:
+            description: As O(region).
+            type: str
+          api_url:
+            description: As O(api_url).
+            type: str
+          identity_url:
+            description: As O(identity_url).
+            type: str
+          tenant_id:
+            description: As O(tenant_id).
+            type: str
+          username:
+            description: As O(username).
+            type: str
+          api_password:
+            description: As O(api_password).
+            type: str
+          auth_token:
+            description: As O(auth_token).
+            type: str
+          validate_certs:
+            description: As O(validate_certs).
+            type: bool
+          http_timeout:
+            description: As O(http_timeout) (checked by each task as that option is).
+            type: raw
+  member:
     description:
-      - 'Host name to the role''s variables of that host: C(cluster_definition), C(cluster_defaults),
-        C(cluster_nodegroup_defaults), C(cluster_kubeconfig_dir), C(cluster_wait_timeout), C(cluster_wait_for),
-        C(cluster_state).'
-      - 'By default each variable is read from the host''s variables (inventory, facts, extra vars), else the play''s,
-        else the role''s defaults.'
+      - Record this host's member (RV(member)) instead of converging anything.
     type: dict
+    suboptions:
+      host:
+        description: The host (C(inventory_hostname)).
+        type: str
+        required: true
+      plan:
+        description: The plan of its cluster (filter C(nhncloud.nks.cluster_role_spec)).
+        type: dict
+        required: true
   previous:
     description:
-      - The registered result of the previous C(nks_fleet) task of the fleet (or its RV(hosts)), which tells each
-        host's cluster UUID and whether it failed already.
-    type: dict
-    default: {}
-  waited:
-    description:
-      - The registered result of the M(nhncloud.nks.nks_wait) task since O(previous); the hosts whose cluster is in its
-        RV(nhncloud.nks.nks_wait#module:failed_clusters) fail with its message.
+      - RV(hosts) of an earlier C(nks_fleet) task of the same fleet (or its whole result), which tells each member's
+        cluster UUID and whether it failed already (to split the phases over several tasks).
     type: dict
     default: {}
   concurrency:
     description:
-      - Most hosts converged at once (threads; each sends its requests in turn). V(0) means no limit.
+      - Most members converged at once (threads; each sends its requests in turn).
     type: int
     default: 10
+  wait_timeout:
+    description:
+      - Seconds the fleet wait after a phase gives each cluster. Default the longest C(wait_timeout) of the members of
+        that connection.
+    type: int
   ready_timeout:
     description:
-      - Seconds each cluster may take in the V(ready) phase. Default its C(wait_timeout), else C(cluster_wait_timeout).
+      - Seconds each cluster may take in the V(ready) phase. Default its C(wait_timeout).
     type: int
+  progress_interval:
+    description:
+      - Longest time (s) between two progress lines of a fleet wait.
+    type: int
+    default: 30
   report:
     description:
       - One host's entry of RV(hosts) (of the last phase task); the task then reports that host's outcome.
     type: dict
 notes:
-  - The action plugin runs on the controller, whatever the host's connection; the connection options fall back to their
-    environment variables, those of the task's C(environment) over the controller's, as for every module.
-  - Not a member of the action group C(group/nhncloud.nks.all) (C(module_defaults) do not reach it); give O(auth_token)
-    or the other connection options as task options, or set their environment variables.
-  - All hosts share the connection options, so one token (O(auth_token)) serves the whole fleet; each thread uses its own
-    HTTP session.
+  - A member of the action group C(group/nhncloud.nks.all): C(module_defaults) reach it, for the O(member) step of each
+    host (its connection) and for the phase task.
+  - The progress of the fleet waits is printed while the module runs (its action plugin tails a private file).
 seealso:
   - module: nhncloud.nks.nks_wait
   - module: nhncloud.nks.nks_cluster
@@ -97,37 +153,36 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Send every cluster's create or change (one process)
+- name: Record each host's member (its plan and connection options)
   nhncloud.nks.nks_fleet:
-    phases: [cluster]
+    member:
+      host: "{{ inventory_hostname }}"
+      plan: "{{ {'cluster_definition': cluster_definition} | nhncloud.nks.cluster_role_spec }}"
+  register: fleet_member
+  no_log: true
+
+- name: Converge every cluster, phase by phase (one process)
+  nhncloud.nks.nks_fleet:
+    phases: [cluster, nodegroups, addons, ipacl, kubeconfig, ready]
+    members: "{{ ansible_play_batch | map('extract', hostvars, 'fleet_member') | map(attribute='member') | list }}"
     concurrency: 10
-    auth_token: "{{ nks_auth.auth_token }}"
   run_once: true
-  register: fleet_clusters
-
-- name: Wait for them (one cluster list per poll)
-  nhncloud.nks.nks_wait:
-    clusters: "{{ fleet_clusters.waiting }}"
-  run_once: true
-  register: fleet_clusters_wait
-
-- name: Node groups, IP ACLs, kubeconfigs and readiness
-  nhncloud.nks.nks_fleet:
-    phases: [nodegroups, ipacl, kubeconfig, ready]
-    previous: "{{ fleet_clusters }}"
-    waited: "{{ fleet_clusters_wait }}"
-  run_once: true
-  register: fleet_rest
+  register: fleet
 
 - name: Each host's outcome
   nhncloud.nks.nks_fleet:
-    report: "{{ fleet_rest.hosts[inventory_hostname] | default({}) }}"
+    report: "{{ fleet.hosts[inventory_hostname] | default({}) }}"
 """
 
 RETURN = r"""
+member:
+  description: With O(member), the host's member (C(host), C(plan), C(connection)), for O(members).
+  returned: with O(member)
+  type: dict
+  sample: {}
 hosts:
-  description: Host name to that host's entry (not with O(report)).
-  returned: success
+  description: Host name to that member's entry (with O(phases)).
+  returned: with O(phases)
   type: dict
   contains:
     name:
@@ -146,7 +201,7 @@ hosts:
       description: Why it failed, the module's or the wait's message.
       type: str
     results:
-      description: Phase to the module's result (a list of results for V(nodegroups)).
+      description: Phase to the module's result (a list of results for V(nodegroups) and V(addons)).
       type: dict
     previews:
       description: In check mode, for a cluster that does not exist yet, what would be created with it.
@@ -156,32 +211,65 @@ hosts:
       description: The modules' differences (diff mode).
       type: list
       elements: dict
+    submitted:
+      description: Whether this task sent a change for the cluster (check mode, would send).
+      type: bool
   sample: {}
 waiting:
-  description: UUIDs of the clusters this task sent a change to and that did not fail, for M(nhncloud.nks.nks_wait).
-  returned: success
+  description: UUIDs of the clusters this task sent a change to and that did not fail.
+  returned: with O(phases)
   type: list
   elements: str
   sample: []
 failed_hosts:
   description: Hosts whose cluster failed, sorted.
-  returned: success
+  returned: with O(phases)
   type: list
   elements: str
   sample: []
+polls:
+  description: Cluster list requests of the fleet waits, per connection (its endpoint, and project when given).
+  returned: with O(phases)
+  type: dict
+  sample: {"https://kr1-api-kubernetes-infrastructure.nhncloudservice.com": 12}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import PHASE_MODULE_KWARGS, phase_argument_spec
+from ansible_collections.nhncloud.nks.plugins.module_utils._client import CONNECTION_ENV
+from ansible_collections.nhncloud.nks.plugins.module_utils._fleet_run import (FLEET_MODULE_KWARGS, FleetRun,
+                                                                              fleet_module_spec, member_of, report,
+                                                                              waiting)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
+from ansible_collections.nhncloud.nks.plugins.module_utils._progress import from_environment
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, check_ranges
 
 
 def main():
-    """Without its action plugin this module cannot read the play's hosts: it fails."""
+    """Record a member, report one, or converge the members' phases (see DOCUMENTATION)."""
     spec = auth_argument_spec()
-    spec.update(phase_argument_spec())
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **PHASE_MODULE_KWARGS)
-    module.fail_json(msg="nhncloud.nks.nks_fleet runs only through its action plugin, on the controller")
+    spec.update(fleet_module_spec())
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **FLEET_MODULE_KWARGS)
+    p = module.params
+    try:
+        check_ranges(dict((k, v) for k, v in spec.items() if k != "members"), p)
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+    if p["member"]:
+        module.exit_json(changed=False, member=member_of(p["member"], p))
+    if p["report"] is not None:
+        result = report(p["report"])
+        if result.get("failed"):
+            module.fail_json(**result)
+        module.exit_json(**result)
+    progress = from_environment()
+    defaults = dict((option, p[option]) for option, dummy in CONNECTION_ENV)
+    run = FleetRun(p["members"], defaults, module, previous=p["previous"].get("hosts", p["previous"]),
+                   check_mode=module.check_mode, diff=module._diff, concurrency=p["concurrency"],
+                   wait_timeout=p["wait_timeout"], ready_timeout=p["ready_timeout"],
+                   progress=progress.write if progress is not None else None, interval=p["progress_interval"])
+    entries = run.run(p["phases"])
+    module.exit_json(changed=any(e["submitted"] for e in entries.values()), hosts=entries, waiting=waiting(entries),
+                     failed_hosts=sorted(h for h, e in entries.items() if e["failed"]), polls=run.polls)
 
 
 if __name__ == "__main__":
