@@ -4,13 +4,16 @@
 #
 #   make fleet-test   playbooks/fleet.yml on the 10-cluster example inventory against a
 #                     simulator: converge, second run changed=0 (no mutating request), teardown
+#   make fleet-rules-test  the fleet path obeys Ansible's rules (tests/fleet/fleet-rules-test.sh): fleet.yml adapted
+#                     with endpoint and credentials only in module_defaults, a play var over a group var, with
+#                     delegate_to localhost, and across two simulators (regions): one cluster list per poll per endpoint
 #   make molecule     molecule test -s cluster (converge, idempotence, verify, cleanup)
 #   make runner-test  ansible-runner run of fleet.yml (the engine of AWX) in tests/runner/
 #   make runner-slice-test  fleet.yml as an AWX sliced job: 4 concurrent ansible-runner jobs over
 #                     the 4 slices of the example inventory, then once unsliced, then sliced again
 #                     (tests/runner/slice-test.sh); for make test (not wired in TEST_TARGETS here)
 #   make ee-check     ansible-builder create of execution-environment.yml
-.PHONY: fleet-test molecule runner-test runner-slice-test ee-check
+.PHONY: fleet-test fleet-rules-test molecule runner-test runner-slice-test ee-check
 
 # Simulated seconds per real second are 1/ROLES_TIME_SCALE.
 ROLES_TIME_SCALE ?= 0.05
@@ -21,6 +24,11 @@ ROLES_SIM_DIR := $(CURDIR)/.build/roles-sim
 fleet-test: venv
 	SIM_DIR=$(ROLES_SIM_DIR)/fleet SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" scripts/with-simulator.sh \
 	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/fleet/fleet-test.sh
+
+# Two simulators (A by with-simulator.sh, B started by the test itself in SIM_DIR_B).
+fleet-rules-test: venv
+	SIM_DIR=$(ROLES_SIM_DIR)/fleet-rules-a SIM_DIR_B=$(ROLES_SIM_DIR)/fleet-rules-b SIM_ARGS="--time-scale $(ROLES_TIME_SCALE)" \
+	  scripts/with-simulator.sh env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) tests/fleet/fleet-rules-test.sh
 
 # molecule runs from the collection root (collection mode: extensions/molecule/).
 molecule: venv

@@ -91,3 +91,7 @@ class ActionModule(ProgressModuleAction):
             return result
         result.update(report(params["report"]))
         return result
+
+    def _show(self, line):
+        """Print one progress line: a fleet wait's as ``nks_wait`` prints it, any other named by the module."""
+        display.display(line if line.startswith("nks_wait: ") else "nks_fleet: %s" % line)

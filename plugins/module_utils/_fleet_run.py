@@ -198,8 +198,11 @@ class FleetRun(object):
             uuids = [self.entries[h]["uuid"] for h in members]
             show = None
             if self.progress is not None:
+                where = " [%s]" % connection.label if len(by_connection) > 1 else ""
+
                 def show(fleet, ended):
-                    self.progress("%s: %s" % (phase, progress_line(fleet, ended).replace("\n", " | ")))
+                    for line in progress_line(fleet, ended).split("\n"):
+                        self.progress(line + where)
             try:
                 with connection.api.client.until(time.monotonic() + timeout):
                     result = wait_fleet(connection.api.list_clusters, uuids, timeout, progress=show,
