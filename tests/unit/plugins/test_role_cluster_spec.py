@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The role nhncloud.nks.cluster restates module options in ``meta/argument_specs.yml``, and its tasks pass them as
-task parameters or, a whole section at once, as the task's ``module_defaults`` (``tasks/present.yml``). These tests
-fail when either drifts from the modules' ``argument_spec``
-(option names, types, list elements, choices, ``required`` of suboptions, ``no_log``, and defaults where the
-role restates one), so an option added to, renamed in or retyped in a module must be carried into the role.
+"""The role nhncloud.nks.cluster restates module options in ``meta/argument_specs.yml`` (checked against the modules'
+argument specs by ``scripts/role-argspec.py``), plans every module task with ONE planner
+(``module_utils/_cluster_plan.py``, used by ``tasks/present.yml`` through the filter ``cluster_role_spec`` and by
+``nks_fleet``), and its tasks pass the plan's sections as their modules' options. These tests fail when a module
+option is missing from the role, when the plan drops a role option, or when a task passes anything else.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,44 +14,19 @@ __metaclass__ = type
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import wait_argument_spec
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.ipacl import NksIpAcl
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.kubeconfig import NksKubeconfig
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup
+from ansible_collections.nhncloud.nks.plugins.module_utils._cluster_plan import cluster_plan
 
-ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles", "cluster")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..", "..")
+ROLE = os.path.join(ROOT, "roles", "cluster")
+SCRIPT = os.path.join(ROOT, "scripts", "role-argspec.py")
 
-# (key under cluster_definition, module class, module options the role does not take (and why),
-#  role-only keys)
-SECTIONS = [
-    # state: the role's cluster_state; wait: the role always waits; wait_for: the role's cluster_wait_for.
-    # addons: converged by nhncloud.nks.nks_addon after the cluster (a list of its options).
-    (None, NksCluster, {"state", "wait", "wait_for"}, {"nodegroups", "ipacl", "kubeconfig", "addons"}),
-    # cluster: the role's own cluster; node_action/node_ids: day-2 node operations, not a build;
-    # wait_for: the role's cluster_wait_for.
-    ("nodegroups", NksNodegroup, {"cluster", "wait", "wait_for", "node_action", "node_ids"}, set()),
-    # wait_timeout: the cluster's (cluster_definition.wait_timeout).
-    ("ipacl", NksIpAcl, {"cluster", "wait", "wait_timeout"}, set()),
-    # state: the role's cluster_state; return_content: the role never returns the keys; merge/context/force:
-    # the role writes a file of its own per cluster (<cluster_kubeconfig_dir>/<name>.kubeconfig), with entries
-    # named after the cluster; merging into a shared kubeconfig is nks_kubeconfig's job.
-    ("kubeconfig", NksKubeconfig, {"cluster", "state", "return_content", "merge", "context", "force"}, {"enabled"}),
-]
-
-# task file -> module -> (the variable the task reads options from, the cluster_definition key it covers)
-TASK_SOURCES = {
-    "nhncloud.nks.nks_cluster": ("cluster__spec", None),
-    "nhncloud.nks.nks_nodegroup": ("cluster__ng", "nodegroups"),
-    "nhncloud.nks.nks_ipacl": ("cluster__spec.ipacl", "ipacl"),
-    "nhncloud.nks.nks_kubeconfig": ("cluster__kubeconfig", "kubeconfig"),
-}
-MODULES = {"nhncloud.nks.nks_cluster": NksCluster, "nhncloud.nks.nks_nodegroup": NksNodegroup,
-           "nhncloud.nks.nks_ipacl": NksIpAcl, "nhncloud.nks.nks_kubeconfig": NksKubeconfig}
 
 
 def _load(path):
@@ -59,124 +34,103 @@ def _load(path):
         return yaml.safe_load(handle)
 
 
-def _role_options(key):
-    """The options of ``cluster_definition`` (key None) or of one of its keys, from meta/argument_specs.yml."""
-    options = _load("meta/argument_specs.yml")["argument_specs"]["main"]["options"]["cluster_definition"]["options"]
-    return options if key is None else options[key]["options"]
+def _script():
+    """scripts/role-argspec.py as a module."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    spec = importlib.util.spec_from_file_location("role_argspec", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _module_options(cls):
-    """The module's own options plus wait/wait_timeout when it waits (connection options are not role input)."""
-    spec = dict(wait_argument_spec()) if cls.waits else {}
-    spec.update(cls.argument_spec)
-    return spec
-
-
-def _compare(role, module, path):
-    """Differences between a role option and a module option (recursively through suboptions), as strings."""
-    diffs = []
-    for attr, default in (("type", "str"), ("elements", None), ("choices", None), ("no_log", False)):
-        if role.get(attr, default) != module.get(attr, default):
-            diffs.append("%s: %s is %r in the role, %r in the module"
-                         % (path, attr, role.get(attr, default), module.get(attr, default)))
-    if "default" in role and role["default"] != module.get("default"):
-        diffs.append("%s: default %r in the role, %r in the module" % (path, role["default"], module.get("default")))
-    sub_role, sub_module = role.get("options") or {}, module.get("options") or {}
-    for name in sorted(set(sub_role) | set(sub_module)):
-        sub = "%s.%s" % (path, name)
-        if name not in sub_module or name not in sub_role:
-            diffs.append("%s: only in the %s" % (sub, "role" if name in sub_role else "module"))
-            continue
-        if bool(sub_role[name].get("required")) != bool(sub_module[name].get("required")):
-            diffs.append("%s: required differs" % sub)
-        diffs.extend(_compare(sub_role[name], sub_module[name], sub))
-    return diffs
-
-
-@pytest.mark.parametrize("key, cls, skipped, role_only", SECTIONS, ids=[s[0] or "cluster" for s in SECTIONS])
-def test_argument_specs_match_the_module(key, cls, skipped, role_only):
-    """meta/argument_specs.yml states every option of the module with the module's type, choices and defaults."""
-    role, module = _role_options(key), _module_options(cls)
-    prefix = "cluster_definition" + ("." + key if key else "")
-    missing = sorted(set(module) - set(role) - skipped)
-    unknown = sorted(set(role) - set(module) - role_only)
-    assert not missing, "%s lacks module options %s" % (prefix, missing)
-    assert not unknown, "%s has options no module takes: %s" % (prefix, unknown)
-    diffs = []
-    for name in sorted(set(role) & set(module)):
-        diffs.extend(_compare(role[name], module[name], "%s.%s" % (prefix, name)))
+def test_the_role_argument_spec_states_the_modules_options():
+    """scripts/role-argspec.py finds no difference (and exits 0 as make test runs it)."""
+    diffs = _script().check(ROLE)
     assert not diffs, "\n".join(diffs)
 
 
-def _module_tasks():
-    """``(file, task name, module, parameters)`` of every nhncloud.nks task of the role."""
-    for name in sorted(os.listdir(os.path.join(ROLE, "tasks"))):
-        for task in _load("tasks/" + name) or []:
-            for module in MODULES:
-                if module in task:
-                    yield name, task.get("name"), module, task[module] or {}
+def test_the_script_runs_and_exits_zero():
+    done = subprocess.run([sys.executable, SCRIPT, "--role", ROLE], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
-# The one form in which a task passes a whole section of the role's input to its module (module_defaults of the
-# task): the section itself, or the section without some keys (the role's own, which no module takes).
-SPLAT = re.compile(r"^\{\{ *(?P<source>[\w.]+)(?: \| dict2items \| rejectattr\('key', 'in', \[(?P<rejected>[^\]]*)\]\)"
-                   r" \| items2dict)? *\}\}$")
+def _every_option(options):
+    """A value for every option of a role spec section (a list option: one entry of its sub-options)."""
+    values = {}
+    for name, option in options.items():
+        sub = option.get("options")
+        if option.get("type") == "list" and sub:
+            values[name] = [_every_option(sub)]
+        elif sub:
+            values[name] = _every_option(sub)
+        elif option.get("type") == "bool":
+            values[name] = True
+        elif option.get("type") in ("int", "float"):
+            values[name] = 1
+        elif option.get("choices"):
+            values[name] = option["choices"][0]
+        else:
+            values[name] = "x-%s" % name
+    return values
 
 
-def _splats():
-    """``(file, task name, module, source variable, rejected keys)`` of every task whose ``module_defaults``
-    pass a section of the role's input to its module; a ``module_defaults`` in another form is an error."""
-    for name in sorted(os.listdir(os.path.join(ROLE, "tasks"))):
-        for task in _load("tasks/" + name) or []:
-            for module, value in (task.get("module_defaults") or {}).items():
-                match = SPLAT.match(str(value))
-                assert module in MODULES and match, "%s, %r: module_defaults %s: %r is not the form %s" % (
-                    name, task.get("name"), module, value, SPLAT.pattern)
-                rejected = set(re.findall(r"'(\w+)'", match.group("rejected") or ""))
-                yield name, task.get("name"), module, match.group("source"), rejected
+# plan section -> (cluster_definition key, the plan's list/dict of module options)
+PLAN_SECTIONS = [(None, "cluster"), ("nodegroups", "nodegroups"), ("ipacl", "ipacl"), ("kubeconfig", "kubeconfig_file"),
+                 ("addons", "addons")]
 
 
-def test_module_defaults_pass_a_whole_section_and_leave_out_only_role_keys():
-    """A task passing a section wholesale reads its own module's section and leaves out only role-only keys."""
-    errors = []
-    for name, title, module, source, rejected in _splats():
-        if source != TASK_SOURCES[module][0]:
-            errors.append("%s, %r: %s reads %s, not %s" % (name, title, module, source, TASK_SOURCES[module][0]))
-        section = [s for s in SECTIONS if s[0] == TASK_SOURCES[module][1]][0]
-        dropped = sorted(rejected - section[3])
-        if dropped:
-            errors.append("%s, %r: leaves out %s, options of %s" % (name, title, dropped, module))
+@pytest.mark.parametrize("key, section", PLAN_SECTIONS, ids=[s[1] for s in PLAN_SECTIONS])
+def test_the_plan_passes_every_role_option(key, section):
+    """Every option of a section of meta/argument_specs.yml reaches the plan's options of its module (none dropped)."""
+    script = _script()
+    role = script.role_options(script.role_specs(ROLE), None)
+    definition = _every_option(role)
+    definition["kubeconfig"]["enabled"] = True
+    plan = cluster_plan(dict(cluster_definition=definition))
+    planned = plan[section][0] if isinstance(plan[section], list) else plan[section]
+    options = script.role_options(script.role_specs(ROLE), key)
+    role_only = [s[3] for s in script.SECTIONS if s[0] == key][0]
+    dropped = sorted(set(options) - set(role_only) - set(planned))
+    assert not dropped, "cluster_definition%s: %s never passed to a module" % ("." + key if key else "", dropped)
+
+
+SOURCES = {"nhncloud.nks.nks_cluster": "cluster__role.cluster", "nhncloud.nks.nks_nodegroup": "item",
+           "nhncloud.nks.nks_ipacl": "cluster__role.ipacl", "nhncloud.nks.nks_kubeconfig": "cluster__role.kubeconfig_file",
+           "nhncloud.nks.nks_addon": "item"}
+LOOPS = {"nhncloud.nks.nks_nodegroup": "cluster__role.nodegroups", "nhncloud.nks.nks_addon": "cluster__role.addons"}
+# the only parameters a converging task sets itself: the cluster's UUID, and the name (for the task's output)
+OWN = {"cluster", "name"}
+
+
+@pytest.mark.parametrize("path", ["tasks/present.yml", "tasks/addons.yml"])
+def test_present_tasks_pass_their_plan_section(path):
+    """Each converging task passes its module's plan section whole (module_defaults), nothing hand-written."""
+    errors, seen = [], set()
+    for task in _load(path):
+        for module, source in SOURCES.items():
+            if module not in task:
+                continue
+            seen.add(module)
+            defaults = (task.get("module_defaults") or {}).get(module)
+            if not re.match(r"^\{\{ *%s *\}\}$" % re.escape(source), str(defaults)):
+                errors.append("%r: module_defaults %r, not {{ %s }}" % (task.get("name"), defaults, source))
+            extra = sorted(set(task[module] or {}) - OWN)
+            if extra:
+                errors.append("%r: sets %s itself" % (task.get("name"), extra))
+            if module in LOOPS and LOOPS[module] not in str(task.get("loop")):
+                errors.append("%r: loops over %r, not %s" % (task.get("name"), task.get("loop"), LOOPS[module]))
+    assert seen, path
     assert not errors, "\n".join(errors)
 
 
-def test_task_parameters_are_module_options_read_from_the_same_name():
-    """Each parameter is an option of its module, and reads the role option of the same name (no typo)."""
-    errors = []
-    for name, title, module, params in _module_tasks():
-        options = _module_options(MODULES[module])
-        source = re.escape(TASK_SOURCES[module][0])
-        for param, value in params.items():
-            if param not in options:
-                errors.append("%s, %r: %s takes no option %s" % (name, title, module, param))
-            read = re.match(r"^\{\{ *%s\.(\w+)\b" % source, str(value))
-            if read and read.group(1) != param:
-                errors.append("%s, %r: %s reads %s" % (name, title, param, read.group(0)))
-    assert not errors, "\n".join(errors)
-
-
-def test_tasks_pass_every_role_option():
-    """Every option of meta/argument_specs.yml reaches a task of tasks/present.yml (none is silently dropped)."""
-    passed = {}
-    for name, _title, module, params in _module_tasks():
-        if name == "present.yml":
-            passed.setdefault(TASK_SOURCES[module][1], set()).update(params)
-    for name, _title, module, _source, rejected in _splats():
-        if name == "present.yml":
-            key = TASK_SOURCES[module][1]
-            passed.setdefault(key, set()).update(set(_role_options(key)) - rejected)
-    errors = []
-    for key, _cls, _skipped, role_only in SECTIONS:
-        dropped = sorted(set(_role_options(key)) - role_only - passed.get(key, set()))
-        if dropped:
-            errors.append("cluster_definition%s: %s never passed to a module" % ("." + key if key else "", dropped))
-    assert not errors, "\n".join(errors)
+def test_the_fleet_records_the_plan_of_the_same_filter():
+    """tasks/fleet.yml records each host's plan with the filter present.yml's plan comes from."""
+    fleet = _load("tasks/fleet.yml")
+    main = _load("tasks/main.yml")
+    member = [t for t in fleet if "member" in (t.get("nhncloud.nks.nks_fleet") or {})][0]
+    assert "nhncloud.nks.cluster_role_spec" in member["nhncloud.nks.nks_fleet"]["member"]["plan"]
+    assert "nhncloud.nks.cluster_role_spec" in main[0]["vars"]["cluster__role"]
+    for name in ("cluster_definition", "cluster_defaults", "cluster_nodegroup_defaults", "cluster_kubeconfig_dir",
+                 "cluster_wait_timeout", "cluster_wait_for", "cluster_state"):
+        assert "'%s': %s" % (name, name) in member["nhncloud.nks.nks_fleet"]["member"]["plan"], name
+        assert "'%s': %s" % (name, name) in main[0]["vars"]["cluster__role"], name
