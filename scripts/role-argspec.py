@@ -42,6 +42,7 @@ def _importable():
             sys.path.insert(0, path)
             return
 
+
 # (key under cluster_definition, module, module options the role does not take (and why), role-only keys)
 SECTIONS = [
     # state: the role's cluster_state; wait: the plan decides; wait_for: the role's cluster_wait_for.
@@ -127,13 +128,13 @@ def skeleton(key):
     out = {}
     for name, option in sorted(module_options(section[1]).items()):
         if name not in section[2]:
-            out[name] = dict((k, v) for k, v in option.items() if k in ("type", "elements", "choices", "no_log",
-                                                                         "default", "required"))
+            kept = ("type", "elements", "choices", "no_log", "default", "required")
+            out[name] = dict((k, v) for k, v in option.items() if k in kept)
     return yaml.safe_dump(out, default_flow_style=False, sort_keys=True)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--role", default=os.path.join(ROOT, "roles", "cluster"))
     parser.add_argument("--list", metavar="SECTION", help="cluster, nodegroups, ipacl, kubeconfig or addons")
     args = parser.parse_args(argv)

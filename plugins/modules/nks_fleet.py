@@ -143,8 +143,8 @@ options:
       - One host's entry of RV(hosts) (of the last phase task); the task then reports that host's outcome.
     type: dict
 notes:
-  - A member of the action group C(group/nhncloud.nks.all): C(module_defaults) reach it, for the O(member) step of each
-    host (its connection) and for the phase task.
+  - 'A member of the action group C(group/nhncloud.nks.all): C(module_defaults) reach it, for the O(member) step of each
+    host (its connection) and for the phase task.'
   - The progress of the fleet waits is printed while the module runs (its action plugin tails a private file).
 seealso:
   - module: nhncloud.nks.nks_wait

@@ -28,7 +28,6 @@ ROLE = os.path.join(ROOT, "roles", "cluster")
 SCRIPT = os.path.join(ROOT, "scripts", "role-argspec.py")
 
 
-
 def _load(path):
     with open(os.path.join(ROLE, path)) as handle:
         return yaml.safe_load(handle)
