@@ -6,7 +6,8 @@
 #      request; the play variable cluster_kubeconfig_dir wins over the inventory's group variable, the
 #      cluster_defaults given on the import_role task over the inventory's (kubeconfig mode 0640);
 #   2. fleet-rules-delegate.yml: hosts whose connection is ssh to an unreachable address, every task delegated to
-#      localhost: built on simulator A, kubeconfigs written;
+#      localhost: built on simulator A; the fleet path converges add-ons and merges kubeconfigs into one file, as
+#      tasks/present.yml does;
 #   3. fleet-rules-regions.yml: a fleet spanning two simulators (two regions, endpoint and identity per inventory
 #      group): each cluster on its group's endpoint, one identity request per endpoint, the fleet waits polling ONE
 #      cluster list per poll per endpoint (nks_fleet's polls per connection; each simulator's GET /v1/clusters
@@ -79,10 +80,19 @@ a0=$(counts "$RULES_A_URL")
 play delegate "$rules/fleet-rules-delegate.yml"
 read -r ident mut posts lists <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
 [[ $posts -eq 2 ]] || fail "delegate: $posts clusters created on simulator A, expected 2"
+merged=$RULES_WORK/kube-delegate/merged.config
 for host in rules-d1 rules-d2; do
-  [[ -f $RULES_WORK/kube-delegate/$host.kubeconfig ]] || fail "delegate: no kubeconfig of $host"
+  grep -q "name: $host" "$merged" || fail "delegate: $host is not merged into $merged"
 done
-echo "fleet-rules-test: delegate: 2 clusters built through delegate_to localhost (hosts with an unreachable ssh connection)"
+"$bin/python" - "$RULES_WORK/fleet-rules-delegate.json" <<'PY' || fail "delegate: the add-on of rules-d1"
+import json, sys
+hosts = json.load(open(sys.argv[1]))["hosts"]
+addons = hosts["rules-d1"]["results"]["addons"]
+assert [a["addon"]["name"] for a in addons] == ["metrics_server"] and addons[0]["changed"], addons
+assert "addons" not in hosts["rules-d2"]["results"], hosts["rules-d2"]["results"]
+PY
+echo "fleet-rules-test: delegate: 2 clusters built through delegate_to localhost (hosts with an unreachable ssh connection)," \
+  "the add-on installed, both kubeconfigs merged into one file"
 
 # 3. two regions
 a0=$(counts "$RULES_A_URL"); b0=$(counts "$RULES_B_URL")
