@@ -19,7 +19,8 @@ description:
     group creates, resizes, upgrades and autoscaler changes too.
   - 'Meant for fleets: send every cluster''s change with O(nhncloud.nks.nks_cluster#module:wait=false) (or
     O(nhncloud.nks.nks_nodegroup#module:wait=false), ...), then run this module B(once) (C(run_once: true))
-    for the whole fleet. C(playbooks/fleet.yml) does exactly this, phase by phase.'
+    for the whole fleet. M(nhncloud.nks.nks_fleet) (C(playbooks/fleet.yml)) runs the same wait after each of its
+    phases, one per endpoint and project.'
   - Each cluster's wait ends as soon as a poll shows it settled; the polls follow the schedule of the other
     modules' waits (about one per second at first, sparser later, dense again around an operation's typical end),
     at the shortest delay any cluster still running asks for, so a cluster is seen settling as soon as a single
