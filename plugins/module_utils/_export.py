@@ -84,7 +84,7 @@ def _volumes(volumes, where, notes):
     return out
 
 
-def _worker_settings(definition, view, where, notes):
+def _worker_settings(definition, view):
     """The settings NKS keeps in a worker node group's labels: user script, Kubernetes node labels, floating IP
     auto-assignment, metric-based autoscaler (``_worker.current``), added to ``definition`` when set."""
     if _set(view.get("user_script")):
@@ -137,7 +137,7 @@ def nodegroup_definition(view, autoscale=None, notes=None):
             entry[option] = view[option]
     if _set(view.get("extra_volumes")):
         entry["extra_volumes"] = _volumes(view["extra_volumes"], where, notes)
-    _worker_settings(entry, view, where, notes)
+    _worker_settings(entry, view)
     settings = _autoscale(autoscale if autoscale is not None else view.get("autoscale"))
     if settings:
         entry["autoscale"] = settings
@@ -248,7 +248,7 @@ def cluster_definition(cluster, nodegroups=None, ipacl=None, addons=None, catalo
     if log:
         definition["control_plane_log"] = log
     if worker is not None:
-        _worker_settings(definition, worker, where, notes)
+        _worker_settings(definition, worker)
         settings = _autoscale(_by_nodegroup(autoscale, worker) if autoscale is not None else worker.get("autoscale"))
     else:
         settings = _autoscale(cluster.get("autoscale"))
@@ -259,7 +259,7 @@ def cluster_definition(cluster, nodegroups=None, ipacl=None, addons=None, catalo
         definition["nodegroups"] = [
             nodegroup_definition(ng, _by_nodegroup(autoscale, ng) if autoscale is not None else None, notes)
             for ng in extra]
-    if addons is not None and addons:
+    if addons:
         definition["addons"] = addons_definition(addons, catalog, notes)
     acl = ipacl_definition(ipacl)
     if acl is not None:

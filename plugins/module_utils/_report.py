@@ -352,7 +352,7 @@ def fleet_report(hosts, unmanaged=None, now=None, generated_at=None):
         "certificate_expiring": len([r for r in rows if r.get("certificate_expiring")]),
         "not_complete": len([r for r in rows if r.get("exists") and not str(r.get("status") or "").endswith("_COMPLETE")]),
     }
-    return {"generated_at": generated_at or datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+    return {"generated_at": generated_at or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
             "today": now.isoformat(), "lifecycle_guide": _lifecycle.GUIDE_REVISION,
             "certificate_warn_days": CERTIFICATE_WARN_DAYS, "eos_warn_days": _lifecycle.WARN_DAYS,
             "summary": summary, "clusters": rows}

@@ -8,8 +8,8 @@
 #   3. the role nhncloud.nks.cluster (tests/lifecycle/converge.yml, per host: add-ons too) in --check --diff,
 #      then for real, and playbooks/fleet.yml (its phases) on that inventory: changed=0 for every cluster, no
 #      diff shown, no mutating request;
-#   4. a second adopt.yml changes nothing; then, adopting one cluster into another directory, a file edited
-#      by hand is refused (nothing written), then backed up with adopt_existing=backup.
+#   4. adopting one cluster (adopt_clusters) into another directory: a second run changes nothing, a file
+#      edited by hand is refused (nothing written), then backed up with adopt_existing=backup.
 # Needs NKS_SIM_URL and the NHN_CLOUD_* variables (with-simulator.sh sets them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -89,11 +89,11 @@ echo "adopt-test: the role (--check --diff, then for real) and fleet.yml on the 
   "${#clusters[@]} clusters, no diff, 0 mutating requests"
 
 # 4. a re-run changes nothing; other content is refused, then backed up
-play adopt-again "$root/playbooks/adopt.yml" -e "adopt_dest=$inventory"
-recap "$work/adopt-again.log" | grep -qE '^localhost +: .* changed=0 ' || fail "adopt re-run changed something"
 one=$work/one
 only='{"adopt_clusters": ["adopt-plain"]}'
 play adopt-one "$root/playbooks/adopt.yml" -e "adopt_dest=$one" -e "$only"
+play adopt-again "$root/playbooks/adopt.yml" -e "adopt_dest=$one" -e "$only"
+recap "$work/adopt-again.log" | grep -qE '^localhost +: .* changed=0 ' || fail "adopt re-run changed something"
 echo "# edited by hand" >>"$one/host_vars/adopt-plain.yml"
 saved=$(sha1sum <"$one/host_vars/adopt-plain.yml")
 if "$bin/ansible-playbook" "$root/playbooks/adopt.yml" -e "adopt_dest=$one" -e "$only" >"$work/adopt-refused.log" 2>&1; then
