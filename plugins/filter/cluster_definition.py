@@ -37,13 +37,13 @@ options:
     elements: dict
   catalog:
     description:
-      - RV(nhncloud.nks.nks_info#module:addon_catalog): an add-on whose installed version is no longer offered
-        is listed by name only (its version is kept as installed).
+      - 'RV(nhncloud.nks.nks_info#module:addon_catalog): an add-on whose installed version is no longer offered
+        is listed by name only (its version is kept as installed).'
     type: dict
   kubeconfig:
     description:
-      - V(false) writes C(kubeconfig) C({enabled: false}), so the first run of the role writes no kubeconfig file
-        (which would be a change); V(true) leaves it to the role's default (the file is written).
+      - 'V(false) writes C(kubeconfig) C({enabled: false}), so the first run of the role writes no kubeconfig file
+        (which would be a change); V(true) leaves it to the role''s default (the file is written).'
     type: bool
     default: false
   notes:

@@ -13,10 +13,10 @@ short_description: The data of the NKS fleet report, one row per cluster with th
 version_added: 0.1.0
 author: nhncloud.nks contributors
 description:
-- One row per cluster of a fleet inventory (and per cluster of the project no host names): status, Kubernetes
+- 'One row per cluster of a fleet inventory (and per cluster of the project no host names): status, Kubernetes
   version, the end of service of that version (NKS version guide), certificate expiry, health
-  (C(health_status_reason)), node counts, and the drift between the host's C(cluster_definition) (over
-  C(cluster_defaults)) and the cluster.
+  (C(health_status_reason)), node counts, and the drift between the host''s C(cluster_definition) (over
+  C(cluster_defaults)) and the cluster.'
 - The drift compares every option the definition sets with the cluster turned into its own definition (the same
   code as the filter P(nhncloud.nks.cluster_definition#filter)), values in a canonical form (lists as sets,
   booleans by value). Not compared - the role does not converge them - C(kubeconfig), C(wait_timeout),
@@ -56,9 +56,9 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(generated_at), C(today), C(lifecycle_guide) (revision of the NKS version guide), C(summary) (counts:
+    - 'C(generated_at), C(today), C(lifecycle_guide) (revision of the NKS version guide), C(summary) (counts:
       C(clusters), C(in_inventory), C(not_in_inventory), C(missing), C(drifted), C(unhealthy), C(support_ending),
-      C(certificate_expiring), C(not_complete)) and C(clusters) (the rows, by name; docs/fleet-report.md lists their keys).
+      C(certificate_expiring), C(not_complete)) and C(clusters) (the rows, by name; docs/fleet-report.md lists their keys).'
   type: dict
 """
 

@@ -67,8 +67,8 @@ def main(work, count):
         fail("the JSON has %d clusters, expected %d" % (len(rows), count))
     for row in rows:
         if not row["in_inventory"] or not row["exists"] or not row["status"].endswith("_COMPLETE"):
-            fail("%s: in_inventory %s, exists %s, status %s" % (row["name"], row["in_inventory"], row["exists"],
-                                                                 row["status"]))
+            fail("%s: in_inventory %s, exists %s, status %s"
+                 % (row["name"], row["in_inventory"], row["exists"], row["status"]))
         paths = [d["path"] for d in row["drift"]]
         if paths != DRIFT.get(row["name"], []):
             fail("%s: drift %s, expected %s" % (row["name"], row["drift"], DRIFT.get(row["name"], [])))
