@@ -6,7 +6,8 @@
 #   2. two clusters drift outside Ansible: fleet-02 is resized (node_count), fleet-05 gets one more IP ACL target;
 #   3. playbooks/fleet_report.yml writes the page and the JSON; the JSON has 20 clusters, the drift of exactly
 #      those two (node_count, ipacl.targets), the end-of-service date of each version, certificate expiry, health
-#      and node counts; it sends no mutating request;
+#      and node counts; it sends no mutating request; without an inventory, the report lists the project's 20
+#      clusters as not in the inventory and says so;
 #   4. Debian's Chromium, headless, opens the page from the file (no server, no network): a screenshot (kept as
 #      the test artifact .build/adopt-report/fleet-report.png), the DOM after the page's script ran (20 cluster
 #      rows, body[data-ready=true]), and the DOM of the page sorted by its URL fragment (#sort=KEY:desc clicks
@@ -66,6 +67,14 @@ play report "$root/playbooks/fleet_report.yml" -i "$inventory" --forks 20 \
   -e "fleet_report_html=$work/fleet-report.html" -e "fleet_report_json=$work/fleet-report.json"
 [[ $(mutations) -eq $before ]] || fail "the report sent $(( $(mutations) - before )) mutating requests"
 cp "$work/fleet-report.html" "$work/fleet-report.json" "$artifacts/"
+# without an inventory: the project's clusters, none in the inventory, said so
+play report-no-inventory "$root/playbooks/fleet_report.yml" \
+  -e "fleet_report_html=$work/no-inventory.html" -e "fleet_report_json=$work/no-inventory.json"
+grep -q 'The inventory has no host in group nks_fleet' "$work/report-no-inventory.log" \
+  || fail "without an inventory: no message naming the group nks_fleet"
+"$bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1])); s = r["summary"]
+assert (s["clusters"], s["not_in_inventory"], s["drifted"]) == (20, 20, 0), s' "$work/no-inventory.json" \
+  || fail "without an inventory: expected the 20 clusters, none in the inventory, no drift"
 
 # 4. the page in a real browser
 browse() {  # browse OUTPUT-ARGS... URL: Chromium headless, its own profile, no network services
