@@ -199,8 +199,9 @@ def cluster_definition(cluster, nodegroups=None, ipacl=None, addons=None, catalo
     :param dict ipacl: ``nks_info`` ``ipacl`` (``None``/``{}``: not read, left out).
     :param list addons: ``nks_info`` ``addons`` (``None``: not read, left out).
     :param dict catalog: ``nks_info`` ``addon_catalog`` (which installed versions are still offered).
-    :param list autoscale: ``nks_info`` ``autoscale`` answers (each with ``nodegroup``, the UUID or name asked),
-        any cluster's; ``None``: the node groups' ``ca_*`` labels are used.
+    :param list autoscale: ``nks_info`` ``autoscale`` answers (each with ``nodegroup``, the UUID or name asked:
+        by UUID when they are several clusters'); a node group without one (or ``None``) is read from its
+        ``ca_*`` labels.
     :param bool kubeconfig: ``False`` writes ``kubeconfig: {enabled: false}`` (a first run writes no file, so
         it changes nothing); ``True`` leaves ``kubeconfig`` to the role's default (the file is written).
     :returns: ``dict`` with ``definition`` (the variable, keys in the role's order), ``notes`` (``list`` of
@@ -249,7 +250,7 @@ def cluster_definition(cluster, nodegroups=None, ipacl=None, addons=None, catalo
         definition["control_plane_log"] = log
     if worker is not None:
         _worker_settings(definition, worker)
-        settings = _autoscale(_by_nodegroup(autoscale, worker) if autoscale is not None else worker.get("autoscale"))
+        settings = _autoscale(_by_nodegroup(autoscale, worker) or worker.get("autoscale"))
     else:
         settings = _autoscale(cluster.get("autoscale"))
     if settings:
@@ -257,7 +258,7 @@ def cluster_definition(cluster, nodegroups=None, ipacl=None, addons=None, catalo
     extra = [ng for ng in groups if ng.get("name") != DEFAULT_WORKER]
     if extra:
         definition["nodegroups"] = [
-            nodegroup_definition(ng, _by_nodegroup(autoscale, ng) if autoscale is not None else None, notes)
+            nodegroup_definition(ng, _by_nodegroup(autoscale, ng), notes)
             for ng in extra]
     if addons:
         definition["addons"] = addons_definition(addons, catalog, notes)
