@@ -6,7 +6,8 @@
 #   2. two clusters drift outside Ansible: fleet-02 is resized (node_count), fleet-05 gets one more IP ACL target;
 #   3. playbooks/fleet_report.yml writes the page and the JSON; the JSON has 20 clusters, the drift of exactly
 #      those two (node_count, ipacl.targets), the end-of-service date of each version, certificate expiry, health
-#      and node counts; it sends no mutating request; without an inventory, the report lists the project's 20
+#      and node counts; it sends no mutating request; fleet.yml --check agrees (a change predicted for the two
+#      drifted clusters, none for another); without an inventory, the report lists the project's 20
 #      clusters as not in the inventory and says so;
 #   4. Debian's Chromium, headless, opens the page from the file (no server, no network): a screenshot (kept as
 #      the test artifact .build/adopt-report/fleet-report.png), the DOM after the page's script ran (20 cluster
@@ -67,6 +68,12 @@ play report "$root/playbooks/fleet_report.yml" -i "$inventory" --forks 20 \
   -e "fleet_report_html=$work/fleet-report.html" -e "fleet_report_json=$work/fleet-report.json"
 [[ $(mutations) -eq $before ]] || fail "the report sent $(( $(mutations) - before )) mutating requests"
 cp "$work/fleet-report.html" "$work/fleet-report.json" "$artifacts/"
+# the drift agrees with check mode: fleet.yml --check would change the two drifted clusters, not another
+play check "$root/playbooks/fleet.yml" -i "$inventory" --check --limit fleet-02,fleet-03,fleet-05
+for host in fleet-02 fleet-05; do
+  grep -qE "^$host +: ok=[0-9]+ +changed=[1-9]" "$work/check.log" || fail "check mode: $host drifted but no change predicted"
+done
+grep -qE "^fleet-03 +: ok=[0-9]+ +changed=0 " "$work/check.log" || fail "check mode: fleet-03 has no drift but a change predicted"
 # without an inventory: the project's clusters, none in the inventory, said so
 play report-no-inventory "$root/playbooks/fleet_report.yml" \
   -e "fleet_report_html=$work/no-inventory.html" -e "fleet_report_json=$work/no-inventory.json"
