@@ -140,10 +140,6 @@ class TaskFailed(Exception):
         self.result = dict(details, msg=msg, failed=True)
 
 
-ModuleFailed = TaskFailed
-"""DEPRECATED alias, for ``plugin_utils/_fleet_phases.py`` until the fleet runs through :func:`._tasks.run_task`."""
-
-
 class TaskContext(object):
     """What a module's work needs of the run it is part of (no ``AnsibleModule`` stand-in).
 
@@ -367,25 +363,6 @@ class NksModule(object):
             result = dict(self.failure(exc), failed=True)
         result["msg"] = shorten_words(result.get("msg") or "")
         return result
-
-    # -- DEPRECATED: the controller path of plugin_utils/_fleet_phases.py; removed once the fleet
-    # -- runs through _tasks.run_task (session 5, helper H2).
-
-    @classmethod
-    def in_process(cls, args, validator, check_mode=False, diff=False):
-        """DEPRECATED: :meth:`perform` (via :func:`._tasks.run_task`) replaces it.
-
-        The work for options ``args``, without a process module, to :meth:`execute`.
-        :raises ModuleFailed: invalid options (the message names the option).
-        """
-        return cls(TaskContext.validate(cls.fqcn(), validator, args, None, check_mode, diff))
-
-    def execute(self):
-        """DEPRECATED: :meth:`perform` replaces it. The result of :meth:`outcome`, finished
-        (warnings, masking) as :meth:`perform` finishes it."""
-        return self.task.finish(self.outcome())
-
-    # --
 
     def check_ranges(self):
         """Check every numeric option against its range (``_validation.NUMERIC_RANGES``: ``wait_timeout``

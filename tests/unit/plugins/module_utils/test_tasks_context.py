@@ -158,15 +158,6 @@ def test_check_mode_of_a_real_module_changes_no_file(tmp_path):
     assert result["changed"] is True and not os.path.lexists(str(link)) and target.exists()
 
 
-def test_deprecated_wrappers_still_run():
-    """in_process/execute (plugin_utils/_fleet_phases.py until the fleet runs through run_task)."""
-    result = Echo.in_process(dict(name="web", secret="s3cr3t-value"), Echo.validator(), diff=True).execute()
-    assert result["diff"] is True and result["params"]["secret"] == HIDDEN
-    with pytest.raises(TaskFailed) as caught:
-        Echo.in_process(dict(name="web", cuont=1), Echo.validator())
-    assert "cuont" in caught.value.result["msg"]
-
-
 # -- the file helpers without a process module -----------------------------------------
 
 
