@@ -241,6 +241,7 @@ def test_upgrade_available_once_with_the_newest_version(tmp_path, api):
     assert events[0]["nks"]["cluster"]["kube_version"] == "v1.33.4"
     assert api.log.count("/v1/supports") == 1
     assert poller.poll() == []
+    assert api.log.count("/v1/supports") == 1  # an unchanged cluster: no second read
     api.supported["v1.35.0"] = True  # a newer version still: a new event
     api.set("u-alpha", status="UPDATE_COMPLETE")
     assert [e["nks"]["latest_version"] for e in poller.poll()] == ["v1.35.0"]

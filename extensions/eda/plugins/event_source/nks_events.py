@@ -135,7 +135,7 @@ options:
 notes:
   - Requests per poll, for N clusters of which C changed; one List Clusters, plus one View Task History
     List per changed cluster, plus one See the Supported Kubernetes Versions when a cluster is
-    C(NEED_UPGRADE) (to name the newest version), plus the token request when the token expires.
+    C(NEED_UPGRADE) and changed (to name the newest version), plus the token request when the token expires.
   - The health events need C(health_status_reason) in the List Clusters answer (the 2026-03 guide).
 """
 
@@ -431,8 +431,8 @@ class Poller:
             record["fingerprint"] = fingerprint(cluster)
             events += self._health(cluster, host, record, new_cluster)
             labels = cluster.get("labels") or {}
-            if str(labels.get("kube_version_status") or "").upper() == "NEED_UPGRADE" and self._wanted(
-                    "nks.upgrade.available"):
+            if (changed or due) and str(labels.get("kube_version_status") or "").upper() == "NEED_UPGRADE" \
+                    and self._wanted("nks.upgrade.available"):
                 if latest is None:
                     latest = self._latest()
                 key = "upgrade|%s|%s|%s" % (uid, labels.get("kube_tag"), latest)
