@@ -31,7 +31,8 @@ $(EDA_VENV)/.installed: requirements-eda.txt
 	touch $@
 
 eda-test: venv eda-venv $(COLL_LINK)
-	PYTHONPATH=$(COLLECTIONS) $(EDA_BIN)/python -m pytest -q -p no:cacheprovider tests/eda
+	PATH=$(EDA_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=$(COLLECTIONS) \
+	  $(EDA_BIN)/python -m pytest -q -p no:cacheprovider tests/eda
 	mkdir -p $(EDA_WORK)
 	SIM_DIR=$(EDA_SIM_DIR) SIM_ARGS="--time-scale $(EDA_TIME_SCALE)" scripts/with-simulator.sh \
 	  env EDA_WORK=$(EDA_WORK) EDA_COLLECTIONS=$(COLLECTIONS) $(EDA_BIN)/python tests/eda/rulebook_check.py
