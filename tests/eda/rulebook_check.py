@@ -228,8 +228,9 @@ def run() -> None:
         log("control plane upgrade, then a node group upgrade that fails")
         api("POST", "/v1/clusters/%s/nodegroups/default-master/upgrade" % uid, {"version": "v1.34.1"})
         wait_status("eda-a", "UPDATE_COMPLETE")
-        admin("POST", "/faults/fail-next", {"operation": "NODEGROUP_UPGRADE", "count": 1,
-                                           "reason": "Failed to drain node: PodDisruptionBudget allows no disruption"})
+        admin("POST", "/faults/fail-next", {
+            "operation": "NODEGROUP_UPGRADE", "count": 1,
+            "reason": "Failed to drain node: PodDisruptionBudget allows no disruption"})
         api("POST", "/v1/clusters/%s/nodegroups/default-worker/upgrade" % uid,
             {"version": "v1.34.1", "num_buffer_nodes": 1, "num_max_unavailable_nodes": 1})
         expect("nks.nodegroup.operation_failed", "eda-a")

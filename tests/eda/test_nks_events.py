@@ -286,7 +286,7 @@ def test_meta_hosts_as_the_inventory_plugin_names_hosts(tmp_path, api):
     inventory = pytest.importorskip("ansible_collections.nhncloud.nks.plugins.inventory.nks")
     records = [{"nks_uuid": c["uuid"], "nks_name": c["name"]} for c in api.clusters]
     for how in ("name", "uuid"):
-        expected, _ = inventory.host_names(records, how)
+        expected = inventory.host_names(records, how)[0]
         assert [src.host_names(api.clusters, how)[c["uuid"]] for c in api.clusters] == expected
 
 
@@ -357,7 +357,8 @@ def test_source_error_reported_once_and_retried_not_a_crash(tmp_path, api, monke
 def test_backoff_grows_and_is_capped(tmp_path, api):
     poller = src.Poller(opts(tmp_path, interval=2, max_backoff=10), api, Clock())
     delays = []
-    for _ in range(5):
+    for attempt in range(5):
+        assert poller.failures == attempt
         poller.failed(OSError("refused"))
         delays.append(poller.delay())
     assert delays == [4, 8, 10, 10, 10]

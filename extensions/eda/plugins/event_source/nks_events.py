@@ -501,8 +501,8 @@ class Poller:
         version = labels.get("kube_tag")
         if version and self._wanted("nks.support.ending"):
             info = _lifecycle.lifecycle(version, today, self.opts["support_days"])
-            if info["support_ending"] and self._once("support|%s|%s|%s" % (cluster["uuid"], version,
-                                                                            info["end_of_service"])):
+            key = "support|%s|%s|%s" % (cluster["uuid"], version, info["end_of_service"])
+            if info["support_ending"] and self._once(key):
                 out.append(self._event("nks.support.ending", cluster, host, end_of_service=info["end_of_service"],
                                        end_of_support=info["end_of_support"],
                                        days=info["days_to_end_of_service"], support_phase=info["support_phase"],
