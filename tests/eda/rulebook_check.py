@@ -13,10 +13,12 @@ Python of .venv-eda (ansible-rulebook, ansible-core). Steps:
    (certificates within 30 days); after each, the test waits for its rule's line in the record file;
 4. ansible-rulebook stops; every (event type, host) was recorded exactly once;
 5. ansible-rulebook starts again on the same state file: after several polls nothing new is recorded;
-   the API of eda-b goes down: exactly one new line; it stops.
+   the API of eda-b goes down: exactly one new line; it stops;
+6. the playbooks of the example rulebooks run as their rules run them: the pause flag is raised, eda-b's
+   certificate is renewed and its kubeconfig written, a diagnostics report of eda-b (API down) is written.
 
 Exit status 0 when every check passed; the record file, the state file and ansible-rulebook's logs
-stay in EDA_WORK (default .build/eda). Deterministic; about 60-90 s.
+stay in EDA_WORK (default .build/eda). Deterministic; about 2 min.
 """
 
 from __future__ import annotations
@@ -277,8 +279,57 @@ def run() -> None:
     finally:
         book.stop()
     check_counts("after the restart")
+    example_playbooks()
     log("OK: %d rules fired once each (%.0f s for the first run); no duplicate after the restart"
         % (sum(EXPECTED.values()), first_run))
+
+
+def playbook(name: str, limit: str, extra: dict) -> None:
+    """ansible-playbook nhncloud.nks.<name> on the inventory plugin's host ``limit``, the event as
+    ansible-rulebook passes it (``ansible_eda.event``)."""
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+               ANSIBLE_LOCAL_TEMP=os.path.join(WORK, "tmp"), ANSIBLE_HOME=os.path.join(WORK, "ansible-home"),
+               ANSIBLE_NOCOLOR="1", HOME=WORK)
+    extra_file = os.path.join(WORK, "%s-vars.json" % name)
+    with open(extra_file, "w", encoding="utf-8") as handle:
+        json.dump(extra, handle)
+    out = os.path.join(WORK, "%s.log" % name)
+    with open(out, "w", encoding="utf-8") as handle:
+        rc = subprocess.call([os.path.join(BIN, "ansible-playbook"), "nhncloud.nks." + name, "-i", INVENTORY,
+                              "--limit", limit, "-e", "@" + extra_file], cwd=WORK, env=env, stdout=handle,
+                             stderr=subprocess.STDOUT, timeout=180)
+    assert rc == 0, "nhncloud.nks.%s failed (%d): see %s" % (name, rc, out)
+    log("playbook nhncloud.nks.%s: ok" % name)
+
+
+def example_playbooks() -> None:
+    """The playbooks of the example rulebooks (extensions/eda/rulebooks), run as their rules run them."""
+    event = {"nks": {"type": "nks.nodegroup.operation_failed", "operation": "NODEGROUP_UPGRADE",
+                     "reason": "Failed to drain node", "cluster": {"name": "eda-a", "uuid": cluster("eda-a")["uuid"]},
+                     "nodegroup": {"name": "default-worker"}}, "meta": {"hosts": "eda-a"}}
+    flag = os.path.join(WORK, "update-run.pause")
+    playbook("eda_pause_update_run", "eda-a", {"ansible_eda": {"event": event}, "nks_update_pause_file": flag})
+    with open(flag, encoding="utf-8") as handle:
+        raised = json.load(handle)
+    assert raised["paused"] is True and raised["cluster"] == "eda-a" and raised["nodegroup"] == "default-worker", raised
+
+    before = cluster("eda-b")["labels"]["certificate_expiry"]
+    kubeconfigs = os.path.join(WORK, "kubeconfigs")
+    playbook("eda_renew_certificate", "eda-b", {"ansible_eda": {"event": {"nks": {"type": "nks.certificate.expiring"}}},
+                                                "eda_kubeconfig_dir": kubeconfigs})
+    after = wait_status("eda-b", "UPDATE_COMPLETE", "CREATE_COMPLETE")["labels"]["certificate_expiry"]
+    assert after > before, "certificate_expiry %s -> %s: not renewed" % (before, after)
+    assert os.path.getsize(os.path.join(kubeconfigs, "eda-b.yaml")) > 0
+
+    reports = os.path.join(WORK, "diagnostics")
+    playbook("eda_api_diagnostics", "eda-b", {"ansible_eda": {"event": {"nks": {"type": "nks.health.api_down"}}},
+                                              "eda_diagnostics_dir": reports})
+    written = [os.path.join(reports, f) for f in os.listdir(reports) if f.startswith("eda-b-")]
+    assert len(written) == 1, written
+    with open(written[0], encoding="utf-8") as handle:
+        report = json.load(handle)
+    assert report["nks_cluster"]["health_status_reason"]["cluster"]["api_status"] == "K8S_API_NOT_WORKING", report
+    assert report["readyz"]["rc"] != 0 and report["recent_tasks"], report["readyz"]
 
 
 def check_counts(when: str) -> None:
