@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import runpy
+import shutil
 import signal
 import subprocess
 import sys
@@ -184,9 +185,11 @@ def wait_polls(count: int) -> None:
 def run() -> None:
     global TOKEN, INVENTORY, VARS  # pylint: disable=global-statement
     os.makedirs(WORK, exist_ok=True)
-    for path in (RECORD, STATE):
+    for path in (RECORD, STATE, os.path.join(WORK, "update-run.pause")):
         if os.path.exists(path):
             os.unlink(path)
+    for folder in ("diagnostics", "kubeconfigs"):
+        shutil.rmtree(os.path.join(WORK, folder), ignore_errors=True)
     TOKEN = token()
     admin("PATCH", "/config", {"certificate_validity_years": 1,
                                "supported_versions": {"v1.32.6": True, "v1.33.4": True}})

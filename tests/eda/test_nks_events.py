@@ -364,6 +364,8 @@ def test_backoff_grows_and_is_capped(tmp_path, api):
     assert delays == [4, 8, 10, 10, 10]
     poller.recovered()
     assert poller.delay() == 2
+    quiet = src.Poller(opts(tmp_path, events=["nks.health.api_down"]), api, Clock())
+    assert quiet.failed(OSError("refused")) is None and quiet.recovered() is None  # not among the events asked
 
 
 def test_module_utils_loaded_from_the_checkout_without_ansible_collections():

@@ -530,7 +530,7 @@ class Poller:
         if self.failing:
             return None
         self.failing = True
-        if not self.opts.get("report_errors"):
+        if not self.opts.get("report_errors") or not self._wanted("nks.source.error"):
             return None
         return {"nks": {"type": "nks.source.error", "error": _client.shorten(str(exc), 500),
                         "error_type": type(exc).__name__, "status": getattr(exc, "status", None),
@@ -541,7 +541,7 @@ class Poller:
         """Note a successful poll; the ``nks.source.recovered`` event after an outage, else ``None``."""
         was, failures = self.failing, self.failures
         self.failing, self.failures = False, 0
-        if not was or not self.opts.get("report_errors"):
+        if not was or not self.opts.get("report_errors") or not self._wanted("nks.source.recovered"):
             return None
         return {"nks": {"type": "nks.source.recovered", "failed_polls": failures,
                         "time": datetime.datetime.fromtimestamp(self.clock(), datetime.timezone.utc).isoformat()},
