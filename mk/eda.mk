@@ -9,7 +9,8 @@
 #                    ansible-rulebook with tests/eda/rulebooks/nks_events_test.yml against a fresh simulator,
 #                    each event provoked once with the simulator's knobs, its rule fired once, no duplicate
 #                    after a restart of the source; the example rulebooks (extensions/eda/rulebooks) are parsed
-#                    by ansible-rulebook's own parser. About 1.5 min alone. Work files in EDA_WORK.
+#                    by ansible-rulebook's own parser; a 503 phase (one nks.source.error, no crash); the example
+#                    rulebooks' playbooks against the simulator. 1 to 2.5 min alone (load). Work files in EDA_WORK.
 .PHONY: eda-venv eda-test
 
 EDA_VENV := $(CURDIR)/.build/venv-eda

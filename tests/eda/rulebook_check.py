@@ -13,7 +13,8 @@ Python of .venv-eda (ansible-rulebook, ansible-core). Steps:
    (certificates within 30 days); after each, the test waits for its rule's line in the record file;
 4. ansible-rulebook stops; every (event type, host) was recorded exactly once;
 5. ansible-rulebook starts again on the same state file: after several polls nothing new is recorded;
-   the API of eda-b goes down: exactly one new line; it stops;
+   the NKS API answers 503 for a while (one nks.source.error, one nks.source.recovered, ansible-rulebook
+   still running); the API of eda-b goes down: exactly one new line; it stops;
 6. the playbooks of the example rulebooks run as their rules run them: the pause flag is raised, eda-b's
    certificate is renewed and its kubeconfig written, a diagnostics report of eda-b (API down) is written.
 
@@ -138,7 +139,7 @@ class Rulebook:
         env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""),
                    ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOCAL_TEMP=os.path.join(WORK, "tmp"),
                    ANSIBLE_HOME=os.path.join(WORK, "ansible-home"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_INVENTORY_ENABLED="nhncloud.nks.nks")
+                   ANSIBLE_INVENTORY_ENABLED="nhncloud.nks.nks", PYTHONUNBUFFERED="1")
         cmd = [os.path.join(BIN, "ansible-rulebook"), "-r", os.path.join(HERE, "rulebooks", "nks_events_test.yml"),
                "-i", INVENTORY, "--vars", VARS, "-v"]
         self.out = open(self.log_path, "w", encoding="utf-8")
@@ -159,6 +160,14 @@ class Rulebook:
                 self.proc.wait(10)
         self.out.close()
         log("ansible-rulebook stopped (%s)" % self.proc.returncode)
+
+
+def printed(book: "Rulebook", kind: str) -> int:
+    """How many events of ``kind`` the rulebook's print_event rules printed (its log)."""
+    book.out.flush()
+    with open(book.log_path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    return text.count("'type': '%s'" % kind) + text.count('"type": "%s"' % kind)  # pprint or JSON
 
 
 def state() -> dict:
@@ -276,9 +285,17 @@ def run() -> None:
         assert len(records()) == before, "the restarted source emitted again: %s" % records()[before:]
         # eda-a is UPDATE_FAILED (its node group upgrade failed): NKS shows no fresh health of a failed
         # cluster (health_status STALE), so the API of eda-b (CREATE_COMPLETE) stops answering
+        log("the NKS API answers 503 to every request for a while: reported once, not a crash")
+        admin("PATCH", "/config", {"error_rate": 1.0, "error_codes": [503]})
+        until("nks.source.error in the rulebook's output", lambda: printed(book, "nks.source.error") >= 1)
+        time.sleep(2)
+        admin("PATCH", "/config", {"error_rate": 0.0})
+        until("nks.source.recovered in the rulebook's output", lambda: printed(book, "nks.source.recovered") >= 1)
+        book.alive()
         admin("POST", "/clusters/%s/health" % cluster("eda-b")["uuid"], {"kube_api": "refuse"})
         expect("nks.health.api_down", "eda-b")
         wait_polls(4)
+        assert printed(book, "nks.source.error") == 1 and printed(book, "nks.source.recovered") == 1
     finally:
         book.stop()
     check_counts("after the restart")

@@ -49,7 +49,7 @@ description:
     tasks are recorded without events (O(emit_existing)).
   - An API error (5xx, a refused connection, rejected credentials) never stops the source; it is logged,
     reported once as a V(nks.source.error) event, and the poll is retried with a growing delay (up to
-    O(max_backoff) seconds).
+    O(max_backoff) seconds). Each request is tried 3 times (429/5xx, lost answers) before a poll counts as failed.
   - The connection options are those of the collection's modules, with the same environment variables
     (doc fragment C(nhncloud.nks.auth)); the EDA credential type C(NHN Cloud NKS (EDA)) of
     C(extensions/eda/plugins/event_source/credential_types/nhncloud_nks/) sets them (docs/awx.md).
@@ -187,15 +187,15 @@ def _collection_root() -> str:
 
 
 def _module_utils():
-    """``(_client, _lifecycle)`` of ``nhncloud.nks``: from ``ansible_collections`` when importable
+    """``(_client, _lifecycle, _retry)`` of ``nhncloud.nks``: from ``ansible_collections`` when importable
     (the collection installed in a collections path on ``sys.path``), otherwise loaded from this
     file's own collection (ansible-rulebook runs a source with ``runpy.run_path``, outside any package).
 
     :raises ImportError: when neither works.
     """
     try:
-        from ansible_collections.nhncloud.nks.plugins.module_utils import _client, _lifecycle
-        return _client, _lifecycle
+        from ansible_collections.nhncloud.nks.plugins.module_utils import _client, _lifecycle, _retry
+        return _client, _lifecycle, _retry
     except ImportError:
         pass
     package = "_nhncloud_nks_eda_module_utils"
@@ -205,10 +205,14 @@ def _module_utils():
         module = importlib.util.module_from_spec(spec)
         module.__path__ = [directory]
         sys.modules[package] = module
-    return importlib.import_module(package + "._client"), importlib.import_module(package + "._lifecycle")
+    return tuple(importlib.import_module(package + "." + name) for name in ("_client", "_lifecycle", "_retry"))
 
 
-_client, _lifecycle = _module_utils()
+_client, _lifecycle, _retry = _module_utils()
+
+POLICY = _retry.RetryPolicy(attempts=3, backoff=0.5, backoff_max=2.0)
+"""The client's retries per request (the modules' policy tries 10 times): a poll that fails ends within a few
+seconds, is reported, and the next poll tries again (:meth:`Poller.delay`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,7 +262,8 @@ def client_from(opts: Dict[str, Any]):
     :raises ValueError: missing credentials or an unknown region."""
     given = {k: opts.get(k) for k in CONNECTION_OPTIONS}
     sources = _client.option_sources(given, {})
-    return _client.client_from_options(given, sources=sources, user_agent="nhncloud.nks-eda-nks_events")
+    return _client.client_from_options(given, sources=sources, user_agent="nhncloud.nks-eda-nks_events",
+                                       policy=POLICY)
 
 
 # --------------------------------------------------------------------------------------------
