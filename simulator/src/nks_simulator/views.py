@@ -52,10 +52,13 @@ def cluster_labels(cluster: dict, supported: Dict[str, bool], guide: str = GUIDE
     return labels
 
 
-def _ready_counts(ng: dict) -> tuple:
+def _ready_counts(ng: dict, all_not_ready: bool = False) -> tuple:
     """(ready, not ready) nodes of a node group: stopped nodes are not ready; a list view of a
-    cluster carries only ``node_count`` (every node counted ready)."""
+    cluster carries only ``node_count`` (every node counted ready); ``all_not_ready`` (the simulator
+    knob ``nodes_ready: false``, docs/simulator.md "Health and time"): every node is not ready."""
     nodes = ng.get("nodes")
+    if all_not_ready:
+        return 0, len(nodes) if nodes is not None else ng.get("node_count", 0)
     if nodes is None:
         return ng.get("node_count", 0), 0
     down = sum(1 for n in nodes if n.get("status") == "SHUTOFF")
@@ -72,20 +75,21 @@ def health_2026(cluster: dict) -> tuple:
     per_group, stats = {}, {}
     total_ready = total_down = 0
     for ng in workers:
-        ready, down = _ready_counts(ng)
+        ready, down = _ready_counts(ng, bool(cluster.get("sim_nodes_not_ready")))
         total_ready, total_down = total_ready + ready, total_down + down
         stats[ng["name"]] = f"{ready}:{down}"
         per_group[ng["name"]] = ("NORMAL" if not down else "ALL_NODES_NOT_READY" if not ready
                                  else "NOT_READY_NODE_EXIST") if healthy else "STALED_DATA"
+    api_down = bool(cluster.get("sim_kube_api"))  # the knob kube_api (503 or refuse)
     if not healthy:
         node_status = api_status = "STALED_DATA"
     else:
-        api_status = "NORMAL"
+        api_status = "K8S_API_NOT_WORKING" if api_down else "NORMAL"
         node_status = ("NORMAL" if not total_down else "ALL_NODES_NOT_READY" if not total_ready
                        else "NOT_READY_NODE_EXIST")
-    reason = {"timestamp": iso(cluster["updated_at"]), "cluster": {"api_status": api_status,
-                                                                   "node_status": node_status},
-              "api": "OK" if healthy else "NOT_OK", "nodegroup": {"node_status": per_group},
+    reason = {"timestamp": iso(cluster.get("health_at") or cluster["updated_at"]),
+              "cluster": {"api_status": api_status, "node_status": node_status},
+              "api": "OK" if healthy and not api_down else "NOT_OK", "nodegroup": {"node_status": per_group},
               "nodegroup-stats": stats}
     return ("FRESH" if healthy else "STALE"), reason
 
@@ -130,8 +134,9 @@ def cluster_detail(cluster: dict, base: str, supported: Dict[str, bool], guide: 
         fixed_subnet=cluster["fixed_subnet"],
         floating_ip_enabled=False,  # Magnum's field, false in the guide's example whatever the label
         health_status_reason=body.get("health_status_reason") or (
-            {**{f"{cluster['name']}-{ng['name']}-node-{i}.Ready": "True"
-                for ng in workers for i in range(len(ng["nodes"]))}, "api": "ok"} if healthy else {}),
+            {**{f"{cluster['name']}-{ng['name']}-node-{i}.Ready": str(not cluster.get("sim_nodes_not_ready"))
+                for ng in workers for i in range(len(ng["nodes"]))},
+             "api": "not ok" if cluster.get("sim_kube_api") else "ok"} if healthy else {}),
         master_count=3,
         node_addresses=[n["address"] for ng in workers for n in ng["nodes"]],
         project_id=cluster["project_id"],

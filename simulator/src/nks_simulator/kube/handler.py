@@ -147,6 +147,9 @@ class KubeHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query, keep_blank_values=True)
         path = url.path.rstrip("/") or "/"
+        if cluster.get("sim_kube_api"):  # the knob kube_api 503 (docs/simulator.md "Health and time")
+            return 503, objects.status(503, "ServiceUnavailable", "the API server is not answering: etcd cluster "
+                                                                  "is unavailable or misconfigured"), {}
         ready = ready_at(cluster, config)
         is_ready = ready is not None and now >= ready
         if not is_ready and not ALWAYS_SERVED.match(path):

@@ -135,15 +135,20 @@ def node(cluster: dict, ng: dict, index: int, replacing: Optional[int], now: flo
     node group's Kubernetes labels as they were when the node was created (2026-03 guide
     ``k8s_node_labels``: NKS labels new nodes only), as later changed by ``PATCH`` of the Node;
     ``kubeletVersion`` from the node group's ``kube_tag``; ``Ready`` is
-    ``Unknown`` when the instance is stopped (``SHUTOFF``) and ``False`` while a
+    ``Unknown`` when the instance is stopped (``SHUTOFF``) or the cluster's nodes are made NotReady
+    (simulator knob, ``cluster["sim_nodes_not_ready"]``) and ``False`` while a
     rolling operation replaces it. ``resourceVersion``: the node group's last change or the
     node's last label change (``instance["labels_updated"]``), whichever is later."""
     instance = ng["nodes"][index]
     name = node_name(cluster, ng, index)
     version = ng["labels"].get("kube_tag", "")
     cl = cluster["labels"]
-    ready = "Unknown" if instance.get("status") == "SHUTOFF" else "False" if replacing == index else "True"
+    # sim_nodes_not_ready: the simulator knob nodes_ready false (docs/simulator.md "Health and time")
+    down = instance.get("status") == "SHUTOFF" or cluster.get("sim_nodes_not_ready")
+    ready = "Unknown" if down else "False" if replacing == index else "True"
     since = ng.get("updated_at") or ng["created_at"]
+    if cluster.get("sim_nodes_not_ready"):
+        since = max(since, cluster.get("health_at") or since)
     changed = max(since, instance.get("labels_updated") or since)
     # the system labels win (reserved prefixes)
     labels = {**instance.get("k8s_labels", {}), **system_labels(cluster, ng, index)}

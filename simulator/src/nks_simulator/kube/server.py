@@ -18,6 +18,7 @@ import resource
 import secrets
 import selectors
 import socket
+import struct
 import ssl
 import tempfile
 import threading
@@ -226,12 +227,24 @@ class KubeAPI:
                 self._selector.unregister(listener.sock)
                 listener.sock.close()
 
+    def _refusing(self, cluster_uuid: str) -> bool:
+        """Whether the cluster's API refuses connections (the knob ``kube_api: refuse``,
+        docs/simulator.md "Health and time")."""
+        with self.store.lock:
+            cluster = dict.get(self.store.state["clusters"], cluster_uuid)  # not a tracked lookup
+            return bool(cluster) and cluster.get("sim_kube_api") == "refuse"
+
     def _accept(self, listener: Listener) -> None:
         try:
             conn, address = listener.sock.accept()
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
             return
         except OSError:
+            return
+        if self._refusing(listener.cluster_uuid):
+            # a reset (RST) rather than an answer: clients see "connection reset" / "refused"
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
             return
         worker = threading.Thread(target=self._connection, args=(listener, conn, address),
                                   name=f"nks-sim-kube-{listener.port}", daemon=True)

@@ -1,18 +1,20 @@
 """The simulator's own ``/_sim/`` API (not NKS): health, request log and counters, reset,
-runtime configuration, token expiry, fail-next faults, legacy clusters and node instances.
+runtime configuration, token expiry, fail-next faults, legacy clusters and node instances,
+a cluster's health (Kubernetes API down, nodes NotReady) and time passing.
 Never logged nor faulted by the middleware; no token needed (docs/simulator.md)."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .. import models as m
 from ..config import DURATION_KEYS, FailRule, SimConfig
 from ..errors import ApiError
+from ..store.clusters import health_knobs
 from .deps import Runtime, runtime
 
 router = APIRouter(tags=["simulator"])
@@ -155,3 +157,42 @@ def nodes(cluster_id: str, nodegroup_id: str, rt: Runtime = Depends(runtime)):
     """The node instances of a node group (``default-master`` included), as the store holds them."""
     _, ng = rt.store.get_nodegroup(cluster_id, nodegroup_id)
     return {"nodes": [dict(n) for n in ng["nodes"]]}
+
+
+class HealthKnobs(BaseModel):
+    """``POST /_sim/clusters/{id}/health`` (docs/simulator.md "Health and time")."""
+
+    kube_api: Optional[str] = Field(None, description="working, 503 (every path of the cluster's Kubernetes API "
+                                                      "answers 503) or refuse (connections are reset); "
+                                                      "health_status_reason K8S_API_NOT_WORKING unless working")
+    nodes_ready: Optional[bool] = Field(None, description="false: every worker node NotReady (kube Node Ready "
+                                                          "Unknown; health_status_reason ALL_NODES_NOT_READY); "
+                                                          "true: Ready again")
+
+
+class TimeAdvance(BaseModel):
+    """``POST /_sim/time/advance`` (docs/simulator.md "Health and time")."""
+
+    seconds: float = Field(0.0, ge=0, description="seconds that pass")
+    days: float = Field(0.0, ge=0, description="days that pass (added to seconds)")
+
+
+@router.post("/_sim/clusters/{cluster_id}/health", summary="Make a cluster's Kubernetes API stop answering or "
+             "its nodes NotReady, and recover")
+def set_health(cluster_id: str, body: HealthKnobs, rt: Runtime = Depends(runtime)):
+    """Set the health knobs of the cluster (UUID or name): ``{"uuid", "kube_api", "nodes_ready"}``;
+    404 for an unknown cluster, 400 for a bad ``kube_api``."""
+    return rt.store.set_health(cluster_id, kube_api=body.kube_api, nodes_ready=body.nodes_ready)
+
+
+@router.get("/_sim/clusters/{cluster_id}/health", summary="The health knobs of a cluster")
+def get_health(cluster_id: str, rt: Runtime = Depends(runtime)):
+    """``{"uuid", "kube_api", "nodes_ready"}`` of the cluster (UUID or name); 404 for an unknown cluster."""
+    return rt.store.read(lambda s: health_knobs(rt.store._cluster(cluster_id, None)))  # pylint: disable=protected-access
+
+
+@router.post("/_sim/time/advance", summary="Let time pass for what the simulator stores")
+def advance_time(body: TimeAdvance, rt: Runtime = Depends(runtime)):
+    """Every stored time moves ``seconds + days * 86400`` into the past, as seen from the real clock
+    (``certificate_expiry``, task history, pending operations; not the tokens): ``{"advanced_seconds", "clusters"}``."""
+    return rt.store.advance_time(body.seconds + body.days * 86400.0)

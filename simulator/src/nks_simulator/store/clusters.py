@@ -9,6 +9,7 @@ guide's rules (:mod:`nks_simulator.rules`; :class:`~nks_simulator.errors.ApiErro
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import uuid
 from typing import Optional
@@ -259,6 +260,90 @@ class ClustersMixin(StoreBase):
             changes = {key: str(body[key]) for key in ("ncr_sgw", "obs_sgw")}
             return "CLUSTER_SGW_UPDATE", {"effects": {"cluster_labels": changes}}
         return self._change(ident, project_id, plan)
+
+
+    # ------------------------------------------------------------------ simulator knobs (not NKS)
+    def set_health(self, ident: str, kube_api: Optional[str] = None, nodes_ready: Optional[bool] = None) -> dict:
+        """``POST /_sim/clusters/{id}/health`` (docs/simulator.md "Health and time"): make the cluster's
+        Kubernetes API stop answering (``kube_api`` ``503``: every path answers 503; ``refuse``: every
+        connection is closed before TLS) or answer again (``working``), and make all its worker nodes
+        NotReady (``nodes_ready`` false: kube Node ``Ready`` ``Unknown``, ``health_status_reason``
+        ``ALL_NODES_NOT_READY``) or Ready again. ``None`` leaves a setting as it is.
+
+        :returns: ``{"uuid", "kube_api", "nodes_ready"}`` after the change; 404 for an unknown cluster,
+            400 for another ``kube_api``.
+        """
+        if kube_api is not None and kube_api not in KUBE_API_MODES:
+            raise bad_request(f"kube_api must be one of {', '.join(KUBE_API_MODES)}.")
+
+        def run():
+            cluster = self._cluster(ident, None)
+            if kube_api is not None:
+                cluster["sim_kube_api"] = None if kube_api == "working" else kube_api
+            if nodes_ready is not None:
+                cluster["sim_nodes_not_ready"] = not nodes_ready
+            cluster["health_at"] = self.clock()
+            return health_knobs(cluster)
+        return self.mutate(run)
+
+    def advance_time(self, seconds: float) -> dict:
+        """``POST /_sim/time/advance``: let ``seconds`` pass for what the simulator stores, as seen from
+        the real clock (which clients read): every stored time moves ``seconds`` into the past (the
+        clusters' and node groups' ``created_at``/``updated_at``, their task history, the labels
+        ``certificate_expiry``, and the pending operations, which complete when their time has come). The
+        tokens keep their expiry (clients stay logged in) and the clusters' Kubernetes API certificates
+        are not re-dated.
+
+        :returns: ``{"advanced_seconds": seconds, "clusters": n}``.
+        """
+        def run():
+            clusters = self.state["clusters"]
+            for uid in list(clusters):
+                age_cluster(clusters[uid], seconds)  # by key: the state file saves each cluster
+            for op in self.state["operations"]:
+                op["started_at"] = op.get("started_at", 0) - seconds
+                op["finishes_at"] -= seconds
+            self.state["operations"] = list(self.state["operations"])
+            return {"advanced_seconds": seconds, "clusters": len(clusters)}
+        result = self.mutate(run)
+        self.mutate(lambda: None)  # complete the operations that are now due
+        return result
+
+
+#: ``kube_api`` of :meth:`ClustersMixin.set_health`.
+KUBE_API_MODES = ("working", "503", "refuse")
+
+
+def health_knobs(cluster: dict) -> dict:
+    """The health knobs of a cluster: ``{"uuid", "kube_api" (working, 503, refuse), "nodes_ready"}``."""
+    return {"uuid": cluster["uuid"], "kube_api": cluster.get("sim_kube_api") or "working",
+            "nodes_ready": not cluster.get("sim_nodes_not_ready")}
+
+
+def _earlier_iso(text: str, seconds: float) -> str:
+    """An ISO 8601 time (``certificate_expiry``) ``seconds`` earlier, same format; unchanged when unparsable."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(text))
+    except ValueError:
+        return text
+    return (moment - datetime.timedelta(seconds=seconds)).isoformat()
+
+
+def age_cluster(cluster: dict, seconds: float) -> None:
+    """Move every stored time of ``cluster`` ``seconds`` into the past (:meth:`ClustersMixin.advance_time`)."""
+    for key in ("created_at", "updated_at", "health_at"):
+        if isinstance(cluster.get(key), (int, float)):
+            cluster[key] -= seconds
+    if cluster["labels"].get("certificate_expiry"):
+        cluster["labels"]["certificate_expiry"] = _earlier_iso(cluster["labels"]["certificate_expiry"], seconds)
+    for ng in cluster["nodegroups"].values():
+        for key in ("created_at", "updated_at"):
+            if isinstance(ng.get(key), (int, float)):
+                ng[key] -= seconds
+    for event in cluster["events"]:
+        for key in ("created_at", "updated_at"):
+            if isinstance(event.get(key), (int, float)):
+                event[key] -= seconds
 
 
 def _acl_action(body: dict) -> str:
