@@ -9,7 +9,10 @@
 # kube-collections) are made once before the lanes start (the Makefile's `test` recipe).
 #
 # Each target's output goes to .build/test-lanes/<target>.log; a line per target is printed
-# when it ends ("=== make T: ok in Ns" or "FAILED after Ns" followed by the end of its log).
+# when it ends ("=== make T: ok in Ns (cpu Ms)" or "FAILED after Ns" followed by the end of
+# its log). cpu is the user + system seconds of the target and every process it waited for
+# (bash's `time`): on a shared machine the wall time says how long the lanes waited for a
+# core, the cpu seconds what the target costs, so compare those across runs.
 # A failed target does not stop the other lanes, nor the rest of its own lane: one run reports
 # every failure. At the end: the time of every target, the wall time, and "N passed, M failed".
 # Exits 1 when any target failed, 2 on a usage error.
@@ -27,20 +30,25 @@ mkdir -p "$out"
 tail_lines=${TEST_LOG_TAIL:-120}
 
 run_target() {
-  local target=$1 start rc took
+  local target=$1 start rc took cpu TIMEFORMAT='%U %S'
   start=$SECONDS
   rc=0
   mkdir -p "$out/$target"
-  AT_DEST=$out/$target/ansible_collections/nhncloud/nks SIM_DIR=$out/$target/sim \
-    make --no-print-directory -C "$root" "$target" >"$out/$target.log" 2>&1 </dev/null || rc=$?
+  # bash's `time` writes "user sys" of the make and its children to $out/$target.cpu.
+  { time {
+    AT_DEST=$out/$target/ansible_collections/nhncloud/nks SIM_DIR=$out/$target/sim \
+      make --no-print-directory -C "$root" "$target" >"$out/$target.log" 2>&1 </dev/null || rc=$?
+  } ; } 2>"$out/$target.cpu"
   took=$((SECONDS - start))
-  echo "$target $rc $took" >>"$out/summary"
+  cpu=$(awk '{printf "%.0f", $1 + $2}' "$out/$target.cpu" 2>/dev/null)
+  cpu=${cpu:-?}
+  echo "$target $rc $took $cpu" >>"$out/summary"
   if [[ $rc -eq 0 ]]; then
-    echo "=== make $target: ok in ${took}s"
+    echo "=== make $target: ok in ${took}s (cpu ${cpu}s)"
   else
     # One block, written at once, so that lanes ending together do not interleave it.
     {
-      echo "=== make $target: FAILED (exit $rc) after ${took}s; the last $tail_lines lines of $out/$target.log:"
+      echo "=== make $target: FAILED (exit $rc) after ${took}s (cpu ${cpu}s); the last $tail_lines lines of $out/$target.log:"
       tail -n "$tail_lines" "$out/$target.log"
       echo "=== end of make $target"
     } >"$out/$target.failed"
@@ -71,14 +79,16 @@ trap - INT TERM
 
 passed=0
 failed=0
-echo "=== make test: time of each target (s), in the order they ended"
-while read -r target rc took; do
+cpu_total=0
+echo "=== make test: time of each target, in the order they ended: wall s, cpu s (user + system)"
+while read -r target rc took cpu; do
+  [[ $cpu =~ ^[0-9]+$ ]] && cpu_total=$((cpu_total + cpu))
   if [[ $rc -eq 0 ]]; then
     passed=$((passed + 1))
-    printf '    %-20s %6s  ok\n' "$target" "$took"
+    printf '    %-24s %6s %6s  ok\n' "$target" "$took" "$cpu"
   else
     failed=$((failed + 1))
-    printf '    %-20s %6s  FAILED (exit %s, log %s)\n' "$target" "$took" "$rc" "$out/$target.log"
+    printf '    %-24s %6s %6s  FAILED (exit %s, log %s)\n' "$target" "$took" "$cpu" "$rc" "$out/$target.log"
   fi
 done <"$out/summary"
 expected=0
@@ -91,6 +101,6 @@ if [[ $((passed + failed)) -ne $expected ]]; then
   echo "=== make test: only $((passed + failed)) of $expected targets reported (a lane was killed?)"
   failed=$((failed + expected - passed - failed))
 fi
-echo "=== make test: wall ${wall:+$((SECONDS - wall))}s for $expected targets in $# lanes"
+echo "=== make test: wall ${wall:+$((SECONDS - wall))}s, cpu ${cpu_total}s for $expected targets in $# lanes"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
