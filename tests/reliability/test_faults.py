@@ -12,6 +12,7 @@ final state is compared with that of a fault-free run of the same playbooks.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,24 @@ FLEET_HOSTS = ["web-prod-01", "web-prod-02", "api-prod-01", "api-prod-02", "web-
                "batch-stg-01", "web-dev-01", "api-dev-01", "sandbox-01"]
 SITE = ROOT / "playbooks" / "site.yml"
 SITE_VARS = ROOT / "playbooks" / "vars" / "demo_cluster.yml"
+
+
+def reference_runs(make_simulator, runs):
+    """Start the fault-free reference runs in a thread, on a simulator of their own, while the test
+    goes on with its faulty runs (they share nothing: another simulator, another kubeconfig
+    directory). ``runs`` = list of (playbook, vars, inventory, args). Returns ``(simulator,
+    future)``; ``future.result()`` raises when a run failed."""
+    reference = make_simulator("reference", time_scale=TIME_SCALE)
+
+    def run_all():
+        for playbook, extra_vars, inv, args in runs:
+            done = run_playbook(reference, playbook, extra_vars, inventory=inv, args=args)
+            assert done.returncode == 0, done.stdout[-4000:]
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(run_all)
+    pool.shutdown(wait=False)
+    return reference, future
 
 
 def inventory(tmp_path, hosts, name="hosts.ini"):
@@ -117,13 +136,13 @@ def test_site_converges_under_faults(make_simulator, tmp_path):
         pytest.skip("playbooks/site.yml is missing")
     extra = {"nks_kubeconfig_dest": str(tmp_path / "site.kubeconfig")}
     args = ["-e", "@%s" % SITE_VARS]
-    reference = make_simulator("reference", time_scale=TIME_SCALE)
-    done = run_playbook(reference, SITE, extra, args=args)
-    assert done.returncode == 0, done.stdout[-4000:]
+    reference, referenced = reference_runs(
+        make_simulator, [(SITE, {"nks_kubeconfig_dest": str(tmp_path / "reference.kubeconfig")}, None, args)])
 
     sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
     figures = faulty_runs(sim, [(SITE, extra, None, args)] * RUNS, tmp_path, "site")
     figures.update(check_no_duplicates(sim))
+    referenced.result()
     assert state_differences(normalised_state(sim), normalised_state(reference)) == []
     assert figures["faults_error"] + figures["faults_drop"] > 0
     write_figures("site%s" % ("-full" if FULL else ""), figures)
@@ -139,10 +158,10 @@ def test_fleet_and_upgrade_converge_under_faults(make_simulator, tmp_path):
     upgrade = (UPGRADE_PLAYBOOK, {"upgrade_kube_version": "v1.29.3"}, FLEET_INVENTORY,
                limit + ["-e", "upgrade_hosts=nks_fleet"] + os.environ.get("RELIABILITY_UPGRADE_ARGS", "").split())
 
-    reference = make_simulator("reference", time_scale=TIME_SCALE)
-    for playbook, extra_vars, inv, args in (fleet, upgrade):
-        done = run_playbook(reference, playbook, extra_vars, inventory=inv, args=args)
-        assert done.returncode == 0, done.stdout[-4000:]
+    (tmp_path / "reference").mkdir()
+    reference, referenced = reference_runs(
+        make_simulator, [(FLEET_PLAYBOOK, {"cluster_kubeconfig_dir": str(tmp_path / "reference")}, FLEET_INVENTORY,
+                          limit), upgrade])
 
     sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
     figures = {"fleet": faulty_runs(sim, [fleet] * FLEET_RUNS, tmp_path, "fleet")}
@@ -153,6 +172,7 @@ def test_fleet_and_upgrade_converge_under_faults(make_simulator, tmp_path):
     assert figures["clusters"] == FLEET
     upgrades = [e for e in sim.requests_log(since) if e["route"].endswith("/upgrade") and e["status"] < 300]
     assert upgrades, "upgrade.yml upgraded nothing"
+    referenced.result()
     assert state_differences(normalised_state(sim), normalised_state(reference)) == []
     write_figures("fleet-upgrade%s" % ("-full" if FULL else ""), figures)
 
@@ -177,6 +197,11 @@ def test_in_place_changes_converge_under_faults(make_simulator, tmp_path):
     inv = inventory(tmp_path, hosts)
     base = {"rel_kubeconfig_dir": str(tmp_path)}
 
+    (tmp_path / "reference").mkdir()
+    reference_base = {"rel_kubeconfig_dir": str(tmp_path / "reference")}
+    # The reference's phase a runs meanwhile; phase b after the faulty runs, when they ended on b.
+    reference, referenced = reference_runs(
+        make_simulator, [(CONVERGE, dict(reference_base, rel_phase="a"), inv, ["--forks", "10"])])
     sim = make_simulator("faulty", time_scale=TIME_SCALE, extra=["--allow-duplicate-cluster-names"])
     phases, totals = [], {"runs": 0, "requests": 0, "faults_error": 0, "faults_drop": 0, "token_revocations": 0}
     while len(phases) < ACTION_RUNS or (len(non_safe_action_faults(sim.requests_log())) < 2
@@ -194,9 +219,9 @@ def test_in_place_changes_converge_under_faults(make_simulator, tmp_path):
     figures["action_faults_recovered_by_the_engine"] = len(non_safe_action_faults(entries))
     assert figures["action_faults_recovered_by_the_engine"] >= 1
 
-    reference = make_simulator("reference", time_scale=TIME_SCALE)
-    for phase in ["a", "b"] if phases[-1] == "b" else ["a"]:
-        done = run_playbook(reference, CONVERGE, dict(base, rel_phase=phase), inventory=inv,
+    referenced.result()
+    if phases[-1] == "b":
+        done = run_playbook(reference, CONVERGE, dict(reference_base, rel_phase="b"), inventory=inv,
                             args=["--forks", "10"])
         assert done.returncode == 0, done.stdout[-4000:]
     assert state_differences(normalised_state(sim), normalised_state(reference)) == []
