@@ -57,26 +57,28 @@ SIM_ARGS ?=
 # Each area of the project keeps its targets in mk/<area>.mk.
 -include $(sort $(wildcard mk/*.mk))
 
-# What `make test` (and so CI) runs, listed here only: four lanes that run at the
+# What `make test` (and so CI) runs, listed here only: five lanes that run at the
 # same time (scripts/test-lanes.sh), the targets of a lane one after the other.
 # The lanes share no state (each target has its own ansible-test copy and
-# simulator directory, every simulator its own port) and are balanced so that
-# the CPU-bound checks (lane 1: lint, sanity, docs, the ansible-core matrix)
-# overlap the suites that mostly wait for simulated NKS operations (lanes 2-4).
-# Within a lane the cheap checks come first. A failed target does not stop the
-# others: one run reports every failure, then the time of every target and
-# "N passed, M failed". (Defined after the fragments, so it is the whole list: a
-# fragment that still appends to TEST_TARGETS changes nothing.)
+# simulator directory, every simulator its own port). Lane 1 holds the CPU-bound
+# checks (lint, sanity, docs, the ansible-core matrix); the others the suites that
+# partly wait for simulated NKS operations: integration in two halves with a
+# simulator each (mk/integration.mk), reliability-short's five parts at once
+# (mk/reliability.mk). Balanced on each target's wall and cpu seconds, which
+# make test prints at the end. A failed target does not stop the others: one run
+# reports every failure, then the time of every target and "N passed, M failed".
+# (Defined after the fragments, so it is the whole list: a fragment that still
+# appends to TEST_TARGETS changes nothing.)
 TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
-TEST_LANE_2 := sim-test integration
-TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-test upgrade-molecule runner-test runner-slice-test \
-  galaxy bench-smoke
-TEST_LANE_4 := reliability-short
-TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4)
+TEST_LANE_2 := integration-1
+TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy bench-smoke
+TEST_LANE_4 := sim-test integration-2
+TEST_LANE_5 := reliability-short upgrade-test
+TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4) $(TEST_LANE_5)
 
 # The lanes at once; what needs installing once (venv, get-pip, kubernetes.core) first.
 test: venv get-pip kube-collections
-	@scripts/test-lanes.sh "$(TEST_LANE_1)" "$(TEST_LANE_2)" "$(TEST_LANE_3)" "$(TEST_LANE_4)"
+	@scripts/test-lanes.sh "$(TEST_LANE_1)" "$(TEST_LANE_2)" "$(TEST_LANE_3)" "$(TEST_LANE_4)" "$(TEST_LANE_5)"
 
 # The same targets one after the other, stopping at the first failure (the
 # former `make test`; slower, for a machine busy with other work).
