@@ -6,10 +6,11 @@
 #   make integration-1   every ansible-test integration target except those of
 #                        integration-2, then scripts/check-api-coverage.py on its
 #                        simulator: each operation of docs/operations.md must have
-#                        been answered (the targets its table names are all here)
+#                        been answered (the targets its table names are all here but
+#                        nks_kubeconfig, whose Get kubeconfig role_cluster sends too)
 #   make integration-2   INTEGRATION_2_TARGETS: the Kubernetes-client targets, the
-#                        inventory, the cluster role, nks_auth and nks_kubeconfig,
-#                        none of which is the only one to perform an operation
+#                        inventory, nks_auth and nks_kubeconfig, none of which is
+#                        the only one to perform an operation
 #   make integration     all of them against one simulator, one after the other
 #                        (Makefile; unchanged)
 #
@@ -21,8 +22,7 @@
 # <checkout>/tests/integration/integration_config.yml, which the other half writes
 # too. Its ansible-test copy is AT_DEST as usual; with AT_DEST (scripts/test-lanes.sh)
 # the checkout's copy goes beside it (.build/test-lanes/integration-2/root).
-INTEGRATION_2_TARGETS := kube_node_labels kube_readiness kube_workload inventory_nks role_cluster nks_auth \
-  nks_kubeconfig
+INTEGRATION_2_TARGETS := kube_node_labels kube_readiness kube_workload inventory_nks nks_auth nks_kubeconfig
 INTEGRATION_2_ROOT := $(if $(AT_DEST),$(abspath $(AT_DEST)/../../..)/root,$(CURDIR)/.build/integration-2/root)
 
 .PHONY: integration-1 integration-2
