@@ -70,10 +70,10 @@ SIM_ARGS ?=
 # (Defined after the fragments, so it is the whole list: a fragment that still
 # appends to TEST_TARGETS changes nothing.)
 TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
-TEST_LANE_2 := integration-1
+TEST_LANE_2 := integration-1 fleet-rules-test
 TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy bench-smoke
-TEST_LANE_4 := sim-test integration-2
-TEST_LANE_5 := reliability-short upgrade-test
+TEST_LANE_4 := sim-test integration-2 eda-test
+TEST_LANE_5 := reliability-short upgrade-test adopt-report-test
 TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4) $(TEST_LANE_5)
 
 # The lanes at once; what needs installing once (venv, get-pip, kubernetes.core) first.
