@@ -53,15 +53,18 @@ def fleet_inventory(work, root, n, tag):
 def request_figures(requests, times):
     """Identity, GET and mutating counts; GETs per minute while the fleet waits.
 
-    The waits are the fleet-wide ``Wait for ...`` tasks (nks_wait, times from the bench_times
-    callback); GETs per minute = the GETs sent during them / their total duration in minutes
-    (None when nothing was waited for at least a second: a no-op re-run).
+    The waits are the fleet-wide tasks that wait: ``Converge every cluster of the fleet ...``
+    (nks_fleet sends each phase, then waits in the same process: one cluster list per poll) and any
+    ``Wait for ...`` task (nks_wait), times from the bench_times callback; GETs per minute = the GETs
+    sent during them / their total duration in minutes (None when nothing was waited for at least a
+    second: a no-op re-run).
     """
     counts = {"identity": 0, "read": 0, "mutate": 0}
     for req in requests:
         counts[req["kind"]] = counts.get(req["kind"], 0) + 1
     # a role task is named "<role> : <name>"
-    windows = [(t["start"], t["end"]) for t in times if t["task"].split(" : ")[-1].startswith("Wait for")]
+    windows = [(t["start"], t["end"]) for t in times
+               if t["task"].split(" : ")[-1].startswith(("Wait for", "Converge every cluster of the fleet"))]
     seconds = sum(end - start for start, end in windows)
     gets = sum(1 for r in requests if r["kind"] == "read" and any(a <= r["time"] <= b for a, b in windows))
     counts["wait_seconds"] = seconds
