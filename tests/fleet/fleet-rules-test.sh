@@ -62,8 +62,8 @@ delta() { "$bin/python" -c 'import sys; a, b = sys.argv[1].split(), sys.argv[2].
 # 1. module_defaults only, precedence
 a0=$(counts "$RULES_A_URL"); b0=$(counts "$RULES_B_URL")
 play plain "$rules/fleet-rules.yml"
-read -r ident mut posts lists <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
-read -r bident bmut dummy dummy <<<"$(delta "$b0" "$(counts "$RULES_B_URL")")"
+read -r ident _ posts _ <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
+read -r bident bmut _ _ <<<"$(delta "$b0" "$(counts "$RULES_B_URL")")"
 [[ $posts -eq 2 ]] || fail "plain: $posts clusters created on the module_defaults endpoint (simulator A), expected 2"
 [[ $ident -eq 1 ]] || fail "plain: $ident identity requests to simulator A, expected 1 (nks_auth once)"
 [[ $bident -eq 0 && $bmut -eq 0 ]] || fail "plain: simulator B received $bident identity and $bmut mutating requests"
@@ -78,7 +78,7 @@ echo "fleet-rules-test: plain: 2 clusters built on the module_defaults endpoint,
 # 2. delegate_to localhost
 a0=$(counts "$RULES_A_URL")
 play delegate "$rules/fleet-rules-delegate.yml"
-read -r ident mut posts lists <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
+read -r _ _ posts _ <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
 [[ $posts -eq 2 ]] || fail "delegate: $posts clusters created on simulator A, expected 2"
 merged=$RULES_WORK/kube-delegate/merged.config
 for host in rules-d1 rules-d2; do
@@ -118,8 +118,8 @@ assert not result["failed_hosts"], result["failed_hosts"]
 PY
 a0=$(counts "$RULES_A_URL"); b0=$(counts "$RULES_B_URL")
 play regions-rerun "$rules/fleet-rules-regions.yml"
-read -r dummy amut dummy dummy <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
-read -r dummy bmut dummy dummy <<<"$(delta "$b0" "$(counts "$RULES_B_URL")")"
+read -r _ amut _ _ <<<"$(delta "$a0" "$(counts "$RULES_A_URL")")"
+read -r _ bmut _ _ <<<"$(delta "$b0" "$(counts "$RULES_B_URL")")"
 [[ $amut -eq 0 && $bmut -eq 0 ]] || fail "regions: the re-run sent $amut mutating requests to A, $bmut to B"
 grep -qE '^rules-b1 +: ok=[0-9]+ +changed=0 ' "$RULES_WORK/regions-rerun.log" || fail "regions: the re-run reported a change"
 echo "fleet-rules-test: regions: each cluster on its group's endpoint, one token per endpoint, re-run 0 mutating requests"

@@ -20,7 +20,7 @@ import pytest
 from ansible_collections.nhncloud.nks.plugins.module_utils import _tasks
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import environment_value
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import DEFAULT_WAIT_TIMEOUT
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import (NksModule, TaskContext, TaskFailed,
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import (NksModule, TaskContext,
                                                                            no_log_values, wait_argument_spec)
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
