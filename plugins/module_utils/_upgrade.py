@@ -523,6 +523,7 @@ class ClusterRun(object):
         self.started = None
         self.duration = None
         self.current = None
+        self.failed_targets = set()
 
     def report(self):
         """The cluster's entry of the report (JSON-ready dict)."""
@@ -618,6 +619,10 @@ class UpdateRun(object):
                 run.blockers.append("NKS has no cluster %s" % run.key)
                 return
             run.uuid, run.name = info["clusters"][0]["uuid"], info["clusters"][0]["name"]
+            run.failed_targets = set(d["nodegroups"][0]["name"] for d in details
+                                     if str(d["nodegroups"][0].get("status") or "").endswith("_FAILED"))
+            if str(info["clusters"][0].get("status") or "").endswith("_FAILED"):
+                run.failed_targets.add("default-master")
             run.plan = plan(info, details, target=s.get("target"), order=s.get("order"),
                             addons=s.get("addons") or "mandatory", nks_registry=s.get("nks_registry"))
             run.blockers.extend(run.plan["errors"])
@@ -684,8 +689,11 @@ class UpdateRun(object):
         def submit(run):
             action = run.todo[0]
             run.current = dict(action, started_at=_now(), outcome=None, reason=None)
-            name, args = task_args(action, run.uuid, self.settings, self.connection(run))
-            result = self.send(run, name, args)
+            if action["kind"] != ADDON and action["name"] in run.failed_targets:
+                result = self._retry(run, action)
+            else:
+                name, args = task_args(action, run.uuid, self.settings, self.connection(run))
+                result = self.send(run, name, args)
             if result.get("failed"):
                 return self._fail(run, result.get("msg") or "the request failed")
             if action["kind"] == ADDON:
@@ -705,6 +713,22 @@ class UpdateRun(object):
                     self._fail(run, reason)
         checked = [r for r in waiting if r.outcome is None]
         self._pool(self._check, checked)
+
+    def _retry(self, run, action):
+        """A new upgrade of a control plane or node group left ``UPDATE_FAILED`` by an earlier upgrade (user guide
+        2026-03: NKS accepts it), sent as Upgrade a Cluster (``POST .../nodegroups/{ng}/upgrade``) itself: the
+        modules refuse any change of a ``*_FAILED`` resource. :returns: a result dict (``failed`` and ``msg``)."""
+        run.failed_targets.discard(action["name"])
+        try:
+            run.api.upgrade(run.uuid, action["name"], action["version"],
+                            num_buffer_nodes=None if action["kind"] == CONTROL_PLANE else self.settings.get("num_buffer_nodes"),
+                            num_max_unavailable_nodes=None if action["kind"] == CONTROL_PLANE
+                            else self.settings.get("num_max_unavailable_nodes"))
+        except Exception as exc:  # pylint: disable=broad-except
+            describe = getattr(exc, "describe", None)
+            return dict(failed=True, msg=describe() if describe else str(exc))
+        run.current["retry"] = True
+        return dict(changed=True)
 
     def _check(self, run):
         """After a control plane or node group step: NKS shows the version, and the Kubernetes API and
@@ -772,3 +796,90 @@ class UpdateRun(object):
             if left <= 0:
                 break
             self.sleeper(min(interval, left))
+
+
+def run_stage(params, make_api, send, check_mode=False, say=None, progress_interval=30.0):
+    """One stage of an update run, as ``nhncloud.nks.nks_fleet_upgrade`` runs it: pre-flight, then (unless
+    check mode, ``preflight_only`` or a blocked cluster) :meth:`UpdateRun.run` and the soak.
+
+    :param dict params: the module's validated options (see its DOCUMENTATION).
+    :param make_api: ``make_api(api_url or None)`` -> ``(NksApi, auth_token)``; called once per endpoint.
+    :param send: ``send(module name, args)`` -> the module's result (``_tasks.run_task``).
+    :param say: ``say(line)`` writes a progress line.
+    :returns: the module's result dict (``changed``, ``stage``, ``clusters``, ``failed_hosts``,
+        ``blocked_hosts``, ``stopped``, ``counts``, ``progress``).
+    """
+    # pylint: disable=import-outside-toplevel
+    from ._fleet import wait_fleet
+    p = params
+    lines = []
+    lock = threading.Lock()
+
+    def write(line):
+        with lock:
+            lines.append(line)
+        if say is not None:
+            say(line)
+
+    apis = {}
+
+    def api_for(endpoint):
+        if endpoint not in apis:
+            apis[endpoint] = make_api(endpoint)
+        return apis[endpoint][0]
+
+    runs = [ClusterRun(c["host"], c["cluster"], api_for(c.get("api_url")), c.get("api_url")) for c in p["clusters"]]
+    settings = dict(target=p.get("kube_version"), order=p.get("nodegroup_order"), addons=p.get("addons"),
+                    nks_registry=p.get("nks_registry"), num_buffer_nodes=p.get("num_buffer_nodes"),
+                    num_max_unavailable_nodes=p.get("num_max_unavailable_nodes"),
+                    resolve_conflicts=p.get("addon_resolve_conflicts"), wait_timeout=p.get("wait_timeout"),
+                    check_nodes=p.get("check_nodes", True), check_pdbs=p.get("check_pdbs", True),
+                    max_concurrency=p.get("max_concurrency"), max_failed=p.get("max_failed_clusters") or 0,
+                    failed_before=p.get("failed_before") or 0, skip_blocked=p.get("skip_blocked") or [])
+
+    def connection(run):
+        token = apis[run.endpoint][1]
+        args = dict((k, p[k]) for k in CONNECTION_OPTIONS if p.get(k) is not None)
+        args.update(auth_token=token)
+        if run.endpoint:
+            args["api_url"] = run.endpoint
+        return args
+
+    update = UpdateRun(runs, settings, lambda run, name, args: send(name, args),
+                       lambda api, uuids, timeout: wait_fleet(api.list_clusters, uuids, timeout),
+                       connection, say=write, check_mode=check_mode or p.get("preflight_only"))
+    stage = p.get("stage") or "all"
+    write("stage %s: pre-flight of %d cluster(s)" % (stage, len(runs)))
+    update.preflight()
+    blocked = sorted(r.host for r in runs if r.outcome == BLOCKED)
+    for run in runs:
+        if run.blockers:
+            write("stage %s: cluster %s %s: %s" % (stage, run.name, run.outcome, run.reason))
+    if not blocked and not check_mode and not p.get("preflight_only"):
+        ticker = threading.Event()
+
+        def tick():
+            while not ticker.wait(max(1.0, progress_interval)):
+                write(update.status_line(stage))
+        thread = threading.Thread(target=tick, name="nks-fleet-upgrade-progress")
+        thread.daemon = True
+        thread.start()
+        try:
+            update.run(stage)
+            if update.stopped is None:
+                update.soak(stage, p.get("soak_seconds") or 0, p.get("soak_interval") or 10)
+        finally:
+            ticker.set()
+            thread.join()
+    write(update.status_line(stage))
+    sent = any(s.get("outcome") in ("done", "failed") and s.get("kind") in STEP_KINDS for r in runs for s in r.steps)
+    planned = any(r.outcome == PLANNED for r in runs)
+    return dict(changed=sent or (bool(check_mode) and planned), stage=stage,
+                clusters=dict((r.host, r.report()) for r in runs),
+                failed_hosts=sorted(r.host for r in runs if r.outcome == FAILED),
+                blocked_hosts=blocked, stopped=update.stopped, counts=update.counts(), progress=lines)
+
+
+CONNECTION_OPTIONS = ("region", "api_url", "identity_url", "tenant_id", "username", "api_password", "auth_token",
+                      "validate_certs", "http_timeout")
+"""The connection options passed on to each request's module (``_client.CONNECTION_ENV``)."""

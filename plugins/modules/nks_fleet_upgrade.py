@@ -226,142 +226,99 @@ progress:
   sample: []
 """
 
-import threading
+import os
 
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import CONNECTION_ENV
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import wait_fleet
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
+    CONNECTION_ENV, HAS_REQUESTS, NksApiError, NksError, client_from_options, option_sources)
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._progress import from_environment
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks import run_task
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import NUMERIC_RANGES, check_range, check_ranges
-from ansible_collections.nhncloud.nks.plugins.module_utils._upgrade import (BLOCKED, FAILED, ClusterRun,
-                                                                            UpdateRun)
-
+from ansible_collections.nhncloud.nks.plugins.module_utils._upgrade import run_stage
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    NUMERIC_RANGES, ValidationError, check_range, check_ranges)
 
 RANGES = {"max_concurrency": (0, None), "max_failed_clusters": (0, None), "failed_before": (0, None),
           "soak_seconds": (0, None), "soak_interval": (1, None), "progress_interval": (1, None)}
 """``(minimum, maximum)`` of this module's own numeric options (``None``: no bound)."""
 
+ARGUMENT_SPEC = dict(
+    clusters=dict(type="list", elements="dict", required=True, options=dict(
+        host=dict(type="str", required=True), cluster=dict(type="str", required=True),
+        api_url=dict(type="str"))),
+    stage=dict(type="str", default="all"),
+    kube_version=dict(type="str"),
+    nodegroup_order=dict(type="list", elements="str", default=[]),
+    num_buffer_nodes=dict(type="int"),
+    num_max_unavailable_nodes=dict(type="int"),
+    addons=dict(type="str", choices=["mandatory", "all", "required", "none"], default="mandatory"),
+    addon_resolve_conflicts=dict(type="str", choices=["none", "overwrite", "preserve"], default="overwrite"),
+    nks_registry=dict(type="bool"),
+    wait_timeout=dict(type="int", default=3600),
+    check_nodes=dict(type="bool", default=True),
+    check_pdbs=dict(type="bool", default=True),
+    max_concurrency=dict(type="int", default=10),
+    max_failed_clusters=dict(type="int", default=0),
+    failed_before=dict(type="int", default=0),
+    skip_blocked=dict(type="list", elements="str", default=[]),
+    soak_seconds=dict(type="int", default=0),
+    soak_interval=dict(type="int", default=10),
+    preflight_only=dict(type="bool", default=False),
+    progress_interval=dict(type="int", default=30),
+)
+"""The module's own options (the connection options are ``_module.auth_argument_spec()``)."""
 
-class NksFleetUpgrade(NksModule):
-    """One stage of an update run (see DOCUMENTATION)."""
 
-    waits = False
-    argument_spec = dict(
-        clusters=dict(type="list", elements="dict", required=True, options=dict(
-            host=dict(type="str", required=True), cluster=dict(type="str", required=True),
-            api_url=dict(type="str"))),
-        stage=dict(type="str", default="all"),
-        kube_version=dict(type="str"),
-        nodegroup_order=dict(type="list", elements="str", default=[]),
-        num_buffer_nodes=dict(type="int"),
-        num_max_unavailable_nodes=dict(type="int"),
-        addons=dict(type="str", choices=["mandatory", "all", "required", "none"], default="mandatory"),
-        addon_resolve_conflicts=dict(type="str", choices=["none", "overwrite", "preserve"], default="overwrite"),
-        nks_registry=dict(type="bool"),
-        wait_timeout=dict(type="int", default=3600),
-        check_nodes=dict(type="bool", default=True),
-        check_pdbs=dict(type="bool", default=True),
-        max_concurrency=dict(type="int", default=10),
-        max_failed_clusters=dict(type="int", default=0),
-        failed_before=dict(type="int", default=0),
-        skip_blocked=dict(type="list", elements="str", default=[]),
-        soak_seconds=dict(type="int", default=0),
-        soak_interval=dict(type="int", default=10),
-        preflight_only=dict(type="bool", default=False),
-        progress_interval=dict(type="int", default=30),
-    )
+def check_all_ranges(spec, params):
+    """``_validation.NUMERIC_RANGES`` for the options it lists, :data:`RANGES` for the others.
 
-    def check_ranges(self):
-        """The ranges of ``_validation.NUMERIC_RANGES``, and :data:`RANGES` for the options it does not
-        list yet. :raises ValidationError: naming the option."""
-        spec = self.full_argument_spec()
-        own = [name for name in RANGES if name not in NUMERIC_RANGES]
-        for name in own:
-            spec.pop(name)
-            if self.params.get(name) is not None:
-                check_range(self.params[name], name, *RANGES[name])
-        check_ranges(spec, self.params)
-
-    def run(self):
-        p = self.params
-        lines = []
-        progress = from_environment()
-        lock = threading.Lock()
-
-        def say(line):
-            with lock:
-                lines.append(line)
-            if progress is not None:
-                progress.write(line)
-
-        connection = dict((o, p[o]) for o, dummy in CONNECTION_ENV if p.get(o) is not None)
-        if not connection.get("auth_token"):
-            connection["auth_token"] = self.api.client.token  # one token for every request of the run
-        apis = {}
-
-        def api_for(endpoint):
-            if endpoint not in apis:
-                apis[endpoint] = self.api if endpoint is None else NksApi(self.client(
-                    api_url=endpoint, auth_token=connection["auth_token"]))
-            return apis[endpoint]
-
-        runs = [ClusterRun(c["host"], c["cluster"], api_for(c.get("api_url")), c.get("api_url"))
-                for c in p["clusters"]]
-        settings = dict(target=p["kube_version"], order=p["nodegroup_order"], addons=p["addons"],
-                        nks_registry=p["nks_registry"], num_buffer_nodes=p["num_buffer_nodes"],
-                        num_max_unavailable_nodes=p["num_max_unavailable_nodes"],
-                        resolve_conflicts=p["addon_resolve_conflicts"], wait_timeout=p["wait_timeout"],
-                        check_nodes=p["check_nodes"], check_pdbs=p["check_pdbs"],
-                        max_concurrency=p["max_concurrency"], max_failed=p["max_failed_clusters"],
-                        failed_before=p["failed_before"], skip_blocked=p["skip_blocked"])
-
-        def send(run, name, args):
-            return run_task(name, args, self.module, check_mode=self.check_mode, diff=False)
-
-        def wait(api, uuids, timeout):
-            return wait_fleet(api.list_clusters, uuids, timeout)
-
-        def connection_of(run):
-            return dict(connection, api_url=run.endpoint) if run.endpoint else dict(connection)
-
-        update = UpdateRun(runs, settings, send, wait, connection_of, say=say,
-                           check_mode=self.check_mode or p["preflight_only"])
-        stage = p["stage"]
-        say("stage %s: pre-flight of %d cluster(s)" % (stage, len(runs)))
-        update.preflight()
-        blocked = sorted(r.host for r in runs if r.outcome == BLOCKED)
-        for run in runs:
-            if run.blockers:
-                say("stage %s: cluster %s %s: %s" % (stage, run.name, run.outcome, run.reason))
-        if not blocked and not self.check_mode and not p["preflight_only"]:
-            ticker = threading.Event()
-
-            def tick():
-                while not ticker.wait(max(1, p["progress_interval"])):
-                    say(update.status_line(stage))
-            thread = threading.Thread(target=tick, name="nks-fleet-upgrade-progress")
-            thread.daemon = True
-            thread.start()
-            try:
-                update.run(stage)
-                if update.stopped is None:
-                    update.soak(stage, p["soak_seconds"], p["soak_interval"])
-            finally:
-                ticker.set()
-                thread.join()
-        say(update.status_line(stage))
-        entries = dict((r.host, r.report()) for r in runs)
-        return dict(changed=any(r.steps and any(s.get("outcome") in ("done", "failed") for s in r.steps)
-                                for r in runs) or (self.check_mode and any(r.todo for r in runs)),
-                    stage=stage, clusters=entries,
-                    failed_hosts=sorted(r.host for r in runs if r.outcome == FAILED),
-                    blocked_hosts=blocked, stopped=update.stopped, counts=update.counts(), progress=lines)
+    :raises ValidationError: naming the option and its range."""
+    spec = dict(spec)
+    for name in RANGES:
+        if name not in NUMERIC_RANGES:
+            spec.pop(name, None)
+            if params.get(name) is not None:
+                check_range(params[name], name, *RANGES[name])
+    check_ranges(spec, params)
 
 
 def main():
-    NksFleetUpgrade()()
+    """Run one stage (``_upgrade.run_stage``): one token for the run, each request through
+    ``_tasks.run_task`` in this process, progress lines to the action plugin's file."""
+    spec = auth_argument_spec()
+    spec.update(ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"))
+    p = module.params
+    progress = from_environment()
+    options = dict((o, p.get(o)) for o, dummy in CONNECTION_ENV)
+    sources = option_sources(dict((k, v) for k, v in p.items() if v is not None), os.environ)
+    user_agent = "nhncloud.nks-ansible/nks_fleet_upgrade"
+    tokens = {}
+
+    def make_api(endpoint):
+        given = dict(options, api_url=endpoint or options.get("api_url"))
+        if tokens:
+            given["auth_token"] = list(tokens.values())[0]
+        api = NksApi(client_from_options(given, sources, user_agent=user_agent))
+        token = api.client.token  # one identity request for the whole run
+        tokens.setdefault("token", token)
+        return api, token
+
+    try:
+        check_all_ranges(spec, p)
+        result = run_stage(p, make_api, lambda name, args: run_task(name, args, module, check_mode=module.check_mode),
+                           check_mode=module.check_mode, say=progress.write if progress is not None else None,
+                           progress_interval=p["progress_interval"])
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+    except NksApiError as exc:
+        module.fail_json(msg=exc.describe(), status=exc.status, detail=exc.detail, request_id=exc.request_id)
+    except (NksError, ValueError) as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":
