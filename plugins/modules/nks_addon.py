@@ -192,11 +192,173 @@ diff:
       type: dict
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.addon import NksAddon
+from ansible_collections.nhncloud.nks.plugins.module_utils import _addons
+from ansible_collections.nhncloud.nks.plugins.module_utils._engine import Change, Resource, StateMachine, Waiter
+from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
+from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
+    ValidationError, check_name, is_uuid)
+
+
+class NksAddonResource(Resource):
+    """One add-on of one cluster (View Add-ons Installed on a Cluster).
+
+    Objects passed around are the API's installed add-on dicts; the cluster, the offered
+    add-ons and the add-on types are read once, on the first :meth:`find`. An add-on found
+    ``*_FAILED`` is not refused (:meth:`failed`): NKS accepts a new update, which :meth:`plan`
+    sends; a failure of the operation this task starts still fails the task.
+    """
+
+    kind = "add-on"
+
+    def __init__(self, mod):
+        super(NksAddonResource, self).__init__(mod)
+        self.cluster = None
+        self.catalog = None
+        self._offered = {}  # offered add-on UUID -> View Add-ons Offered by NHN Cloud
+        self.types = None
+        self._create_entry = None
+        self._create_options = None
+
+    def describe(self):
+        return "add-on %r of cluster %r" % (self.params["name"], self.params["cluster"])
+
+    def _load(self):
+        if self.cluster is not None:
+            return
+        p = self.params
+        cluster = self.api.find_cluster(p["cluster"])
+        if cluster is None:
+            raise ValidationError("cluster", "no cluster is named %r (or has that UUID)" % p["cluster"])
+        if not self.api.addon_api_available():
+            raise ValidationError("name", "this NKS has no add-on management (GET /v1/addon_types answers 404:"
+                                          " the 2025-02 API guide); nothing was changed")
+        self.cluster = cluster
+        self.catalog = self.api.list_offered_addons()
+        self.types = self.api.list_addon_types()
+
+    @property
+    def kube_version(self):
+        """The control plane's Kubernetes version (label ``kube_tag``)."""
+        return (self.cluster.get("labels") or {}).get("kube_tag") or self.cluster.get("coe_version") or ""
+
+    def find(self):
+        self._load()
+        found = self.api.get_cluster_addon(self.cluster["uuid"], self.params["name"])
+        if found is not None and self.params["state"] == "absent":
+            # the add-on's own type, read as it is now (View the Types of Add-ons Offered by NHN Cloud)
+            own = self.api.get_addon_type(found.get("type")) if found.get("type") else None
+            _addons.check_removal(found, [own] if own else self.types)
+        return found
+
+    def fetch(self, obj):
+        return self.api.get_cluster_addon(self.cluster["uuid"], self.params["name"])
+
+    def view(self, obj):
+        return _addons.addon_view(obj, self.types)
+
+    def failed(self, obj):
+        return False
+
+    def failed_advice(self, obj):
+        return None
+
+    def _entry(self, installed):
+        """The offered add-on to converge to (:func:`_addons.choose`), its option schemas read from the
+        offered add-on itself (View Add-ons Offered by NHN Cloud), which the list also carries."""
+        p = self.params
+        entry = _addons.choose(self.catalog, p["name"], p["version"], installed, self.kube_version)
+        if entry.get("uuid") and entry.get("option_schemas") is not None:
+            offered = self._offered.get(entry["uuid"])
+            if offered is None:
+                offered = self._offered[entry["uuid"]] = self.api.get_offered_addon(entry["uuid"]) or entry
+            entry = dict(entry, option_schemas=offered.get("option_schemas", entry.get("option_schemas")))
+        return entry
+
+    def validate_create(self):
+        entry = self._entry(None)
+        self._create_options = _addons.check_options(self.params["name"], entry.get("option_schemas"),
+                                                     self.params["options"], None)
+        self._create_entry = entry
+
+    def create(self):
+        p = self.params
+        return self.api.install_addon(self.cluster["uuid"], p["name"], self._create_entry["version"],
+                                      p["resolve_conflicts"], self._create_options or None)
+
+    def predict_create(self):
+        entry = self._create_entry
+        options = dict((s.get("name"), s.get("default")) for s in entry.get("option_schemas") or []
+                       if s.get("default") is not None)
+        options.update(self._create_options)
+        return dict(name=self.params["name"], type=entry.get("type"), version=entry.get("version"),
+                    options=options, status=None, status_reason=None, cluster_uuid=self.cluster["uuid"],
+                    mandatory=entry.get("type") in _addons.mandatory_types(self.types),
+                    created_at=None, updated_at=None)
+
+    def plan(self, obj):
+        p = self.params
+        entry = self._entry(obj)
+        schemas = entry.get("option_schemas")
+        if schemas is None:  # an installed version no longer offered: check against the newest schema
+            offered = _addons.offered_versions(self.catalog, p["name"])
+            schemas = offered[-1].get("option_schemas") if offered else []
+        have = obj.get("options") or {}
+        typed = _addons.check_options(p["name"], schemas, p["options"], have)
+        changed = _addons.options_changed(typed, have, schemas)
+        changes = []
+        if entry.get("version") != obj.get("version"):
+            changes.append(Change("version", obj.get("version"), entry.get("version"), None))
+        if changed:
+            changes.append(Change("options", dict(have), dict(have, **dict((k, typed[k]) for k in changed)), None))
+        if not changes and str(obj.get("status") or "").endswith("_FAILED"):
+            changes.append(Change("status", obj.get("status"), "UPDATE_COMPLETE", None))
+        if changes:
+            version = entry.get("version")
+            changes[-1].apply = lambda o: self.api.update_addon(self.cluster["uuid"], p["name"], version,
+                                                                p["resolve_conflicts"], typed or None)
+        return changes
+
+    def delete(self, obj):
+        return self.api.remove_addon(self.cluster["uuid"], self.params["name"])
+
+
+class NksAddon(NksModule):
+    """The ``nks_addon`` module."""
+
+    argument_spec = dict(
+        cluster=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        version=dict(type="str"),
+        options=dict(type="dict"),
+        resolve_conflicts=dict(type="str", choices=list(_addons.RESOLVE_CONFLICTS), default="none"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+
+    def validate_input(self):
+        """Static checks, before any request."""
+        p = self.params
+        if not is_uuid(p["cluster"]):
+            check_name(p["cluster"], "cluster")
+        if not p["name"]:
+            raise ValidationError("name", "must not be empty")
+        if p["version"] not in (None, "latest"):
+            _addons.version_key(p["version"])
+        if p["state"] == "absent":
+            ignored = [key for key in ("version", "options") if p[key] is not None]
+            if ignored:
+                self.warn("%s ignored: state is absent" % " and ".join(ignored))
+
+    def run(self):
+        p = self.params
+        self.validate_input()
+        resource = NksAddonResource(self)
+        machine = StateMachine(resource, self.check_mode, p["wait"], Waiter(p["wait_timeout"]))
+        outcome = machine.converge(p["state"])
+        return outcome.result("addon", self.diff_mode, cluster_uuid=resource.cluster["uuid"])
 
 
 def main():
-    NksAddon.main()
+    NksAddon()()
 
 
 if __name__ == "__main__":
