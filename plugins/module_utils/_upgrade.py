@@ -568,11 +568,11 @@ class UpdateRun(object):
 
     # -- helpers
     def _pool(self, func, items):
-        """``func(item)`` for each item, in threads (at most ``max_concurrency`` or 20)."""
+        """``func(item)`` for each item, in threads (at most ``max_concurrency``, at most 256)."""
         items = list(items)
         if not items:
             return []
-        width = min(len(items), self.settings.get("max_concurrency") or len(items), 50)
+        width = min(len(items), self.settings.get("max_concurrency") or len(items), 256)
         with ThreadPoolExecutor(max_workers=max(1, width)) as pool:
             return list(pool.map(func, items))
 
