@@ -14,7 +14,7 @@ short_description: Upgrade a stage of a fleet of NKS clusters in one process, wi
 version_added: 0.2.0
 description:
   - Runs one stage of an update run (C(playbooks/fleet_upgrade.yml)) in B(one) module process, run once for the
-    play (C(run_once: true)): every cluster of O(clusters) is brought to O(kube_version) one minor version at a time,
+    play (C(run_once=true)); every cluster of O(clusters) is brought to O(kube_version) one minor version at a time,
     each in NKS's order (user guide, "Upgrade Rules"), the add-ons that do not run on the next version first, then
     the control plane (C(default-master)), then the worker node groups one at a time, then the add-ons
     (O(addons)).
@@ -146,7 +146,7 @@ options:
     type: int
     default: 30
 notes:
-  - Runs on the controller (C(run_once: true), C(connection: local)); all clusters share the connection options but
+  - Runs on the controller (C(run_once=true), C(connection=local)); all clusters share the connection options but
     O(clusters[].api_url).
 seealso:
   - module: nhncloud.nks.nks_wait
