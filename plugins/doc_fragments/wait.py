@@ -41,5 +41,5 @@ options:
       - Seconds to wait before failing. The operation goes on in NKS; running the task again attaches to it.
       - At least C(0); C(0) does not wait, as O(wait=false). Slow answers count, the whole wait ends by then.
     type: int
-    default: 1800
+    default: 3600
 """

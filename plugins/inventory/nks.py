@@ -39,35 +39,6 @@ options:
     type: str
     required: true
     choices: [nhncloud.nks.nks]
-  # Connection options: descriptions come from the nhncloud.nks.auth fragment; these entries add the
-  # environment variables, which modules read through their argument spec instead.
-  region:
-    env:
-      - name: NHN_CLOUD_REGION
-  api_url:
-    env:
-      - name: NKS_API_URL
-  identity_url:
-    env:
-      - name: NHN_CLOUD_IDENTITY_URL
-  tenant_id:
-    env:
-      - name: NHN_CLOUD_TENANT_ID
-  username:
-    env:
-      - name: NHN_CLOUD_USERNAME
-  api_password:
-    env:
-      - name: NHN_CLOUD_API_PASSWORD
-  auth_token:
-    env:
-      - name: NHN_CLOUD_AUTH_TOKEN
-  validate_certs:
-    env:
-      - name: NHN_CLOUD_VALIDATE_CERTS
-  http_timeout:
-    env:
-      - name: NHN_CLOUD_HTTP_TIMEOUT
   regions:
     description:
       - Regions whose clusters are listed, one NKS endpoint each (one token is obtained for all of them).
@@ -207,6 +178,7 @@ import fnmatch
 import os
 
 from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
@@ -219,8 +191,8 @@ except ImportError:  # pragma: no cover - older ansible-core templates every str
 from ansible_collections.nhncloud.nks.plugins.module_utils import _lifecycle
 from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
-    CONNECTION_ENV, DEFAULT_REGION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
-    client_from_options, normalize_region, region_endpoint)
+    CONNECTION_ENV, DEFAULT_REGION, ENV_OF, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError, NksError,
+    client_from_options, environment_value, normalize_region, option_sources, region_endpoint)
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import (cluster_view,
                                                                           nodegroup_view)
 
@@ -323,15 +295,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- options and clients -------------------------------------------------------------
 
     def _option(self, name):
+        """Option ``name`` of the inventory source (a templated credential rendered); a connection option
+        not set there falls back to its environment variable (:func:`._client.environment_value`, the one
+        reading of them, as every module's argument spec), typed as the option is.
+
+        :raises AnsibleParserError: an environment value of the wrong type, naming the variable.
+        """
         value = self.get_option(name)
         if name in CREDENTIAL_OPTIONS and isinstance(value, str) and self.templar.is_template(value):
             value = self.templar.template(value)
+        if value is None and name in ENV_OF:
+            value = environment_value(name)
+            try:
+                if value is not None and name == "validate_certs":
+                    value = boolean(value, strict=True)
+                elif value is not None and name == "http_timeout":
+                    value = float(value)
+            except (TypeError, ValueError):
+                raise AnsibleParserError("nhncloud.nks.nks: environment variable %s is not a %s"
+                                         % (ENV_OF[name], "boolean" if name == "validate_certs" else "number"))
         return value
 
     def _endpoints(self):
         """``[(region, api_url)]`` to read, from O(regions), O(api_url) or O(region)."""
         regions = self.get_option("regions")
-        api_url = self.get_option("api_url")
+        api_url = self._option("api_url")
         if regions and api_url:
             raise AnsibleParserError("nhncloud.nks.nks: set either regions or api_url (NKS_API_URL), not both")
         if regions:
@@ -340,7 +328,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if region not in seen:
                     seen.append(region)
             return [(region, region_endpoint(region)) for region in seen]
-        region = normalize_region(self.get_option("region")) or DEFAULT_REGION  # KR1 as the console writes it
+        region = normalize_region(self._option("region")) or DEFAULT_REGION  # KR1 as the console writes it
         try:
             return [(region, (api_url or region_endpoint(region)).rstrip("/"))]
         except ValueError as exc:
@@ -356,30 +344,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _sources(self):
         """Where each connection option was set (for error messages): the inventory file or
-        its environment variable; never values."""
-        sources = {}
-        for option, env in CONNECTION_ENV:
-            try:
-                value, origin = self.get_option_and_origin(option)
-            except (AttributeError, KeyError):  # pragma: no cover - ansible-core without origins
-                value, origin = None, None
-            if value is None:
-                # ansible-core < 2.18 reads origins from the configuration only: options of the
-                # inventory source itself show as unset there, but get_option() has them.
-                try:
-                    value = self.get_option(option)
-                except KeyError:
-                    value = None
-                if value is None:
-                    continue
-                from_env = os.environ.get(env) is not None and os.environ.get(env) == str(value)
-            elif origin in (None, "default"):
-                continue
-            else:
-                from_env = str(origin).startswith("env:")
-            sources[option] = ("environment variable %s" % env if from_env
-                               else "option %s of the inventory source" % option)
-        return sources
+        its environment variable (:func:`._client.option_sources`); never values."""
+        given = dict((option, self.get_option(option)) for option, dummy in CONNECTION_ENV)
+        sources = option_sources(given, os.environ)
+        return dict((option, source + " of the inventory source" if source.startswith("option ") else source)
+                    for option, source in sources.items())
 
     def _api(self, region, api_url, options):
         try:

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import random
 import re
 import time
@@ -70,6 +71,21 @@ CONNECTION_ENV = (
 """The connection options of modules and inventory, each with its environment variable
 (doc fragment ``nhncloud.nks.auth``)."""
 ENV_OF = dict(CONNECTION_ENV)
+
+
+def environment_value(name, environ=None):
+    """The value of a connection option's environment variable: the one reading of
+    :data:`CONNECTION_ENV`'s variables, used by every module's argument spec
+    (:func:`._module.environ_fallback`), the action plugins and the inventory plugin.
+
+    :param str name: a connection option (``tenant_id``) or its variable (``NHN_CLOUD_TENANT_ID``).
+    :param dict environ: variable name -> value; ``None``: ``os.environ`` now.
+    :returns: the value (str), or ``None`` when the variable is unset or empty.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(ENV_OF.get(name, name))
+    return value if value else None
+
 
 # Methods urllib3 may repeat on its own: reads and idempotent writes.
 IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
@@ -754,7 +770,7 @@ def option_sources(given, environ):
 
     :param dict given: the options as the user wrote them (task arguments and
         ``module_defaults``, before environment fallbacks); ``None`` = not given.
-    :param dict environ: the environment (``os.environ``).
+    :param dict environ: the environment (``None``: ``os.environ``).
     :returns: ``dict`` option -> ``"option api_url"`` or ``"environment variable NKS_API_URL"``;
         options set by neither are left out (their default applies).
     """
@@ -762,7 +778,7 @@ def option_sources(given, environ):
     for option, env in CONNECTION_ENV:
         if (given or {}).get(option) is not None:
             sources[option] = "option %s" % option
-        elif environ.get(env):
+        elif environment_value(env, environ) is not None:
             sources[option] = "environment variable %s" % env
     return sources
 

@@ -35,6 +35,12 @@ from ._retry import DEFAULT_POLICY, RETRY_STATUSES, is_keypair_race
 
 _BUSY_WORDS = ("wrong state", "in_progress", "in progress")
 
+DEFAULT_WAIT_TIMEOUT = 3600
+"""Seconds a module waits for an operation by default (option ``wait_timeout``, doc fragments
+``nhncloud.nks.wait`` and ``nks_wait``'s): the one default of every wait in the collection. A
+cluster create takes 25 to 40 minutes on NHN Cloud (60 minutes is the create timeout of NHN's
+Terraform provider); a node group upgrade replaces its nodes one batch at a time."""
+
 
 def is_transient(exc):
     """``True`` for an error after which the request may be tried again: no answer, an answer

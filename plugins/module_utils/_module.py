@@ -1,21 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Ansible glue shared by every module: common options, the client, errors.
+"""Ansible glue shared by every module: common options, the task context, errors.
 
-A module subclasses :class:`NksModule`, declares ``argument_spec`` (its own
-options; the common ones are added here) and implements :meth:`NksModule.run`.
-``main()`` is ``MyModule().__call__()``. Every exception of the client or of the
-validators is turned into one ``fail_json`` here, so modules carry no
-``try``/``except`` of their own.
+A module's work is a subclass of :class:`NksModule` in ``module_utils/_tasks/`` (one file per
+module): it declares ``argument_spec`` (its own options; the common ones are added here) and
+implements :meth:`NksModule.run`. It reads everything about the run it is part of from a
+:class:`TaskContext` (options, check and diff mode, warnings, secrets to mask, file helpers),
+so the same class runs in two ways:
 
-:meth:`NksModule.in_process` builds the same module on the controller, without a
-module process (``nhncloud.nks.nks_fleet`` runs a phase of a whole fleet that way,
-one thread per cluster): the options are validated by Ansible's
-``ArgumentSpecValidator`` with the same argument spec and ``module_kwargs``, the
-connection options fall back to a given environment, and
-:meth:`NksModule.execute` returns the result ``dict`` (a failure as
-``failed``/``msg`` with the same message) with every ``no_log`` value masked.
+* the module's own process: ``plugins/modules/nks_x.py``'s ``main()`` is ``NksX.main()``, which
+  builds the ``AnsibleModule`` and the context from it (:meth:`TaskContext.from_module`);
+* inside another module's process (``nks_fleet`` converging many clusters):
+  :func:`._tasks.run_task` validates the options with Ansible's public ``ArgumentSpecValidator``
+  (the module's full spec and ``module_kwargs``, the connection options falling back to
+  ``os.environ``, the environment of that module process) and runs :meth:`NksModule.perform`.
+
+Every exception of the client or of the validators becomes one failure here (``failed``/``msg``
+naming the option), so the task classes carry no ``try``/``except`` of their own.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,24 +25,52 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import shutil
+import stat
+import tempfile
+import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
 
 from ._api import AmbiguousName, NksApi
 from ._client import (CONNECTION_ENV, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, NksApiError,
-                      NksConnectionError, NksError, client_from_options, option_sources, shorten_words)
-from ._engine import NksOperationFailed, NksWaitTimeout
+                      NksConnectionError, NksError, client_from_options, environment_value,
+                      option_sources, shorten_words)
+from ._engine import DEFAULT_WAIT_TIMEOUT, NksOperationFailed, NksWaitTimeout
 from ._validation import ValidationError, check_ranges
 
-DEFAULT_WAIT_TIMEOUT = 1800
+__all__ = ("DEFAULT_WAIT_TIMEOUT", "NksModule", "TaskContext", "TaskFailed", "auth_argument_spec",
+           "environ_fallback", "wait_argument_spec")
+
+COLLECTION = "nhncloud.nks"
 
 
-def auth_argument_spec():
-    """The connection options of every module (doc fragment ``nhncloud.nks.auth``).
+def environ_fallback(environ=None):
+    """The argument spec ``fallback`` strategy of the connection options: the one place (with
+    :func:`._client.environment_value`) where they fall back to their environment variables
+    (:data:`._client.CONNECTION_ENV`, doc fragment ``nhncloud.nks.auth``).
+
+    :param dict environ: variable name -> value (str); ``None``: ``os.environ`` as it is when the
+        options are validated (a module process: the task's environment).
+    :returns: a callable taking variable names; it returns the value of the first one set, or
+        raises ``AnsibleFallbackNotFound`` (Ansible's contract for ``fallback``).
+    """
+    def lookup(*names):
+        for name in names:
+            value = environment_value(name, environ)
+            if value is not None:
+                return value
+        raise AnsibleFallbackNotFound
+    return lookup
+
+
+def auth_argument_spec(environ=None):
+    """The connection options of every module (doc fragment ``nhncloud.nks.auth``), each falling
+    back to its environment variable in ``environ`` (:func:`environ_fallback`; default ``os.environ``).
 
     ``region`` has no ``choices`` here: the client accepts ``kr1``/``kr2``/``kr3`` in any case
     (``KR1`` as NHN's console writes it, :func:`._client.normalize_region`) and refuses any
@@ -48,154 +78,314 @@ def auth_argument_spec():
     """
     types = dict(region="str", api_password="str", auth_token="str", validate_certs="bool",
                  http_timeout="float")
+    lookup = environ_fallback(environ)
     spec = {}
     for option, env in CONNECTION_ENV:
-        spec[option] = dict(type=types.get(option, "str"), fallback=(env_fallback, [env]))
+        spec[option] = dict(type=types.get(option, "str"), fallback=(lookup, [env]))
     spec["api_password"]["no_log"] = True
     spec["auth_token"]["no_log"] = True
     return spec
 
 
 def wait_argument_spec():
-    """The waiting options of mutating modules (doc fragment ``nhncloud.nks.wait``)."""
+    """The waiting options of mutating modules (doc fragment ``nhncloud.nks.wait``); ``wait_timeout``
+    defaults to :data:`._engine.DEFAULT_WAIT_TIMEOUT` seconds."""
     return dict(
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
     )
 
 
-def environ_fallback(environ):
-    """An argument spec ``fallback`` strategy like Ansible's ``env_fallback``, reading ``environ``.
+def no_log_values(spec, params):
+    """The values of ``params`` to mask: those of every ``no_log`` option of ``spec``, sub-options
+    included (what ``AnsibleModule`` masks in its result).
 
-    :param dict environ: variable name -> value (str).
-    :returns: a callable taking variable names; it returns the value of the first one set,
-        or raises ``AnsibleFallbackNotFound``.
+    :param dict spec: an argument spec. :param dict params: options (validated or as given).
+    :returns: ``set`` of str (empty strings left out).
     """
-    def lookup(*names):
-        for name in names:
-            if name in environ:
-                return environ[name]
-        raise AnsibleFallbackNotFound
-    return lookup
+    found = set()
+
+    def leaves(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                leaves(item)
+        elif isinstance(value, (list, tuple, set)):
+            for item in value:
+                leaves(item)
+        elif value is not None and str(value):
+            found.add(str(value))
+
+    for option, entry in (spec or {}).items():
+        value = (params or {}).get(option) if isinstance(params, dict) else None
+        if value is None:
+            continue
+        if entry.get("no_log"):
+            leaves(value)
+        elif entry.get("options"):
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    found.update(no_log_values(entry["options"], item))
+    return found
 
 
-class ModuleFailed(Exception):
-    """Raised by :class:`InProcessModule.fail_json`: ``result`` is what the module process
-    would have answered (``failed``, ``msg`` and the other keys given)."""
+class TaskFailed(Exception):
+    """The work of a module failed with ``msg`` (and details): what ``fail_json`` would say.
 
-    def __init__(self, result):
-        super(ModuleFailed, self).__init__(result.get("msg"))
-        self.result = result
-
-
-class InProcessModule(AnsibleModule):
-    """The part of ``AnsibleModule`` a module uses while it runs, without a module process.
-
-    No arguments are read from stdin and nothing exits: :meth:`fail_json` raises
-    :class:`ModuleFailed`, :meth:`warn` collects the warnings in ``_warnings``. The file
-    helpers (``set_mode_if_different``, ``backup_local``) are ``AnsibleModule``'s own.
-
-    :param str name: the module's name (``nhncloud.nks.nks_cluster``), for messages.
-    :param dict params: the validated options. :param bool check_mode: :param bool diff:
-    :param set no_log_values: the secrets to mask in what the module returns.
+    Raised by :meth:`TaskContext.fail` and by :meth:`TaskContext.validate` (invalid options);
+    :ivar dict result: ``failed`` (true), ``msg`` and the details, as the module would answer.
     """
 
-    def __init__(self, name, params, check_mode=False, diff=False, no_log_values=()):
-        # pylint: disable=super-init-not-called
-        # AnsibleModule.__init__ reads the arguments of a module process (stdin), not wanted here.
-        self._name = name
+    def __init__(self, msg, **details):
+        super(TaskFailed, self).__init__(msg)
+        self.result = dict(details, msg=msg, failed=True)
+
+
+ModuleFailed = TaskFailed
+"""DEPRECATED alias, for ``plugin_utils/_fleet_phases.py`` until the fleet runs through :func:`._tasks.run_task`."""
+
+
+class TaskContext(object):
+    """What a module's work needs of the run it is part of (no ``AnsibleModule`` stand-in).
+
+    :param str name: the module's FQCN (``nhncloud.nks.nks_cluster``), for messages and the
+        User-Agent.
+    :param dict params: the validated options (fallbacks and defaults applied).
+    :param bool check_mode: :param bool diff: the modes to run in.
+    :param set no_log_values: the secrets to mask in what the work returns (:meth:`finish`).
+    :param dict given: the options as given (before the environment fallbacks), for
+        :func:`._client.option_sources` (whether a value came from an option or a variable).
+    :param process_module: the ``AnsibleModule`` of the running module process, or ``None``
+        (the deprecated controller path): :meth:`set_mode_if_different`, :meth:`backup_local` and
+        :attr:`tmpdir` use it when given, plain ``os`` calls otherwise.
+    :ivar list warnings: the warnings given so far (:meth:`warn`).
+    """
+
+    def __init__(self, name, params, check_mode=False, diff=False, no_log_values=(), given=None,
+                 process_module=None):
+        self.name = name
         self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-        self.no_log = False
+        self.check_mode = bool(check_mode)
+        self.diff = bool(diff)
         self.no_log_values = set(no_log_values)
-        self._warnings = []
-        self.cleanup_files = []
-        self._selinux_enabled = None
-        self._selinux_mls_enabled = None
-        self._selinux_initial_context = None
-        self._tmpdir = None
+        self.given = dict(given or {})
+        self.process_module = process_module
+        self.warnings = []
 
-    def warn(self, warning):
-        """Collect a warning (returned under ``warnings``)."""
-        self._warnings.append(warning)
+    @classmethod
+    def from_module(cls, module, name):
+        """The context of a module's own process, from its ``AnsibleModule`` ``module``.
 
-    def fail_json(self, msg, **kwargs):
-        """:raises ModuleFailed: with ``kwargs``, ``msg`` and ``failed``."""
-        raise ModuleFailed(dict(kwargs, msg=msg, failed=True))
+        ``module._diff`` is how the Ansible module developer guide reads diff mode. The options as
+        given are the module's arguments (``_load_params``: this process has no others).
+        """
+        try:
+            given = _load_params()
+        except Exception:  # pylint: disable=broad-except
+            given = {}
+        return cls(name, module.params, module.check_mode, module._diff,  # pylint: disable=protected-access
+                   module.no_log_values, given, module)
 
-    def exit_json(self, **kwargs):
-        """Not used in-process: :meth:`NksModule.execute` returns the result."""
-        raise NotImplementedError("exit_json is not used in-process")
+    @classmethod
+    def validate(cls, name, validator, args, process_module=None, check_mode=False, diff=False):
+        """The context of a run of module ``name`` with options ``args``, validated by ``validator``.
+
+        :param validator: an ``ArgumentSpecValidator`` of the module's full argument spec
+            (:meth:`NksModule.validator`). :param dict args: the options as a task gives them.
+        :raises TaskFailed: the options are invalid, with the message ``AnsibleModule`` gives
+            (it names the option: unsupported, missing, wrong type, mutually exclusive ...),
+            every ``no_log`` value masked.
+        """
+        args = dict(args or {})
+        checked = validator.validate(args)
+        params = checked.validated_parameters
+        secrets = no_log_values(validator.argument_spec, dict(args, **params))
+        if checked.error_messages:
+            msg = checked.errors.msg
+            if isinstance(checked.errors[0], UnsupportedError):
+                msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
+            raise TaskFailed(remove_values(msg, secrets))
+        return cls(name, params, check_mode, diff, secrets, args, process_module)
+
+    def warn(self, message):
+        """Give a warning (the task result's ``warnings``)."""
+        self.warnings.append(message)
+
+    @staticmethod
+    def fail(msg, **details):
+        """:raises TaskFailed: the work fails with ``msg`` and ``details`` (keys of the result)."""
+        raise TaskFailed(msg, **details)
+
+    def finish(self, result):
+        """``result`` as :func:`._tasks.run_task` returns it: the warnings under ``warnings``,
+        every ``no_log`` value masked (as ``AnsibleModule.exit_json`` masks them)."""
+        result = dict(result)
+        if self.warnings:
+            result["warnings"] = list(result.get("warnings") or []) + list(self.warnings)
+        return remove_values(result, self.no_log_values)
+
+    def _delegates(self):
+        """``True`` when the process module's own file helpers behave as this run must (same check mode)."""
+        module = self.process_module
+        return module is not None and bool(getattr(module, "check_mode", False)) == self.check_mode
+
+    def set_mode_if_different(self, path, mode, changed, diff=None):
+        """Set the permissions of ``path`` to ``mode`` (unless in check mode), like
+        ``AnsibleModule.set_mode_if_different``.
+
+        :param mode: an octal ``int``/``str`` (``0600``), or a symbolic mode (``u=rw,go=``, which
+            needs a process module). :param bool changed: returned when nothing differs.
+        :param dict diff: filled with ``before``/``after`` ``mode`` when they differ.
+        :returns: ``True`` when the mode differs (and was set), else ``changed``.
+        :raises ValidationError: a symbolic ``mode`` without a process module (option ``mode``).
+        """
+        if self._delegates():
+            return self.process_module.set_mode_if_different(path, mode, changed, diff=diff)
+        if mode is None:
+            return changed
+        if isinstance(mode, int):
+            wanted = mode
+        else:
+            try:
+                wanted = int(str(mode), 8)
+            except ValueError:
+                raise ValidationError("mode", "a symbolic mode (%s) needs the module process; give an octal mode"
+                                      " such as 0600" % (mode,))
+        current = stat.S_IMODE(os.lstat(path).st_mode)
+        if current == wanted:
+            return changed
+        if diff is not None:
+            diff.setdefault("before", {})["mode"] = "0%03o" % current
+            diff.setdefault("after", {})["mode"] = "0%03o" % wanted
+        if not self.check_mode:
+            os.chmod(path, wanted)
+        return True
+
+    def backup_local(self, path):
+        """Copy ``path`` next to itself (``<path>.<pid>.<YYYY-mm-dd@HH:MM:SS>~``, as
+        ``AnsibleModule.backup_local`` names it) and return the copy's path."""
+        if self.process_module is not None:
+            return self.process_module.backup_local(path)
+        backup = "%s.%s.%s~" % (path, os.getpid(), time.strftime("%Y-%m-%d@%H:%M:%S", time.localtime()))
+        shutil.copy2(path, backup)
+        return backup
+
+    @property
+    def tmpdir(self):
+        """A temporary directory of the run: the process module's, else the system's."""
+        if self.process_module is not None:
+            return self.process_module.tmpdir
+        return tempfile.gettempdir()
 
 
 class NksModule(object):
-    """Base of every ``nhncloud.nks`` module.
+    """Base of every ``nhncloud.nks`` module's work (``module_utils/_tasks/*.py``).
 
-    Subclasses set :attr:`argument_spec` (module options), optionally
-    :attr:`module_kwargs` (``mutually_exclusive``, ``required_if``, ...),
-    :attr:`waits` (add ``wait``/``wait_timeout``) and implement :meth:`run`,
-    which returns the result ``dict`` (``changed`` included).
+    Subclasses set :attr:`name` (``nks_cluster``), :attr:`argument_spec` (module options),
+    optionally :attr:`module_kwargs` (``mutually_exclusive``, ``required_if``, ...),
+    :attr:`waits` (add ``wait``/``wait_timeout``) and implement :meth:`run`, which returns the
+    result ``dict`` (``changed`` included) and raises on failure.
+
+    :param TaskContext task: the run: :attr:`params`, :attr:`check_mode`, :attr:`diff_mode` and
+        :meth:`warn` are its.
     """
 
+    name = None
     argument_spec = {}
     module_kwargs = {}
     waits = True
     supports_check_mode = True
 
-    def __init__(self, module=None, given=None):
-        """:param module: an :class:`InProcessModule` (see :meth:`in_process`); ``None``: the
-            ``AnsibleModule`` of this module process. :param dict given: the options as given
-            (for :func:`option_sources`); ``None``: read from the module's arguments."""
-        if module is None:
-            module = AnsibleModule(argument_spec=self.full_argument_spec(),
-                                   supports_check_mode=self.supports_check_mode, **self.module_kwargs)
-        self.module = module
-        self._given = given
-        self.params = self.module.params
-        self.check_mode = self.module.check_mode
-        self.diff_mode = self.module._diff
+    def __init__(self, task):
+        self.task = task
+        self.params = task.params
+        self.check_mode = task.check_mode
+        self.diff_mode = task.diff
         self._api = None
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"),
-                                  exception=str(REQUESTS_IMPORT_ERROR))
 
     @classmethod
-    def full_argument_spec(cls):
-        """The module's whole argument spec: connection options, ``wait`` options, its own."""
-        spec = auth_argument_spec()
+    def fqcn(cls):
+        """The module's name as tasks write it: ``nhncloud.nks.<name>``."""
+        return "%s.%s" % (COLLECTION, cls.name)
+
+    @classmethod
+    def full_argument_spec(cls, environ=None):
+        """The module's whole argument spec: connection options (falling back to ``environ``, default
+        ``os.environ``), ``wait`` options, its own."""
+        spec = auth_argument_spec(environ)
         if cls.waits:
             spec.update(wait_argument_spec())
         spec.update(cls.argument_spec)
         return spec
 
     @classmethod
-    def validator(cls, environ):
-        """An ``ArgumentSpecValidator`` of the module's options (same ``module_kwargs``), the
-        connection options falling back to ``environ`` (dict) instead of ``os.environ``."""
-        spec = cls.full_argument_spec()
-        for option, env in CONNECTION_ENV:
-            spec[option] = dict(spec[option], fallback=(environ_fallback(environ), [env]))
-        return ArgumentSpecValidator(spec, **cls.module_kwargs)
+    def validator(cls, environ=None):
+        """Ansible's ``ArgumentSpecValidator`` of the module's options (same ``module_kwargs``), the
+        connection options falling back to ``environ`` (dict; default ``os.environ``)."""
+        return ArgumentSpecValidator(cls.full_argument_spec(environ), **cls.module_kwargs)
+
+    @classmethod
+    def main(cls):
+        """The module process's entry point (``main()`` of ``plugins/modules/<name>.py``): run and exit."""
+        module = AnsibleModule(argument_spec=cls.full_argument_spec(),
+                               supports_check_mode=cls.supports_check_mode, **cls.module_kwargs)
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+        task = TaskContext.from_module(module, cls.fqcn())
+        result = cls(task).outcome()
+        for warning in task.warnings:
+            module.warn(warning)
+        if result.pop("failed", False):
+            module.fail_json(**result)
+        module.exit_json(**result)
+
+    @classmethod
+    def perform(cls, args, process_module=None, check_mode=False, diff=False, validator=None):
+        """Run the module's work for the options ``args`` inside the current process
+        (:func:`._tasks.run_task`).
+
+        :param validator: default :meth:`validator` (environment: ``os.environ``).
+        :returns: the result ``dict`` (see :func:`._tasks.run_task`); never raises for a failure.
+        """
+        if not HAS_REQUESTS:
+            return dict(failed=True, msg=missing_required_lib("requests"))
+        try:
+            task = TaskContext.validate(cls.fqcn(), validator or cls.validator(), args, process_module,
+                                        check_mode, diff)
+        except TaskFailed as exc:
+            return exc.result
+        return task.finish(cls(task).outcome())
+
+    def outcome(self):
+        """Check the ranges, :meth:`run`, and turn an exception into the failure ``dict``
+        (``failed``, ``msg`` and details, :meth:`failure`)."""
+        try:
+            self.check_ranges()
+            return self.run()
+        except TaskFailed as exc:
+            result = dict(exc.result)
+        except Exception as exc:  # pylint: disable=broad-except
+            result = dict(self.failure(exc), failed=True)
+        result["msg"] = shorten_words(result.get("msg") or "")
+        return result
+
+    # -- DEPRECATED: the controller path of plugin_utils/_fleet_phases.py; removed once the fleet
+    # -- runs through _tasks.run_task (session 5, helper H2).
 
     @classmethod
     def in_process(cls, args, validator, check_mode=False, diff=False):
-        """The module with options ``args`` (dict), to :meth:`execute` without a module process.
+        """DEPRECATED: :meth:`perform` (via :func:`._tasks.run_task`) replaces it.
 
-        :param validator: :meth:`validator` of this class (built once, used for many hosts).
-        :raises ModuleFailed: when the options are invalid, with the message ``AnsibleModule``
-            gives (it names the option: unsupported, missing, wrong type, exclusive ...).
+        The work for options ``args``, without a process module, to :meth:`execute`.
+        :raises ModuleFailed: invalid options (the message names the option).
         """
-        name = "nhncloud.nks." + cls.__module__.rsplit(".", 1)[-1]
-        checked = validator.validate(dict(args))
-        secrets = checked._no_log_values  # pylint: disable=protected-access
-        if checked.error_messages:
-            msg = checked.errors.msg
-            if isinstance(checked.errors[0], UnsupportedError):
-                msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
-            raise ModuleFailed(remove_values(dict(failed=True, msg=msg), secrets))
-        module = InProcessModule(name, checked.validated_parameters, check_mode, diff, secrets)
-        return cls(module, given=dict(args))
+        return cls(TaskContext.validate(cls.fqcn(), validator, args, None, check_mode, diff))
+
+    def execute(self):
+        """DEPRECATED: :meth:`perform` replaces it. The result of :meth:`outcome`, finished
+        (warnings, masking) as :meth:`perform` finishes it."""
+        return self.task.finish(self.outcome())
+
+    # --
 
     def check_ranges(self):
         """Check every numeric option against its range (``_validation.NUMERIC_RANGES``: ``wait_timeout``
@@ -205,21 +395,6 @@ class NksModule(object):
         """
         check_ranges(self.full_argument_spec(), self.params)
 
-    def execute(self):
-        """Run in-process (after :meth:`in_process`): the result ``dict`` the module process would
-        answer, ``failed`` and ``msg`` on an error, warnings under ``warnings``, every
-        ``no_log`` value masked (``********``)."""
-        try:
-            self.check_ranges()
-            result = self.run()
-        except ModuleFailed as exc:
-            result = exc.result
-        except Exception as exc:  # pylint: disable=broad-except
-            result = dict(self.failure(exc), failed=True)
-        if self.module._warnings:  # pylint: disable=protected-access
-            result["warnings"] = list(self.module._warnings)  # pylint: disable=protected-access
-        return remove_values(result, self.module.no_log_values)
-
     def client(self, **overrides):
         """A new :class:`NksClient` from the connection options (``overrides`` replace some).
 
@@ -228,15 +403,9 @@ class NksModule(object):
         """
         options = dict((option, self.params.get(option)) for option, dummy in CONNECTION_ENV)
         options.update(overrides)
-        given = self._given
-        if given is None:
-            try:
-                given = _load_params()
-            except Exception:  # pylint: disable=broad-except
-                given = {}
         try:
-            return client_from_options(options, option_sources(given, os.environ),
-                                       user_agent="nhncloud.nks-ansible/%s" % self.module._name)
+            return client_from_options(options, option_sources(self.task.given, os.environ),
+                                       user_agent="nhncloud.nks-ansible/%s" % self.task.name)
         except ValueError as exc:
             raise ValidationError("api_password" if "credentials" in str(exc) else "region", str(exc))
 
@@ -249,15 +418,15 @@ class NksModule(object):
 
     def warn(self, message):
         """Add a warning to the task result."""
-        self.module.warn(message)
+        self.task.warn(message)
 
     def run(self):  # pragma: no cover - abstract
         """Do the module's work; return the result ``dict``."""
         raise NotImplementedError
 
     def failure(self, exc):
-        """The ``fail_json`` arguments (``msg`` and details) for an exception of :meth:`run`; a very
-        long word of the message (a name of thousands of characters) is shortened."""
+        """The failure (``msg`` and details) for an exception of :meth:`run`; a very long word of
+        the message (a name of thousands of characters) is shortened."""
         result = self._failure(exc)
         result["msg"] = shorten_words(result["msg"])
         return result
@@ -276,14 +445,5 @@ class NksModule(object):
         if isinstance(exc, NksError):
             return dict(msg=str(exc), exception=traceback.format_exc())
         return dict(msg="%s failed unexpectedly: %s: %s (please report this)"
-                        % (self.module._name, type(exc).__name__, exc),
+                        % (self.task.name, type(exc).__name__, exc),
                     exception=traceback.format_exc())
-
-    def __call__(self):
-        """Run the module and exit; every error becomes one clear ``fail_json``."""
-        try:
-            self.check_ranges()
-            result = self.run()
-        except Exception as exc:  # pylint: disable=broad-except
-            self.module.fail_json(**self.failure(exc))
-        self.module.exit_json(**result)

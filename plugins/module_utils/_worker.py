@@ -8,7 +8,12 @@ auto-assignment, labels ``fip_*``) and ``metric_autoscale`` (the metric-based au
 ``mba_scale_out``/``mba_scale_in``): checked before any request (:func:`validate`), turned into create labels
 (:func:`create_labels`), and planned as in-place changes (:func:`plan`: one ``PATCH .../nodegroups/{ng}`` per
 setting, types ``k8s_node_labels``, ``fip_auto_bind``, ``metric_base_autoscale``). The planner runs for any
-node group, ``default-worker`` included, so both modules make the same requests. No Ansible imports here.
+node group, ``default-worker`` included, so both modules make the same requests.
+
+:func:`plan_node_group` plans the rest of a worker node group's in-place changes (autoscaler, resize, Change
+Instance Flavor, user script), the one planner of ``nks_nodegroup`` and of ``nks_cluster`` (its
+``default-worker``), so both apply the same rules (``num_max_unavailable_nodes`` at most the node count). No
+Ansible imports here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,8 +22,9 @@ __metaclass__ = type
 
 import re
 
+from . import _autoscale
 from ._engine import Change
-from ._labels import (FLOATING_IP_LABELS, METRIC_AUTOSCALE_LABELS, NODEGROUP_CHANGED_BY, floating_ip_to_api, from_labels,
+from ._labels import (FLOATING_IP_LABELS, autoscale_from_api, METRIC_AUTOSCALE_LABELS, NODEGROUP_CHANGED_BY, floating_ip_to_api, from_labels,
                       metric_autoscale_from_labels, metric_autoscale_to_api, parse_json_label, to_labels)
 from ._validation import ValidationError
 
@@ -190,3 +196,89 @@ def plan(api, cluster_uuid, nodegroup, labels, params):
             changes.append(Change("metric_autoscale", have_mba, merged,
                                   lambda o: api.set_metric_autoscale(cluster_uuid, nodegroup, body)))
     return changes
+
+
+def check_rolling(limit, count):
+    """The bound of ``num_max_unavailable_nodes`` that depends on the node count (API guide "Change Instance
+    Flavor" and "Upgrade a Node Group": at most the number of nodes of the node group).
+
+    :param int limit: ``num_max_unavailable_nodes`` (``None``: not given). :param int count: the node count
+        the operation starts from (``0``/``None``: unknown, not checked).
+    :raises ValidationError: naming ``num_max_unavailable_nodes``.
+    """
+    if limit is not None and count and limit > count:
+        raise ValidationError("num_max_unavailable_nodes", "must be at most the number of nodes of the node"
+                                                           " group (%d), got %d" % (count, limit))
+
+
+def plan_node_group(api, cluster_uuid, nodegroup, have, params, resource, warn):
+    """Plan the autoscaler, resize, flavor and user script changes of one worker node group.
+
+    The one planner of ``nks_nodegroup`` and of ``nks_cluster``'s ``default-worker`` (API guide: "Change
+    Cluster Autoscaler Settings", "Resize a Node Group", "Change Instance Flavor", "Change User Script").
+
+    :param api: an ``NksApi``. :param str cluster_uuid: :param str nodegroup: the node group's name or UUID.
+    :param dict have: the node group now: ``node_count`` (int), ``flavor_id``, ``user_script`` (str) and
+        ``autoscale`` (typed, from its labels).
+    :param dict params: the module parameters: ``autoscale``, ``node_count``, ``nodes_to_remove`` (may be
+        missing), ``flavor_id``, ``num_buffer_nodes``, ``num_max_unavailable_nodes``, ``user_script``.
+    :param str resource: the node group in messages (``node group 'x' of cluster 'y'``).
+    :param warn: ``callable(message)``, for options that are ignored.
+    :returns: ``(changes, count)``: ``list`` of :class:`~._engine.Change` in the order autoscaler, resize,
+        flavor, user script; ``count`` the node count after them (what an upgrade starts from).
+    :raises ValidationError: a node count outside the autoscaler's bounds, ``nodes_to_remove`` listing
+        more nodes than a shrink removes, ``num_max_unavailable_nodes`` above the node count.
+    """
+    p = params
+    changes = []
+    autoscale_after = have.get("autoscale") or {}
+    if p.get("autoscale") is not None:
+        current = autoscale_from_api(api.get_autoscale(cluster_uuid, nodegroup))
+        merged, body = _autoscale.plan(current, p["autoscale"], "autoscale")
+        autoscale_after = merged
+        if body is not None:
+            changes.append(Change("autoscale", current, merged,
+                                  lambda o: api.set_autoscale(cluster_uuid, nodegroup, body)))
+    resize = _plan_resize(api, cluster_uuid, nodegroup, int(have.get("node_count") or 0), p, autoscale_after,
+                          resource, warn)
+    if resize is not None:
+        changes.append(resize)
+    count = resize.after if resize is not None else have.get("node_count")
+    want_flavor = p.get("flavor_id")
+    if want_flavor and want_flavor != have.get("flavor_id"):
+        check_rolling(p.get("num_max_unavailable_nodes"), count)
+        changes.append(Change("flavor_id", have.get("flavor_id"), want_flavor,
+                              lambda o: api.change_flavor(cluster_uuid, nodegroup, want_flavor,
+                                                          p.get("num_buffer_nodes"),
+                                                          p.get("num_max_unavailable_nodes"))))
+    have_script = have.get("user_script") or ""
+    if p.get("user_script") is not None and p["user_script"] != have_script:
+        changes.append(Change("user_script", have_script, p["user_script"],
+                              lambda o: api.set_userscript(cluster_uuid, nodegroup, p["user_script"])))
+    return changes, count
+
+
+def _plan_resize(api, cluster_uuid, nodegroup, have, params, autoscale_after, resource, warn):
+    """The resize :class:`~._engine.Change` (``node_count``, ``nodes_to_remove``) or ``None``."""
+    want, remove = params.get("node_count"), params.get("nodes_to_remove")
+    if want is None:
+        return None  # nodes_to_remove without node_count: warned by nks_nodegroup's validate_input
+    if want == have:
+        if remove:
+            warn("nodes_to_remove ignored: node_count does not shrink %s (it has %d nodes)" % (resource, have))
+        return None
+    _autoscale.check_node_count(want, autoscale_after, resource)
+    if autoscale_after.get("enabled"):
+        warn("node_count %d ignored: the autoscaler of %s is on and decides the number of nodes (currently %d)"
+             % (want, resource, have))
+        return None
+    if want > have:
+        if remove:
+            warn("nodes_to_remove ignored: node_count %d grows %s (it has %d nodes)" % (want, resource, have))
+        remove = None
+    elif remove and len(set(remove)) > have - want:
+        raise ValidationError("nodes_to_remove", "lists %d nodes, but shrinking from %d to %d removes %d"
+                              % (len(set(remove)), have, want, have - want))
+    if remove:
+        return Change("node_count", have, want, lambda o: api.resize(cluster_uuid, nodegroup, want, remove))
+    return Change("node_count", have, want, lambda o: api.resize(cluster_uuid, nodegroup, want))

@@ -105,36 +105,11 @@ tenant_id:
   sample: 0b3ab7d4ba0a44e3a3c3e2b4d1f0a7c9
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
-
-
-class NksAuthModule(NksModule):
-    """``nks_auth``: one ``POST /v2.0/tokens``, the token returned."""
-
-    waits = False
-
-    def run(self):
-        """Authenticate with the password (the given ``auth_token`` is ignored).
-
-        :returns: ``{"changed": False, "auth_token", "expires", "tenant_id"}``; the
-            action plugin of the same name hides it from the output callbacks.
-        :raises ValidationError: when tenant_id, username or api_password is missing.
-        :raises NksAuthError: when the identity API refuses the credentials (401).
-        """
-        p = self.params
-        for option in ("tenant_id", "username", "api_password"):
-            if not p[option]:
-                raise ValidationError(option, "%s is required to obtain a token (or set NHN_CLOUD_TENANT_ID,"
-                                              " NHN_CLOUD_USERNAME, NHN_CLOUD_API_PASSWORD)" % option)
-        client = self.client(auth_token=None)
-        token = client.authenticate()
-        return dict(changed=False, auth_token=token, expires=client.token_expires,
-                    tenant_id=p["tenant_id"])
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.auth import NksAuthModule
 
 
 def main():
-    NksAuthModule()()
+    NksAuthModule.main()
 
 
 if __name__ == "__main__":

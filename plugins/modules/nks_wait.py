@@ -191,25 +191,11 @@ poll_errors:
   sample: []
 """
 
-from ansible_collections.nhncloud.nks.plugins.module_utils._fleet import fleet_argument_spec, wait_fleet
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import NksModule
-
-
-class NksWaitModule(NksModule):
-    """``nks_wait`` without its action plugin: the same wait, no live progress."""
-
-    waits = False
-    argument_spec = fleet_argument_spec()
-
-    def run(self):
-        """Wait for the clusters (see :func:`._fleet.wait_fleet`); returns its result."""
-        p = self.params
-        return wait_fleet(self.api.list_clusters, p["clusters"], p["wait_timeout"],
-                          check_mode=self.check_mode, expected=p["expected_duration"])
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.wait import NksWaitModule
 
 
 def main():
-    NksWaitModule()()
+    NksWaitModule.main()
 
 
 if __name__ == "__main__":

@@ -3,34 +3,38 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What each ``nhncloud.nks`` module does, runnable from any module process.
 
+One file per module holds its work (``cluster.py``: :class:`.cluster.NksCluster` and its
+``Resource`` ...); ``plugins/modules/<name>.py`` keeps only the documentation and a ``main()``
+calling ``NksX.main()``. Nothing under ``plugins/`` imports ``plugins/modules``.
+
 CONTRACT (session 5): :func:`run_task` is the one way a module process runs the logic of
 another module (``nks_fleet`` runs ``nks_cluster``'s for many clusters in one process).
-INTERIM implementation: it still reaches the classes in ``plugins/modules``; the move of
-those classes into this package replaces the body, not the signature.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
+from .addon import NksAddon
+from .autoscale import NksAutoscale
+from .cluster import NksCluster
+from .ipacl import NksIpAcl
+from .kubeconfig import NksKubeconfig
+from .nodegroup import NksNodegroup
 
 TASK_NAMES = ("nks_cluster", "nks_nodegroup", "nks_ipacl", "nks_kubeconfig", "nks_autoscale", "nks_addon")
 """The modules whose logic :func:`run_task` runs."""
 
+_CLASSES = dict((cls.name, cls) for cls in (NksCluster, NksNodegroup, NksIpAcl, NksKubeconfig, NksAutoscale,
+                                            NksAddon))
+
 
 def task_class(name):
-    """The class doing module ``name``'s work (``nks_cluster`` ...). :raises KeyError: unknown name."""
-    # INTERIM: to be replaced by imports from this package.
-    # pylint: disable=import-outside-toplevel
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_ipacl import NksIpAcl
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import NksKubeconfig
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_autoscale import NksAutoscale
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_addon import NksAddon
-    return dict(nks_cluster=NksCluster, nks_nodegroup=NksNodegroup, nks_ipacl=NksIpAcl,
-                nks_kubeconfig=NksKubeconfig, nks_autoscale=NksAutoscale, nks_addon=NksAddon)[name]
+    """The class doing module ``name``'s work (``nks_cluster`` ...): a :class:`.._module.NksModule`.
+
+    :raises KeyError: unknown name (not in :data:`TASK_NAMES`).
+    """
+    return _CLASSES[name]
 
 
 def run_task(name, args, process_module, check_mode=False, diff=False):
@@ -48,12 +52,6 @@ def run_task(name, args, process_module, check_mode=False, diff=False):
         ``failed`` and ``msg`` (the same message the module gives: invalid options name the
         option); warnings under ``warnings``; every ``no_log`` value masked. Never raises for a
         failure of the work itself.
+    :raises KeyError: unknown ``name``.
     """
-    # INTERIM: still the in-process stand-in; replaced by the move of the classes.
-    from ansible_collections.nhncloud.nks.plugins.module_utils._module import ModuleFailed  # pylint: disable=import-outside-toplevel
-    cls = task_class(name)
-    try:
-        module = cls.in_process(args, cls.validator(dict(os.environ)), check_mode=check_mode, diff=diff)
-    except ModuleFailed as exc:
-        return exc.result
-    return module.execute()
+    return task_class(name).perform(args, process_module, check_mode=check_mode, diff=diff)

@@ -19,10 +19,10 @@ import pytest
 import yaml
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import wait_argument_spec
-from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster
-from ansible_collections.nhncloud.nks.plugins.modules.nks_ipacl import NksIpAcl
-from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import NksKubeconfig
-from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.ipacl import NksIpAcl
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.kubeconfig import NksKubeconfig
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup
 
 ROLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles", "cluster")
 

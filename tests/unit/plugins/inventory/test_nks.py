@@ -611,3 +611,11 @@ def test_credential_failure_message_names_sources(cloud, run):
     assert "HTTP 401" in str(err.value)
     assert "Check tenant_id (option tenant_id of the inventory source)" in str(err.value)
     assert PASSWORD not in str(err.value)
+
+
+def test_environment_value_of_the_wrong_type_names_the_variable(cloud, run, monkeypatch):
+    """The environment fallback is _client.environment_value's, typed here as the option is."""
+    monkeypatch.setenv("NHN_CLOUD_HTTP_TIMEOUT", "soon")
+    with pytest.raises(AnsibleError) as err:
+        run(BASE_CONFIG)
+    assert "NHN_CLOUD_HTTP_TIMEOUT" in str(err.value)

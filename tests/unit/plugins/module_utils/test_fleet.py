@@ -211,7 +211,7 @@ def test_expected_duration_makes_polls_dense_around_the_end():
 def test_module_and_action_plugin_share_one_argument_spec():
     """nks_wait's module and action plugin validate the same options; wait_timeout covers a
     cluster create (25-40 minutes on NHN Cloud)."""
-    from ansible_collections.nhncloud.nks.plugins.modules.nks_wait import NksWaitModule
+    from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.wait import NksWaitModule
 
     spec = fleet_argument_spec()
     assert NksWaitModule.argument_spec == spec

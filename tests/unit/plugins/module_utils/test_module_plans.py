@@ -14,8 +14,8 @@ import pytest
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import NksOperationFailed, StateMachine, Waiter
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
-from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster, NksClusterResource
-from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup, NksNodegroupResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster, NksClusterResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup, NksNodegroupResource
 
 SUBNETS = "59ddc195-76b1-431d-9693-f09880747dc6:9a5e2a1c-0000-4000-8000-000000000002"
 
@@ -118,6 +118,21 @@ def test_cluster_flavor_changes_default_worker_in_place():
     assert [c.name for c in changes] == ["flavor_id"]
     apply_all(changes, api.cluster)
     assert api.sent == [("change_flavor", "c-1", "default-worker", "f-2", 1, None)]
+
+
+@pytest.mark.parametrize("module", ["cluster", "nodegroup"])
+def test_max_unavailable_above_the_node_count_is_refused_by_both_modules(module):
+    """One planner (_worker.plan_node_group): nks_cluster's default-worker applies the guide's bound too."""
+    api = StubApi(cluster(), [worker(node_count=2)])
+    with pytest.raises(ValidationError) as err:
+        if module == "cluster":
+            plan_cluster(api, flavor_id="f-2", num_max_unavailable_nodes=3)
+        else:
+            mod = StubModule(NksNodegroup, api, cluster="demo", name="default-worker", flavor_id="f-2",
+                             num_max_unavailable_nodes=3)
+            NksNodegroupResource(mod, Waiter(60)).plan(api.nodegroups["default-worker"])
+    assert err.value.option == "num_max_unavailable_nodes"
+    assert api.sent == []
 
 
 def test_cluster_immutable_options_are_listed_with_the_first_as_data():

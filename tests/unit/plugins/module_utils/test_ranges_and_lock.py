@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from ansible_collections.nhncloud.nks.plugins import modules as modules_package
+from ansible_collections.nhncloud.nks.plugins.module_utils import _tasks as modules_package
 from ansible_collections.nhncloud.nks.plugins.module_utils import _engine
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import (CreateLock, Resource, StateMachine,
                                                                            Waiter)
@@ -34,7 +34,7 @@ def module_specs():
         module = importlib.import_module("%s.%s" % (modules_package.__name__, info.name))
         for dummy, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, NksModule) and cls is not NksModule and cls.__module__ == module.__name__:
-                specs.append((info.name, cls.full_argument_spec()))
+                specs.append((cls.name, cls.full_argument_spec()))
     wait_spec = auth_argument_spec()
     wait_spec.update(fleet_argument_spec())
     specs.append(("nks_wait (action)", wait_spec))

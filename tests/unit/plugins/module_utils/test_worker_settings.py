@@ -20,8 +20,8 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._labels import (
 from ansible_collections.nhncloud.nks.plugins.module_utils import _specs
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError, check_ranges
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view, nodegroup_view
-from ansible_collections.nhncloud.nks.plugins.modules.nks_cluster import NksCluster, NksClusterResource
-from ansible_collections.nhncloud.nks.plugins.modules.nks_nodegroup import NksNodegroup, NksNodegroupResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster, NksClusterResource
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup, NksNodegroupResource
 
 SUBNET = "7f3237f6-ce05-4e9c-bce8-bbaabd22e83a"
 SCALE_OUT = {"enabled": True, "max_node_count": 6, "rules_operator": "OR", "delay": 10, "adjustment_count": 2,

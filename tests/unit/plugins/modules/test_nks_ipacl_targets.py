@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import ValidationError
-from ansible_collections.nhncloud.nks.plugins.modules.nks_ipacl import target_entry
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.ipacl import target_entry
 
 
 @pytest.mark.parametrize("item, expected", [

@@ -35,7 +35,7 @@ except ImportError:  # ansible-core < 2.19 has no ansible.module_utils.testing
 
 from ansible_collections.nhncloud.nks.plugins.module_utils import _api
 from ansible_collections.nhncloud.nks.plugins.modules import nks_kubeconfig
-from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import REDACTED, redact
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.kubeconfig import REDACTED, redact
 
 KEY = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpTRUNSRVRLRVk="
 CERT = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkNMSUVOVENFUlQ="

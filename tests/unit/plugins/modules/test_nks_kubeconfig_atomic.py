@@ -12,8 +12,8 @@ import stat
 
 import pytest
 
-from ansible_collections.nhncloud.nks.plugins.modules import nks_kubeconfig
-from ansible_collections.nhncloud.nks.plugins.modules.nks_kubeconfig import NksKubeconfig
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks import kubeconfig as nks_kubeconfig
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.kubeconfig import NksKubeconfig
 
 OLD = "apiVersion: v1\nkind: Config\nusers:\n- name: old\n  user: {client-key-data: T0xE}\n"
 NEW = "apiVersion: v1\nkind: Config\nusers:\n- name: new\n  user: {client-key-data: TkVX}\n" + "x" * 65536
