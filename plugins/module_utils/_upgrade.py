@@ -824,9 +824,11 @@ def run_stage(params, make_api, send, check_mode=False, say=None, progress_inter
     apis = {}
 
     def api_for(endpoint):
-        if endpoint not in apis:
-            apis[endpoint] = make_api(endpoint)
-        return apis[endpoint][0]
+        """A client of its own for each cluster (its thread; a ``requests`` session is not shared between
+        threads), all with the endpoint's one token."""
+        api, token = make_api(endpoint)
+        apis.setdefault(endpoint, (api, token))
+        return api
 
     runs = [ClusterRun(c["host"], c["cluster"], api_for(c.get("api_url")), c.get("api_url")) for c in p["clusters"]]
     settings = dict(target=p.get("kube_version"), order=p.get("nodegroup_order"), addons=p.get("addons"),
@@ -855,7 +857,21 @@ def run_stage(params, make_api, send, check_mode=False, say=None, progress_inter
     for run in runs:
         if run.blockers:
             write("stage %s: cluster %s %s: %s" % (stage, run.name, run.outcome, run.reason))
-    if not blocked and not check_mode and not p.get("preflight_only"):
+    going = not check_mode and not p.get("preflight_only")
+    if going and blocked:
+        # blocked now although the run's pre-flight passed (changed meanwhile): such a cluster fails, counted
+        # against max_failed_clusters, and the others go on
+        for run in runs:
+            if run.outcome == BLOCKED:
+                run.outcome, run.reason = FAILED, "blocked: %s" % run.reason
+        if update.failed_total() > settings["max_failed"]:
+            update.stopped = ("%d cluster(s) failed, more than upgrade_max_failed_clusters=%d: the run stopped"
+                              % (update.failed_total(), settings["max_failed"]))
+            for run in runs:
+                if run.outcome is None:
+                    run.outcome = NOT_STARTED
+        blocked = []
+    if going and update.stopped is None:
         ticker = threading.Event()
 
         def tick():
