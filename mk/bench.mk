@@ -22,3 +22,13 @@ bench: venv
 
 bench-smoke: venv
 	$(BIN)/python bench/run.py --quick --check $(BENCH_ARGS)
+
+# make bench-upgrade: the update run section (bench/fleet_upgrade_scale.py; docs/performance.md, "Update
+# runs"): playbooks/fleet_upgrade.yml over 1 and 200 clusters (control plane upgrade 120 s, node group 90 s,
+# 2 worker node groups each, --forks 20, one stage) and the no-op re-run; prints the figures (about 20
+# minutes). BENCH_UPGRADE_ARGS=--quick: 1 and 3 clusters, short durations.
+.PHONY: bench-upgrade
+BENCH_UPGRADE_ARGS ?=
+
+bench-upgrade: venv
+	$(BIN)/python bench/fleet_upgrade_scale.py $(BENCH_UPGRADE_ARGS)

@@ -327,3 +327,119 @@ def object_list(kind: str, items: List[dict], now: float) -> dict:
     """``<Kind>List`` with ``metadata.resourceVersion``."""
     return {"kind": f"{kind}List", "apiVersion": "v1", "metadata": {"resourceVersion": resource_version(now)},
             "items": items}
+
+
+# ------------------------------------------------------------------ PodDisruptionBudgets (policy/v1)
+#: ``GET /apis/policy/v1``: the one resource of the group the simulator serves.
+POLICY_RESOURCE = {"name": "poddisruptionbudgets", "singularName": "poddisruptionbudget", "namespaced": True,
+                   "kind": "PodDisruptionBudget", "verbs": ["create", "delete", "get", "list"], "shortNames": ["pdb"]}
+
+
+def api_groups_served() -> dict:
+    """``GET /apis``: ``APIGroupList`` with the one named group served, ``policy/v1``."""
+    version = {"groupVersion": "policy/v1", "version": "v1"}
+    return {"kind": "APIGroupList", "apiVersion": "v1",
+            "groups": [{"name": "policy", "versions": [version], "preferredVersion": version}]}
+
+
+def policy_resources() -> dict:
+    """``GET /apis/policy/v1``: ``APIResourceList``."""
+    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "policy/v1",
+            "resources": [dict(POLICY_RESOURCE)]}
+
+
+def _int_or_percent(value: object, total: int, round_up: bool) -> Optional[int]:
+    """``value`` (an int, or ``"N%"`` of ``total``) as a count; None when it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
+        share = total * int(value[:-1])
+        return -(-share // 100) if round_up else share // 100
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def pdb_pods(cluster: dict, operations: List[dict], now: float) -> Tuple[int, int]:
+    """``(expected, healthy)`` pods of every PodDisruptionBudget: the simulator runs no pods, so each PDB is
+    taken to cover one pod on each worker node of the cluster (a DaemonSet-like workload), healthy when its
+    node is Ready (docs/simulator.md, "PodDisruptionBudgets")."""
+    found = nodes(cluster, operations, now)
+    ready = [n for n in found if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])]
+    return len(found), len(ready)
+
+
+def pdb_status(spec: dict, expected: int, healthy: int) -> dict:
+    """``status`` of a PodDisruptionBudget as the disruption controller computes it:
+    ``desiredHealthy`` from ``minAvailable`` (rounded up) or ``expected - maxUnavailable`` (rounded up),
+    ``disruptionsAllowed = max(0, currentHealthy - desiredHealthy)``."""
+    if spec.get("minAvailable") is not None:
+        desired = _int_or_percent(spec["minAvailable"], expected, True) or 0
+    else:
+        desired = expected - (_int_or_percent(spec.get("maxUnavailable"), expected, True) or 0)
+    desired = max(0, desired)
+    return {"currentHealthy": healthy, "desiredHealthy": desired, "expectedPods": expected,
+            "disruptionsAllowed": max(0, healthy - desired), "observedGeneration": 1}
+
+
+def pdb(cluster: dict, record: dict, operations: List[dict], now: float) -> dict:
+    """A ``PodDisruptionBudget`` from its stored record ``{namespace, name, created, labels, spec}``."""
+    expected, healthy = pdb_pods(cluster, operations, now)
+    meta = {"name": record["name"], "namespace": record["namespace"],
+            "uid": uid_for(cluster["uuid"], "pdb", record["namespace"], record["name"], str(record["created"])),
+            "resourceVersion": resource_version(record["created"]), "generation": 1,
+            "creationTimestamp": timestamp(record["created"])}
+    if record.get("labels"):
+        meta["labels"] = dict(record["labels"])
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta,
+            "spec": dict(record["spec"]), "status": pdb_status(record["spec"], expected, healthy)}
+
+
+def check_new_pdb(body: object, namespace: str, stored: dict, namespaces: dict) -> Tuple[Optional[dict], dict]:
+    """``(problem Status or None, record)`` of a ``POST .../namespaces/{ns}/poddisruptionbudgets`` body."""
+    if not isinstance(body, dict) or body.get("kind", "PodDisruptionBudget") != "PodDisruptionBudget":
+        return status(400, "BadRequest", "the body is not a PodDisruptionBudget"), {}
+    meta = body.get("metadata") or {}
+    name = meta.get("name") or ""
+    if meta.get("namespace") not in (None, namespace):
+        return status(400, "BadRequest", "the namespace of the provided object does not match the namespace"
+                                         " sent on the request"), {}
+    if namespace not in namespaces:
+        return status(404, "NotFound", f'namespaces "{namespace}" not found',
+                      {"name": namespace, "kind": "namespaces"}), {}
+    spec = body.get("spec") or {}
+    problems = []
+    if not DNS_LABEL.match(name):
+        problems.append(f"metadata.name: Invalid value: {name!r}: a lowercase RFC 1123 subdomain is required")
+    if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
+        problems.append("spec: Invalid value: minAvailable and maxUnavailable cannot be both set")
+    if spec.get("minAvailable") is None and spec.get("maxUnavailable") is None:
+        problems.append("spec: Required value: one of minAvailable or maxUnavailable (the simulator asks for one)")
+    for key in ("minAvailable", "maxUnavailable"):
+        if spec.get(key) is not None and _int_or_percent(spec[key], 100, True) is None:
+            problems.append(f"spec.{key}: Invalid value: {spec[key]!r}: an integer or a percentage is required")
+    if problems:
+        return status(422, "Invalid", f'PodDisruptionBudget.policy "{name}" is invalid: ' + "; ".join(problems),
+                      {"name": name, "kind": "PodDisruptionBudget"}), {}
+    if f"{namespace}/{name}" in stored:
+        return status(409, "AlreadyExists", f'poddisruptionbudgets.policy "{name}" already exists',
+                      {"name": name, "kind": "poddisruptionbudgets", "group": "policy"}), {}
+    return None, {"namespace": namespace, "name": name, "labels": dict(meta.get("labels") or {}),
+                  "spec": dict(spec)}
+
+
+def blocking_pdbs(cluster: dict, operations: List[dict], now: float) -> List[str]:
+    """``namespace/name (selector)`` of the cluster's PodDisruptionBudgets that allow no disruption while
+    they cover pods: a node group upgrade cannot evict those pods (user guide, "Pod eviction cautions")."""
+    stored = (cluster.get("kube") or {}).get("pdbs") or {}
+    expected, healthy = pdb_pods(cluster, operations, now)
+    out = []
+    for key in sorted(stored):
+        record = stored[key]
+        if expected and pdb_status(record["spec"], expected, healthy)["disruptionsAllowed"] == 0:
+            selector = ",".join("%s=%s" % kv for kv in sorted(((record["spec"].get("selector") or {})
+                                                                .get("matchLabels") or {}).items()))
+            out.append(f"{key} (selector {selector or 'everything'})")
+    return out

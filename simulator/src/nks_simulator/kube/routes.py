@@ -2,7 +2,8 @@
 
 Served: ``/version``, ``/livez``, ``/readyz``, ``/healthz`` (``?verbose``, ``?exclude``,
 one check by name), discovery (``/api``, ``/api/v1``, ``/apis``), ``nodes`` (list,
-get, watch; patch of labels) and ``namespaces`` (list, get, watch, create, delete; patch of labels and annotations).
+get, watch; patch of labels), ``namespaces`` (list, get, watch, create, delete; patch of labels and annotations)
+and ``policy/v1`` ``poddisruptionbudgets`` (list, get, create, delete; :func:`pdb_route`).
 Anything else is a 404 ``Status``; a known path with another method is a 405 ``Status``.
 """
 
@@ -19,6 +20,7 @@ from .watch import Watch
 
 HEALTH = re.compile(r"^/(livez|readyz|healthz)(?:/(.+))?$")
 ITEM = re.compile(r"^/api/v1/(nodes|namespaces)(?:/([^/]+))?$")
+PDB = re.compile(r"^/apis/policy/v1(?:/namespaces/([^/]+))?/poddisruptionbudgets(?:/([^/]+))?$")
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 PATCH_TYPES = ("application/merge-patch+json", "application/strategic-merge-patch+json",
                "application/apply-patch+yaml")
@@ -36,9 +38,13 @@ def route(handler, method: str, path: str, query: Dict[str, List[str]], raw: byt
         return code, text, {}
     static = {"/version": lambda: objects.version_info(cluster),
               "/api": lambda: objects.api_versions(cluster["api_address"].split("//", 1)[1]),
-              "/api/v1": objects.api_resources, "/apis": objects.api_groups}
+              "/api/v1": objects.api_resources, "/apis": objects.api_groups_served,
+              "/apis/policy/v1": objects.policy_resources}
     if path in static:
         return (200, static[path](), {}) if method == "GET" else _not_allowed(method)
+    pdb = PDB.match(path)
+    if pdb:
+        return pdb_route(handler, method, pdb.group(1), pdb.group(2), query, raw, cluster, operations, now)
     item = ITEM.match(path)
     if not item:
         return 404, objects.status(404, "NotFound", "the server could not find the requested resource"), {}
@@ -232,6 +238,84 @@ def _patch_node(handler, name: str, raw: bytes, cluster: dict, query):
         ops = [op for op in store.state["operations"] if op["cluster_uuid"] == uid]
         view = dict(ng, nodes=nodes)
         return 200, objects.node(live, view, index, objects.replacing_index(view, ops, now), now)
+
+    code, answer = store.mutate(run)
+    return code, answer, {}
+
+
+# ------------------------------------------------------------------ PodDisruptionBudgets (policy/v1)
+def pdb_route(handler, method: str, namespace: Optional[str], name: Optional[str], query, raw: bytes,
+              cluster: dict, operations: list, now: float):
+    """``/apis/policy/v1[/namespaces/{ns}]/poddisruptionbudgets[/{name}]``: list (all namespaces or one),
+    get, create (POST to a namespace), delete; stored in ``cluster["kube"]["pdbs"]`` as ``ns/name``;
+    ``status`` computed on each read (:func:`objects.pdb`)."""
+    stored = cluster["kube"].get("pdbs") or {}
+    if method == "GET":
+        if name is not None and namespace is None:
+            return 404, objects.status(404, "NotFound", "the server could not find the requested resource"), {}
+        items = [objects.pdb(cluster, stored[k], operations, now) for k in sorted(stored)
+                 if namespace is None or stored[k]["namespace"] == namespace]
+        if name is not None:
+            items = [i for i in items if i["metadata"]["name"] == name]
+            if not items:
+                return 404, objects.status(404, "NotFound", f'poddisruptionbudgets.policy "{name}" not found',
+                                           {"name": name, "group": "policy", "kind": "poddisruptionbudgets"}), {}
+        else:
+            items = select(items, query)
+        if tables.wants_table(handler.headers.get("Accept")):
+            include = (query.get("includeObject") or ["Metadata"])[0]
+            return 200, tables.table("poddisruptionbudgets", items, objects.resource_version(now), now, include), {}
+        if name is not None:
+            return 200, items[0], {}
+        answer = objects.object_list("PodDisruptionBudget", items, now)
+        answer["apiVersion"] = "policy/v1"
+        return 200, answer, {}
+    if method == "POST" and namespace is not None and name is None:
+        return _create_pdb(handler, raw, namespace, cluster, query)
+    if method == "DELETE" and namespace is not None and name is not None:
+        return _delete_pdb(handler, namespace, name, cluster, query)
+    return _not_allowed(method)
+
+
+def _create_pdb(handler, raw: bytes, namespace: str, cluster: dict, query):
+    error, body = _read_body(handler, raw, patch=False)
+    if error:
+        return error
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+    store = handler.server.api.store
+
+    def run():
+        live = store.state["clusters"][uid]
+        pdbs = live["kube"].setdefault("pdbs", {})
+        problem, record = objects.check_new_pdb(body, namespace, pdbs, live["kube"]["namespaces"])
+        if problem:
+            return problem["code"], problem
+        record["created"] = store.clock()
+        if not dry_run:
+            pdbs[f"{namespace}/{record['name']}"] = record
+        ops = [op for op in store.state["operations"] if op["cluster_uuid"] == uid]
+        return 201, objects.pdb(live, record, ops, store.clock())
+
+    code, answer = store.mutate(run)
+    return code, answer, {}
+
+
+def _delete_pdb(handler, namespace: str, name: str, cluster: dict, query):
+    uid = cluster["uuid"]
+    dry_run = bool(query.get("dryRun"))
+    store = handler.server.api.store
+
+    def run():
+        live = store.state["clusters"][uid]
+        pdbs = live["kube"].setdefault("pdbs", {})
+        key = f"{namespace}/{name}"
+        if key not in pdbs:
+            return 404, objects.status(404, "NotFound", f'poddisruptionbudgets.policy "{name}" not found',
+                                       {"name": name, "group": "policy", "kind": "poddisruptionbudgets"})
+        record = pdbs[key] if dry_run else pdbs.pop(key)
+        ops = [op for op in store.state["operations"] if op["cluster_uuid"] == uid]
+        return 200, objects.pdb(live, record, ops, store.clock())
 
     code, answer = store.mutate(run)
     return code, answer, {}

@@ -1,7 +1,7 @@
 """Server-side printing (``meta.k8s.io/v1`` ``Table``) and the health endpoints' text.
 
 ``kubectl get`` asks for ``Accept: application/json;as=Table;v=v1;g=meta.k8s.io``;
-the columns are those of the kube-apiserver's printers for nodes and namespaces.
+the columns are those of the kube-apiserver's printers for nodes, namespaces and poddisruptionbudgets.
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ COLUMNS = {
     "namespaces": [("Name", "string", "name", "Name must be unique within a namespace.", 0),
                    ("Status", "string", "", "The status of the namespace", 0),
                    ("Age", "string", "", "CreationTimestamp is a timestamp of when this object was created.", 0)],
+    "poddisruptionbudgets": [("Name", "string", "name", "Name must be unique within a namespace.", 0),
+                             ("Min Available", "string", "", "The minimum number of pods that must be available.", 0),
+                             ("Max Unavailable", "string", "", "The maximum number of pods that may be unavailable.",
+                              0),
+                             ("Allowed Disruptions", "integer", "",
+                              "Calculated number of pods that may be disrupted at this time.", 0),
+                             ("Age", "string", "", "CreationTimestamp is a timestamp of when this object was created.",
+                              0)],
 }
 
 #: Checks of ``/livez`` (``/readyz`` adds the last two), as listed by the kube-apiserver (seed 004_).
@@ -82,10 +90,16 @@ def _namespace_cells(obj: dict, now: float) -> list:
     return [obj["metadata"]["name"], obj["status"]["phase"], _age(obj, now)]
 
 
+def _pdb_cells(obj: dict, now: float) -> list:
+    spec = obj["spec"]
+    return [obj["metadata"]["name"], str(spec.get("minAvailable", "N/A")), str(spec.get("maxUnavailable", "N/A")),
+            obj["status"]["disruptionsAllowed"], _age(obj, now)]
+
+
 def table(resource: str, items: List[dict], resource_version: str, now: float, include: str) -> dict:
     """A ``Table`` of ``items``; ``include`` is the ``includeObject`` parameter
     (``None``, ``Metadata`` (default) or ``Object``)."""
-    cells = _node_cells if resource == "nodes" else _namespace_cells
+    cells = {"nodes": _node_cells, "poddisruptionbudgets": _pdb_cells}.get(resource, _namespace_cells)
     rows = []
     for obj in items:
         row = {"cells": cells(obj, now)}

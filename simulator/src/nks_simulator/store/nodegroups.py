@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from .. import rules
+from ..kube import objects as kube_objects
 from ..errors import ApiError, bad_request
 from .base import Plan, StoreBase
 from .schema import AUTOSCALE_DEFAULTS, MASTER, NODEGROUP_LABEL_KEYS, UUID_LIST_LABELS
@@ -155,10 +156,26 @@ class NodegroupsMixin(StoreBase):
             effects = {"nodegroup_labels": {"kube_tag": target}}
             if is_master:
                 effects["cluster_labels"] = {"kube_tag": target}
-            return "NODEGROUP_UPGRADE", {
-                "effects": effects, "duration_key": "CONTROL_PLANE_UPGRADE" if is_master else "NODEGROUP_UPGRADE"}
+            planned = {"effects": effects,
+                       "duration_key": "CONTROL_PLANE_UPGRADE" if is_master else "NODEGROUP_UPGRADE"}
+            if not is_master:
+                planned["fail_reason"] = self._eviction_failure(cluster, ng)
+            return "NODEGROUP_UPGRADE", planned
         return self._change(ident, project_id, plan, nodegroup=ng_ident, any_role=True,
                             retry_failed=cfg.guide_2026)
+
+    def _eviction_failure(self, cluster: dict, ng: dict):
+        """The task history reason of a worker node group upgrade that cannot drain its nodes: a
+        PodDisruptionBudget of the cluster's Kubernetes API allowing no disruption
+        (:func:`..kube.objects.blocking_pdbs`; user guide, "Pod eviction cautions"), else ``None``."""
+        if not ng["nodes"]:
+            return None
+        ops = [op for op in self.state["operations"] if op["cluster_uuid"] == cluster["uuid"]]
+        blocking = kube_objects.blocking_pdbs(cluster, ops, self.clock())
+        if not blocking:
+            return None
+        return (f"Failed to drain node group {ng['name']}: cannot evict pods: Cannot evict pod as it would violate"
+                f" the pod's disruption budget (PodDisruptionBudget {', '.join(blocking)})")
 
     def update_userscript(self, ident: str, ng_ident: str, body: dict, project_id: str) -> dict:
         """Change User Script (``labels.user_script_v2``)."""

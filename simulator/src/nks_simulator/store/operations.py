@@ -131,8 +131,9 @@ class OperationsMixin(StoreBase):
     def _start(self, cluster: dict, op_type: str, *, nodegroup: Optional[dict] = None,
                cluster_phase: Optional[str] = "UPDATE", nodegroup_phase: str = "UPDATE",
                all_nodegroups: bool = False, effects: Optional[dict] = None,
-               duration_key: Optional[str] = None) -> dict:
-        """Begin an operation: statuses go ``*_IN_PROGRESS`` and an event is recorded."""
+               duration_key: Optional[str] = None, fail_reason: Optional[str] = None) -> dict:
+        """Begin an operation: statuses go ``*_IN_PROGRESS`` and an event is recorded. ``fail_reason``
+        (a node group upgrade blocked by a PodDisruptionBudget) makes it fail, else an armed fail-next rule may."""
         now = self.clock()
         counters = self.state["counters"]
         counters["event_id"] += 1
@@ -160,7 +161,7 @@ class OperationsMixin(StoreBase):
             "event_uuid": event["uuid"],
             "started_at": now,
             "finishes_at": now + self.config.duration(duration_key or op_type),
-            "fail_reason": self._take_fail(op_type),
+            "fail_reason": fail_reason or self._take_fail(op_type),
             "cluster_phase": cluster_phase,
             "nodegroup_phase": nodegroup_phase,
             "all_nodegroups": all_nodegroups,

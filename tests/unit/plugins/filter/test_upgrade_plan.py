@@ -184,5 +184,13 @@ def test_lagging():
     assert upgrade_lagging(results, "v1.28.3") == ["control plane v1.29.3", "default-worker v1.29.3", "extra gone"]
     assert upgrade_lagging([{"__upgrade_ng_name": "w", "clusters": [], "nodegroups": [{}]}], "v1") == [
         "control plane gone", "w gone"]
-    assert FilterModule().filters() == {"upgrade_plan": upgrade_plan}
+    assert FilterModule().filters()["upgrade_plan"] is upgrade_plan
     assert lagging_plugin.FilterModule().filters() == {"upgrade_lagging": upgrade_lagging}
+
+
+def test_report_line_and_not_started():
+    from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import upgrade_not_started, upgrade_report_line
+    entry = {"host": "h", "cluster": "c", "outcome": "failed", "reason": "why",
+             "steps": [{"text": "control plane to v1.28.3", "outcome": "done", "duration": 3.0}]}
+    assert upgrade_report_line(entry) == "h (c): failed: why; steps: control plane to v1.28.3 done (3.0 s)"
+    assert upgrade_not_started(["a"], "stopped")["a"]["outcome"] == "not_started"
