@@ -95,27 +95,8 @@ def upgrade_plan(info, details, target=None, order=None, addons="mandatory", nks
     return plan(info, details, target=target, order=order, addons=addons, nks_registry=nks_registry)
 
 
-def upgrade_report_line(entry):
-    """One line of an update run's report for a cluster entry of ``nks_fleet_upgrade``'s RV(clusters):
-    ``HOST (CLUSTER): OUTCOME[, REASON]; steps: STEP outcome (N s), ...``."""
-    steps = ", ".join("%s %s%s" % (s.get("text"), s.get("outcome"),
-                                   " (%s s)" % s["duration"] if s.get("duration") is not None else "")
-                      for s in entry.get("steps") or [])
-    line = "%s (%s): %s" % (entry.get("host"), entry.get("cluster"), entry.get("outcome"))
-    if entry.get("reason"):
-        line += ": %s" % entry["reason"]
-    return line + ("; steps: %s" % steps if steps else "")
-
-
-def upgrade_not_started(hosts, reason=None):
-    """``{host: entry}`` with outcome ``not_started`` for the hosts of a stage the run did not touch."""
-    return dict((h, dict(host=h, cluster=h, outcome="not_started", reason=reason or None, steps=[]))
-                for h in hosts or [])
-
-
 class FilterModule(object):
-    """The filters ``nhncloud.nks.upgrade_plan``, ``upgrade_report_line`` and ``upgrade_not_started``."""
+    """The filter ``nhncloud.nks.upgrade_plan``."""
 
     def filters(self):
-        return {"upgrade_plan": upgrade_plan, "upgrade_report_line": upgrade_report_line,
-                "upgrade_not_started": upgrade_not_started}
+        return {"upgrade_plan": upgrade_plan}

@@ -189,7 +189,8 @@ def test_lagging():
 
 
 def test_report_line_and_not_started():
-    from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import upgrade_not_started, upgrade_report_line
+    from ansible_collections.nhncloud.nks.plugins.filter.upgrade_not_started import upgrade_not_started
+    from ansible_collections.nhncloud.nks.plugins.filter.upgrade_report_line import upgrade_report_line
     entry = {"host": "h", "cluster": "c", "outcome": "failed", "reason": "why",
              "steps": [{"text": "control plane to v1.28.3", "outcome": "done", "duration": 3.0}]}
     assert upgrade_report_line(entry) == "h (c): failed: why; steps: control plane to v1.28.3 done (3.0 s)"
