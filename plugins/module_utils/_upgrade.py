@@ -26,6 +26,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -593,6 +595,23 @@ class UpdateRun(object):
                    counts.get(FAILED, 0) + counts.get(BLOCKED, 0), counts.get("waiting", 0)
                    + counts.get(NOT_STARTED, 0)))
 
+    def paused(self):
+        """The reason to start no further cluster when the pause flag (setting ``pause_file``) exists, else
+        ``None``: ``paused: the pause flag FILE is raised (WHAT IT SAYS)``, the file's ``cluster`` and
+        ``reason`` when it is the JSON the EDA rulebook writes (``playbooks/eda_pause_update_run.yml``)."""
+        path = self.settings.get("pause_file")
+        if not path or not os.path.exists(path):
+            return None
+        said = ""
+        try:
+            with open(path) as handle:
+                flag = json.load(handle)
+            said = ", ".join("%s: %s" % (k, flag[k]) for k in ("cluster", "nodegroup", "reason") if flag.get(k))
+        except (OSError, ValueError, AttributeError):
+            pass
+        return ("paused: the pause flag %s is raised%s; clusters not started are left as they are (remove the"
+                " file and run again to go on)" % (path, " (%s)" % said if said else ""))
+
     def failed_total(self):
         return self.settings.get("failed_before", 0) + sum(1 for r in self.clusters if r.outcome == FAILED)
 
@@ -654,6 +673,12 @@ class UpdateRun(object):
         queue = [r for r in self.clusters if r.outcome is None]
         active = []
         while queue or active:
+            if self.stopped is None and queue and self.paused():
+                self.stopped = self.paused()
+                self.say("stage %s: %s" % (stage, self.stopped))
+                for run in queue:
+                    run.outcome = NOT_STARTED
+                queue = []
             if self.stopped is None:
                 width = self.settings.get("max_concurrency") or len(queue) + len(active)
                 while queue and len(active) < width:
@@ -837,7 +862,8 @@ def run_stage(params, make_api, send, check_mode=False, say=None, progress_inter
                     resolve_conflicts=p.get("addon_resolve_conflicts"), wait_timeout=p.get("wait_timeout"),
                     check_nodes=p.get("check_nodes", True), check_pdbs=p.get("check_pdbs", True),
                     max_concurrency=p.get("max_concurrency"), max_failed=p.get("max_failed_clusters") or 0,
-                    failed_before=p.get("failed_before") or 0, skip_blocked=p.get("skip_blocked") or [])
+                    failed_before=p.get("failed_before") or 0, skip_blocked=p.get("skip_blocked") or [],
+                    pause_file=p.get("pause_file"))
 
     def connection(run):
         token = apis[run.endpoint][1]

@@ -137,6 +137,14 @@ options:
     description: Seconds between two probes of the soak.
     type: int
     default: 10
+  pause_file:
+    description:
+      - A pause flag. While this file exists, the run starts no further cluster (those under way finish their
+        step), and the stage stops with RV(stopped) naming the file and what it says (the rulebook
+        C(extensions/eda/rulebooks/pause_update_run_on_failure.yml) raises it when a node group upgrade fails:
+        C(docs/eda.md)). Remove the file and run again to go on.
+      - Not set, no flag is checked.
+    type: path
   preflight_only:
     description: Only read, plan and check (every stage's clusters at once, before any request); send nothing.
     type: bool
@@ -264,6 +272,7 @@ ARGUMENT_SPEC = dict(
     skip_blocked=dict(type="list", elements="str", default=[]),
     soak_seconds=dict(type="int", default=0),
     soak_interval=dict(type="int", default=10),
+    pause_file=dict(type="path"),
     preflight_only=dict(type="bool", default=False),
     progress_interval=dict(type="int", default=30),
 )

@@ -189,6 +189,29 @@ def test_max_failed_clusters_goes_on_past_one_failure():
     assert [r.outcome for r in runs] == ["failed", "upgraded"]
 
 
+def test_pause_flag_starts_no_further_cluster(tmp_path):
+    """The EDA rulebook's pause flag (docs/eda.md): the cluster under way finishes, none starts after it."""
+    api = fleet(["a", "b"])
+    flag = tmp_path / "update-run.pause"
+    run, runs, lines = update_run(api, ["a", "b"], max_concurrency=1, pause_file=str(flag))
+    run.preflight()
+    sent = api.requests
+
+    def send(cluster, name, args):
+        result = sent_before(cluster, name, args)
+        flag.write_text('{"paused": true, "cluster": "x", "reason": "NODEGROUP_UPGRADE: eviction"}')
+        return result
+    sent_before, run.send = run.send, send
+    stopped = run.run()
+    assert stopped.startswith("paused: the pause flag %s is raised (cluster: x, reason: NODEGROUP_UPGRADE" % flag)
+    assert [r.outcome for r in runs] == ["upgraded", "not_started"]
+    assert set(c for c, n, v in sent) == {"a"} and any(stopped in line for line in lines)
+    flag.unlink()
+    run2, runs2, dummy = update_run(api, ["a", "b"], pause_file=str(flag))
+    run2.preflight()
+    assert run2.run() is None and [r.outcome for r in runs2] == ["unchanged", "upgraded"]
+
+
 def test_soak_fails_a_cluster_whose_api_stops_answering(monkeypatch):
     api = fleet(["a", "b"])
     run, runs, lines = update_run(api, ["a", "b"], target="v1.27.3")
