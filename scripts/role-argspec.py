@@ -65,7 +65,7 @@ def module_options(name):
     not role input), from the one definition of its work (:func:`..module_utils._tasks.task_class`)."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.nhncloud.nks.plugins.module_utils._module import wait_argument_spec
-    from ansible_collections.nhncloud.nks.plugins.module_utils._tasks import task_class
+    from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.runner import task_class
     cls = task_class(name)
     spec = dict(wait_argument_spec()) if cls.waits else {}
     spec.update(cls.argument_spec)

@@ -12,7 +12,7 @@ Kubeconfig"). Both paths use it:
   ``nhncloud.nks.cluster_role_spec``: each task passes its section of the plan as the module's
   options;
 * ``nhncloud.nks.nks_fleet`` (``module_utils/_fleet_run.py``): the same sections, for every
-  host of the play, through :func:`._tasks.run_task`.
+  host of the play, through :func:`._tasks.runner.run_task`.
 
 A section never holds ``cluster`` (the UUID is known only once the cluster exists) nor ``wait``
 (each path decides whether a task waits itself or the fleet wait does). No Ansible imports here.

@@ -7,7 +7,7 @@ Each member of the fleet is one host of the play: its cluster's plan
 (:func:`._cluster_plan.cluster_plan`, the plan the role's single-cluster tasks run) and its
 connection options (``api_url``, ``region``, credentials: resolved by Ansible for that host,
 ``module_defaults`` and inventory variables included). A phase runs, for every member, the
-module tasks of its plan section through :func:`._tasks.run_task` (the modules' own logic),
+module tasks of its plan section through :func:`._tasks.runner.run_task` (the modules' own logic),
 in threads (at most ``concurrency`` members at once), without waiting; then the fleet wait
 (:func:`._fleet.wait_fleet`) polls ONE cluster list per connection (endpoint and project)
 for the clusters the phase changed, all connections at once. The phases, in the role's order
@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ._api import NksApi
 from ._client import CONNECTION_ENV, NksApiError, NksError, client_from_options, option_sources
 from ._fleet import DEFAULT_WAIT_TIMEOUT, progress_line, wait_fleet
-from ._tasks import run_task
+from ._tasks.runner import run_task
 
 PHASES = ("cluster", "nodegroups", "addons", "ipacl", "kubeconfig", "ready")
 """The phases of ``nks_fleet``, in the order the role converges them."""

@@ -12,7 +12,7 @@ so the same class runs in two ways:
 * the module's own process: ``plugins/modules/nks_x.py``'s ``main()`` is ``NksX.main()``, which
   builds the ``AnsibleModule`` and the context from it (:meth:`TaskContext.from_module`);
 * inside another module's process (``nks_fleet`` converging many clusters):
-  :func:`._tasks.run_task` validates the options with Ansible's public ``ArgumentSpecValidator``
+  :func:`._tasks.runner.run_task` validates the options with Ansible's public ``ArgumentSpecValidator``
   (the module's full spec and ``module_kwargs``, the connection options falling back to
   ``os.environ``, the environment of that module process) and runs :meth:`NksModule.perform`.
 
@@ -212,7 +212,7 @@ class TaskContext(object):
         raise TaskFailed(msg, **details)
 
     def finish(self, result):
-        """``result`` as :func:`._tasks.run_task` returns it: the warnings under ``warnings``,
+        """``result`` as :func:`._tasks.runner.run_task` returns it: the warnings under ``warnings``,
         every ``no_log`` value masked (as ``AnsibleModule.exit_json`` masks them)."""
         result = dict(result)
         if self.warnings:
@@ -337,10 +337,10 @@ class NksModule(object):
     @classmethod
     def perform(cls, args, process_module=None, check_mode=False, diff=False, validator=None):
         """Run the module's work for the options ``args`` inside the current process
-        (:func:`._tasks.run_task`).
+        (:func:`._tasks.runner.run_task`).
 
         :param validator: default :meth:`validator` (environment: ``os.environ``).
-        :returns: the result ``dict`` (see :func:`._tasks.run_task`); never raises for a failure.
+        :returns: the result ``dict`` (see :func:`._tasks.runner.run_task`); never raises for a failure.
         """
         if not HAS_REQUESTS:
             return dict(failed=True, msg=missing_required_lib("requests"))

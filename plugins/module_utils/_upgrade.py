@@ -296,7 +296,7 @@ def _action(kind, name, version, kube_version, text):
 
 
 def task_args(action, cluster_uuid, settings, connection):
-    """``(module name, options)`` sending ``action`` through ``_tasks.run_task`` without waiting:
+    """``(module name, options)`` sending ``action`` through ``_tasks.runner.run_task`` without waiting:
     ``nks_cluster`` with ``kube_version`` (control plane), ``nks_nodegroup`` with ``kube_version``
     (a worker node group), ``nks_addon`` with ``version`` (an add-on, waited for: add-on updates
     take seconds and do not show in the cluster list).
@@ -547,7 +547,7 @@ class UpdateRun(object):
         ``check_pdbs``, ``max_concurrency`` (0: all), ``max_failed`` (clusters that may fail, this
         stage and earlier ones together, before the run stops), ``failed_before``, ``skip_blocked``
         (hosts), ``soak_seconds``, ``soak_interval``.
-    :param send: ``send(cluster_run, module_name, args)`` -> the module result (``_tasks.run_task``).
+    :param send: ``send(cluster_run, module_name, args)`` -> the module result (``_tasks.runner.run_task``).
     :param wait: ``wait(api, uuids, timeout)`` -> ``_fleet.wait_fleet``'s result.
     :param connection: ``connection(cluster_run)`` -> the connection options of its requests.
     :param say: ``say(line)`` writes a progress line. :param bool check_mode: send nothing.
@@ -829,7 +829,7 @@ def run_stage(params, make_api, send, check_mode=False, say=None, progress_inter
 
     :param dict params: the module's validated options (see its DOCUMENTATION).
     :param make_api: ``make_api(api_url or None)`` -> ``(NksApi, auth_token)``; called once per endpoint.
-    :param send: ``send(module name, args)`` -> the module's result (``_tasks.run_task``).
+    :param send: ``send(module name, args)`` -> the module's result (``_tasks.runner.run_task``).
     :param say: ``say(line)`` writes a progress line.
     :returns: the module's result dict (``changed``, ``stage``, ``clusters``, ``failed_hosts``,
         ``blocked_hosts``, ``stopped``, ``counts``, ``progress``).

@@ -242,7 +242,7 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
     CONNECTION_ENV, HAS_REQUESTS, NksApiError, NksError, client_from_options, option_sources)
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
 from ansible_collections.nhncloud.nks.plugins.module_utils._progress import from_environment
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks import run_task
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.runner import run_task
 from ansible_collections.nhncloud.nks.plugins.module_utils._upgrade import run_stage
 from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
     NUMERIC_RANGES, ValidationError, check_range, check_ranges)
@@ -294,7 +294,7 @@ def check_all_ranges(spec, params):
 
 def main():
     """Run one stage (``_upgrade.run_stage``): one token for the run, each request through
-    ``_tasks.run_task`` in this process, progress lines to the action plugin's file."""
+    ``_tasks.runner.run_task`` in this process, progress lines to the action plugin's file."""
     spec = auth_argument_spec()
     spec.update(ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)

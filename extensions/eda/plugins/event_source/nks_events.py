@@ -563,6 +563,9 @@ class Poller:
 RETRIED = (OSError, ValueError, KeyError, TypeError, AttributeError)
 """Besides ``_client.NksError``: what a poll may raise that is retried (a malformed answer, a full disk)."""
 
+CAUGHT = (_client.NksError,) + RETRIED
+"""Every error a poll reports and retries (``_client.NksError`` and :data:`RETRIED`)."""
+
 
 async def run(queue: asyncio.Queue, poller: Poller) -> None:
     """Poll forever: each poll in a worker thread (the client is blocking), its events put on ``queue``."""
@@ -574,7 +577,7 @@ async def run(queue: asyncio.Queue, poller: Poller) -> None:
                 events.insert(0, note)
         except asyncio.CancelledError:
             raise
-        except (_client.NksError,) + RETRIED as exc:  # never a crash: report, back off, retry
+        except CAUGHT as exc:  # never a crash: report, back off, retry
             note = poller.failed(exc)
             events = [note] if note else []
         for event in events:

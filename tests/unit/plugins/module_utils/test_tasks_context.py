@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The task context (``_module.TaskContext``) and ``_tasks.run_task``: a module's work run inside
+"""The task context (``_module.TaskContext``) and ``_tasks.runner.run_task``: a module's work run inside
 another module's process (``nks_fleet``), without a stand-in ``AnsibleModule``.
 
 Validation uses the module's own spec and ``module_kwargs`` through Ansible's public
@@ -17,7 +17,7 @@ import stat
 
 import pytest
 
-from ansible_collections.nhncloud.nks.plugins.module_utils import _tasks
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks import runner as _tasks
 from ansible_collections.nhncloud.nks.plugins.module_utils._client import environment_value
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.nhncloud.nks.plugins.module_utils._module import (NksModule, TaskContext,
