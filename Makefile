@@ -69,7 +69,7 @@ SIM_ARGS ?=
 # reports every failure, then the time of every target and "N passed, M failed".
 # (Defined after the fragments, so it is the whole list: a fragment that still
 # appends to TEST_TARGETS changes nothing.)
-TEST_LANE_1 := lint docs-lint ee-check units sanity docs matrix-older
+TEST_LANE_1 := lint docs-lint ee-check units sanity docs fleet-upgrade-test matrix-older
 TEST_LANE_2 := integration-1 fleet-rules-test
 TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy bench-smoke
 TEST_LANE_4 := sim-test integration-2 eda-test
