@@ -90,11 +90,11 @@ def render(rows, durations, forks, started, elapsed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,200")
     parser.add_argument("--forks", type=int, default=20)
-    parser.add_argument("--durations", default="CONTROL_PLANE_UPGRADE=120,NODEGROUP_UPGRADE=90,"
-                                                "CLUSTER_UPDATE_ADDON=30,CLUSTER_CREATE=5,NODEGROUP_CREATE=5")
+    parser.add_argument("--durations", default=("CONTROL_PLANE_UPGRADE=120,NODEGROUP_UPGRADE=90,"
+                                                "CLUSTER_UPDATE_ADDON=30,CLUSTER_CREATE=5,NODEGROUP_CREATE=5"))
     parser.add_argument("--quick", action="store_true", help="1 and 3 clusters, 10 s upgrades")
     parser.add_argument("--collections", default=None, help="ANSIBLE_COLLECTIONS_PATH (default .build/collections)")
     opts = parser.parse_args(argv)

@@ -141,8 +141,8 @@ options:
     description:
       - A pause flag. While this file exists, the run starts no further cluster (those under way finish their
         step), and the stage stops with RV(stopped) naming the file and what it says (the rulebook
-        C(extensions/eda/rulebooks/pause_update_run_on_failure.yml) raises it when a node group upgrade fails:
-        C(docs/eda.md)). Remove the file and run again to go on.
+        C(extensions/eda/rulebooks/pause_update_run_on_failure.yml) raises it when a node group upgrade fails,
+        see C(docs/eda.md)). Remove the file and run again to go on.
       - Not set, no flag is checked.
     type: path
   preflight_only:
@@ -158,7 +158,6 @@ notes:
     O(clusters[].api_url).
 seealso:
   - module: nhncloud.nks.nks_wait
-  - role: nhncloud.nks.upgrade
 """
 
 EXAMPLES = r"""
