@@ -280,11 +280,13 @@ def state_differences(got, want, path=""):
 ANSIBLE = VENV_BIN / "ansible"
 
 
-def run_module(sim, module, args, extra=(), env=None, timeout=600):
-    """Run one module on localhost with ad-hoc ``ansible``; returns ``(rc, result dict, output)``."""
+def run_module(sim, module, args, extra=(), env=None, timeout=600, cwd=None):
+    """Run one module on localhost with ad-hoc ``ansible``; returns ``(rc, result dict, output)``.
+
+    ``cwd``: the directory it runs in (default: the checkout); the checkout's ansible.cfg applies either way."""
     cmd = [str(ANSIBLE), "localhost", "-i", "localhost,", "-c", "local", "-m", module,
            "-a", json.dumps(args), "-e", "ansible_python_interpreter=%s" % sys.executable] + list(extra)
-    done = subprocess.run(cmd, env=playbook_env(sim, env), cwd=str(ROOT), stdout=subprocess.PIPE,
+    done = subprocess.run(cmd, env=playbook_env(sim, dict(env or {}, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))), cwd=str(cwd or ROOT), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
     out = done.stdout
     start = out.find("=> {")

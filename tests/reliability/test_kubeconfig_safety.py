@@ -100,7 +100,11 @@ def bad_dests(tmp_path):
     planted = shared / "planted.kubeconfig"
     planted.write_text("")
     os.chown(str(planted), 65534, 65534)  # another user's file in a world-writable directory
-    kinds = [("empty", "", ROOT.parent), ("FIFO", str(fifo), base), ("device", str(device), base),
+    # An empty dest is the run's working directory, so a file left "next to" it would land in its parent:
+    # the module runs in empty/cwd (run_module's cwd) and empty/ is checked, not the checkout's parent, which
+    # other work on the machine may write to.
+    (base.parent / "empty" / "cwd").mkdir(parents=True)
+    kinds = [("empty", "", base.parent / "empty"), ("FIFO", str(fifo), base), ("device", str(device), base),
              ("socket", str(base / "socket.kubeconfig"), base), ("directory", str(base / "dir.kubeconfig"), base),
              ("another user's", str(planted), shared)]
     return kinds, sock
@@ -116,7 +120,8 @@ def test_bad_dest_refused_before_any_request(simulator, tmp_path):
             mark = simulator.last_seq()
             started = time.time()
             rc, result, out = run_module(simulator, "nhncloud.nks.nks_kubeconfig",
-                                         {"cluster": "rel-kcb", "dest": dest, "merge": True}, timeout=120)
+                                         {"cluster": "rel-kcb", "dest": dest, "merge": True}, timeout=120,
+                                         cwd=directory / "cwd" if label == "empty" else None)
             assert rc != 0, "%s dest accepted: %s" % (label, out[-2000:])
             assert result.get("option") == "dest" and "dest" in result["msg"], (label, out[-2000:])
             if dest:
