@@ -378,7 +378,7 @@ def test_label_existing_nodes_patches_only_what_differs_through_a_kubernetes_api
             self._send({})
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         kubeconfig = json.dumps({"apiVersion": "v1", "clusters": [{"name": "c", "cluster": {
