@@ -57,28 +57,46 @@ SIM_ARGS ?=
 # Each area of the project keeps its targets in mk/<area>.mk.
 -include $(sort $(wildcard mk/*.mk))
 
-# What `make test` (and so CI) runs, listed here only: five lanes that run at the
-# same time (scripts/test-lanes.sh), the targets of a lane one after the other.
-# The lanes share no state (each target has its own ansible-test copy and
-# simulator directory, every simulator its own port). Lane 1 holds the CPU-bound
-# checks (lint, sanity, docs, the ansible-core matrix); the others the suites that
-# partly wait for simulated NKS operations: integration in two halves with a
-# simulator each (mk/integration.mk), reliability-short's five parts at once
-# (mk/reliability.mk). Balanced on each target's wall and cpu seconds, which
-# make test prints at the end. A failed target does not stop the others: one run
+# What `make test` (and so CI) runs, listed here only: jobs, TEST_JOBS of them at
+# a time (scripts/test-lanes.sh: a pool; a free worker takes the next job), the
+# targets of a job one after the other. A job groups targets that must not overlap
+# (ansible-test's shared venv cache: units, sanity, matrix-older; two molecule
+# scenarios; the guides; ansible-runner's two tests); jobs share no state (each
+# target has its own ansible-test copy and simulator directory, every simulator its
+# own port). Listed longest first (each target's wall and cpu seconds, which make
+# test prints at the end), so that the pool ends with short jobs: integration in
+# three parts with a simulator each (mk/integration.mk), reliability-short's six
+# parts at once (mk/reliability.mk). The machine has 2 cores and the suite is
+# CPU-bound: the wall time is about its cpu seconds / 2, and the pool only keeps
+# both cores busy to the end. A failed target does not stop the others: one run
 # reports every failure, then the time of every target and "N passed, M failed".
 # (Defined after the fragments, so it is the whole list: a fragment that still
 # appends to TEST_TARGETS changes nothing.)
-TEST_LANE_1 := lint docs-lint ee-check units sanity docs fleet-upgrade-test matrix-older
-TEST_LANE_2 := integration-1 fleet-rules-test
-TEST_LANE_3 := guides kube-guide fleet-test molecule upgrade-molecule runner-test runner-slice-test galaxy bench-smoke
-TEST_LANE_4 := sim-test integration-2 eda-test
-TEST_LANE_5 := reliability-short upgrade-test adopt-report-test
-TEST_TARGETS := $(TEST_LANE_1) $(TEST_LANE_2) $(TEST_LANE_3) $(TEST_LANE_4) $(TEST_LANE_5)
+TEST_JOBS ?= 5
+TEST_JOB_LIST := \
+  "guides kube-guide" \
+  "integration-1a" \
+  "integration-1b" \
+  "units sanity matrix-older" \
+  "integration-2" \
+  "reliability-short" \
+  "sim-test" \
+  "adopt-report-test" \
+  "lint docs-lint docs ee-check" \
+  "upgrade-test" \
+  "eda-test" \
+  "bench-smoke" \
+  "fleet-upgrade-test" \
+  "molecule upgrade-molecule" \
+  "fleet-test" \
+  "galaxy" \
+  "runner-test runner-slice-test" \
+  "fleet-rules-test"
+TEST_TARGETS := $(subst ",,$(TEST_JOB_LIST))
 
-# The lanes at once; what needs installing once (venv, get-pip, kubernetes.core) first.
+# The pool; what needs installing once (venv, get-pip, kubernetes.core) first.
 test: venv get-pip kube-collections
-	@scripts/test-lanes.sh "$(TEST_LANE_1)" "$(TEST_LANE_2)" "$(TEST_LANE_3)" "$(TEST_LANE_4)" "$(TEST_LANE_5)"
+	@TEST_JOBS=$(TEST_JOBS) scripts/test-lanes.sh $(TEST_JOB_LIST)
 
 # The same targets one after the other, stopping at the first failure (the
 # former `make test`; slower, for a machine busy with other work).
