@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The upgrade rule of NKS, in one place: the planner of one cluster's upgrade and its steps.
 
-Used by the filter ``nhncloud.nks.upgrade_plan`` (the role ``nhncloud.nks.upgrade``, one
-cluster) and by the module ``nhncloud.nks.nks_fleet_upgrade`` (update runs of a fleet): both
-plan with :func:`plan` and run the same ordered steps (:func:`actions`).
+Used by the module ``nhncloud.nks.nks_fleet_upgrade`` (``_tasks/fleet_upgrade.py``), which runs
+both the update runs of a fleet (``roles/upgrade/tasks/fleet.yml``) and the role
+``nhncloud.nks.upgrade`` for one cluster (``roles/upgrade/tasks/main.yml``): one planner
+(:func:`plan`, also the filter ``nhncloud.nks.upgrade_plan``) and one step order (:func:`actions`).
+A step left ``UPDATE_FAILED`` is sent again as the first attempt was
+(:func:`upgrade_of_failed_accepted`, the rule ``nks_cluster`` and ``nks_nodegroup`` apply).
 
 Guide: "Upgrade a Cluster" (one minor version per step, control plane first, then every
 worker node group) and "See the Supported Kubernetes Versions"; the user guide's "Upgrade
