@@ -296,3 +296,18 @@ def test_planned_upgrade_of_failed():
                            ("UPDATE_FAILED", {"kube_version": "v1.29.3", "state": "absent"})):
         res = _Resource(status, params, ["kube_version"])
         assert _upgrade.planned_upgrade_of_failed(res, {}) is None and res.planned == 0  # nothing planned, no read
+
+
+def test_a_wait_that_timed_out_says_so_not_an_older_failure():
+    api = fleet(["a"])
+    api.events["a"].append({"id": 0, "type": "CLUSTER_RESIZE", "state": "FAIL", "contents": "an old failure",
+                            "updated_at": "2026-01-01T00:00:00Z"})
+    run, runs, dummy = update_run(api, ["a"])
+    run.wait = lambda dummy, uuids, timeout: {"clusters": dict(
+        (u, {"failed": True, "outcome": "timed_out", "msg": "timed out after 2 s waiting for cluster 'a'"})
+        for u in uuids)}
+    run.preflight()
+    run.run()
+    assert runs[0].outcome == "failed"
+    assert runs[0].reason == "control plane to v1.28.3: timed out after 2 s waiting for cluster 'a'"
+    assert runs[0].report()["plan_detail"]["target"] == "v1.29.3"
