@@ -14,8 +14,10 @@ short_description: Plan the upgrade of an NKS cluster one minor version at a tim
 version_added: 0.1.0
 author: nhncloud.nks contributors
 description:
-  - Turns what the role M(nhncloud.nks.nks_info) read (the cluster, the versions NKS offers, its worker node
+  - Turns what M(nhncloud.nks.nks_info) read (the cluster, the versions NKS offers, its worker node
     groups) into the steps of the upgrade, or the reasons to refuse it.
+  - The same planner as M(nhncloud.nks.nks_fleet_upgrade), which the role C(nhncloud.nks.upgrade) runs; its
+    RV(nhncloud.nks.nks_fleet_upgrade#module:clusters) entries hold this plan as C(plan_detail).
   - A worker node group one minor version behind the control plane (an interrupted upgrade) is brought to the
     control plane's version first; then each step upgrades the control plane, then the worker node groups.
   - Between the control plane's minor version and the target's, each step goes to the newest patch release NKS

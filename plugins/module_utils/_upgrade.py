@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The upgrade rule of NKS, in one place: the planner of one cluster's upgrade and its steps.
 
-Used by the filter ``nhncloud.nks.upgrade_plan`` (the role ``nhncloud.nks.upgrade``, one
-cluster) and by the module ``nhncloud.nks.nks_fleet_upgrade`` (update runs of a fleet): both
-plan with :func:`plan` and run the same ordered steps (:func:`actions`).
+Used by the module ``nhncloud.nks.nks_fleet_upgrade`` (``_tasks/fleet_upgrade.py``), which runs
+both the update runs of a fleet (``roles/upgrade/tasks/fleet.yml``) and the role
+``nhncloud.nks.upgrade`` for one cluster (``roles/upgrade/tasks/main.yml``): one planner
+(:func:`plan`, also the filter ``nhncloud.nks.upgrade_plan``) and one step order (:func:`actions`).
+A step left ``UPDATE_FAILED`` is sent again as the first attempt was
+(:func:`upgrade_of_failed_accepted`, the rule ``nks_cluster`` and ``nks_nodegroup`` apply).
 
 Guide: "Upgrade a Cluster" (one minor version per step, control plane first, then every
 worker node group) and "See the Supported Kubernetes Versions"; the user guide's "Upgrade
@@ -254,6 +257,47 @@ def plan(info, details, target=None, order=None, addons="mandatory", nks_registr
                                                       for a in installed],
             "steps": steps, "errors": errors,
             "summary": _summary(cluster, cp, target, groups, steps, errors, bool(behind))}
+
+
+# -- a new upgrade of what an upgrade left failed ------------------------------------------------
+
+RETRYABLE_STATUS = "UPDATE_FAILED"
+"""The status in which NKS accepts a new upgrade (user guide 2026-03: a node group whose upgrade failed
+is upgraded again; NKS accepts nothing but a delete in any other ``*_FAILED`` status)."""
+
+
+def upgrade_of_failed_accepted(status, changes):
+    """Whether ``nks_cluster`` / ``nks_nodegroup`` may send ``changes`` to a control plane or node group in
+    ``status``: only a Kubernetes version upgrade (Upgrade a Cluster, ``POST .../nodegroups/{ng}/upgrade``)
+    of one left ``UPDATE_FAILED`` (:data:`RETRYABLE_STATUS`, user guide 2026-03, "Upgrade Rules"); any
+    other change of a ``*_FAILED`` resource is refused before any request, as before.
+
+    :param str status: the resource's status (``UPDATE_FAILED``, ``CREATE_FAILED``, ...).
+    :param list changes: the names of the changes planned (``_engine.Change.name``), e.g. ``["kube_version"]``.
+    :returns: bool, ``True`` only for ``UPDATE_FAILED`` and a non-empty list of ``kube_version`` alone.
+    """
+    changes = list(changes or [])
+    return str(status or "") == RETRYABLE_STATUS and bool(changes) and all(c == "kube_version" for c in changes)
+
+
+def planned_upgrade_of_failed(resource, obj):
+    """The changes ``resource.plan(obj)`` plans for a ``*_FAILED`` control plane or node group when they
+    are an upgrade NKS accepts (:func:`upgrade_of_failed_accepted`), else ``None`` (the module then
+    refuses as for any ``*_FAILED`` resource: NKS accepts only a delete).
+
+    :param resource: an ``_engine.Resource`` of ``nks_cluster`` or ``nks_nodegroup`` (``params``,
+        ``status(obj)``, ``plan(obj)``); only reads are sent. :param dict obj: what it found.
+    :returns: list of ``_engine.Change`` or ``None``; a plan that raises ``ValidationError`` is ``None``.
+    """
+    if resource.params.get("kube_version") is None or resource.params.get("state", "present") != "present":
+        return None
+    if str(resource.status(obj)[0] or "") != RETRYABLE_STATUS:
+        return None
+    try:
+        changes = resource.plan(obj)
+    except ValidationError:
+        return None
+    return changes if upgrade_of_failed_accepted(RETRYABLE_STATUS, [c.name for c in changes]) else None
 
 
 # -- the steps of a plan, in NKS's order ----------------------------------------------------------
@@ -532,7 +576,7 @@ class ClusterRun(object):
         plan = self.plan or {}
         return dict(host=self.host, cluster=self.name, uuid=self.uuid, outcome=self.outcome, reason=self.reason,
                     from_version=plan.get("control_plane"), target=plan.get("target"),
-                    plan=plan.get("summary") or [], blockers=self.blockers, warnings=self.warnings,
+                    plan=plan.get("summary") or [], plan_detail=self.plan, blockers=self.blockers, warnings=self.warnings,
                     steps=self.steps, duration=self.duration)
 
 
@@ -715,10 +759,12 @@ class UpdateRun(object):
             action = run.todo[0]
             run.current = dict(action, started_at=_now(), outcome=None, reason=None)
             if action["kind"] != ADDON and action["name"] in run.failed_targets:
-                result = self._retry(run, action)
-            else:
-                name, args = task_args(action, run.uuid, self.settings, self.connection(run))
-                result = self.send(run, name, args)
+                # a new upgrade of a control plane or node group left UPDATE_FAILED: the modules accept it
+                # (:func:`upgrade_of_failed_accepted`), so it goes the same way as a first attempt
+                run.failed_targets.discard(action["name"])
+                run.current["retry"] = True
+            name, args = task_args(action, run.uuid, self.settings, self.connection(run))
+            result = self.send(run, name, args)
             if result.get("failed"):
                 return self._fail(run, result.get("msg") or "the request failed")
             if action["kind"] == ADDON:
@@ -734,26 +780,12 @@ class UpdateRun(object):
             for run in runs:
                 entry = (result.get("clusters") or {}).get(run.uuid) or {}
                 if entry.get("failed"):
-                    reason = failure_reason(run.api, run.uuid) or entry.get("msg")
+                    # a wait that timed out says so (the upgrade goes on in NKS); a failure, the task history's why
+                    reason = (entry.get("msg") if entry.get("outcome") == "timed_out"
+                              else failure_reason(run.api, run.uuid) or entry.get("msg"))
                     self._fail(run, reason)
         checked = [r for r in waiting if r.outcome is None]
         self._pool(self._check, checked)
-
-    def _retry(self, run, action):
-        """A new upgrade of a control plane or node group left ``UPDATE_FAILED`` by an earlier upgrade (user guide
-        2026-03: NKS accepts it), sent as Upgrade a Cluster (``POST .../nodegroups/{ng}/upgrade``) itself: the
-        modules refuse any change of a ``*_FAILED`` resource. :returns: a result dict (``failed`` and ``msg``)."""
-        run.failed_targets.discard(action["name"])
-        try:
-            run.api.upgrade(run.uuid, action["name"], action["version"],
-                            num_buffer_nodes=None if action["kind"] == CONTROL_PLANE else self.settings.get("num_buffer_nodes"),
-                            num_max_unavailable_nodes=None if action["kind"] == CONTROL_PLANE
-                            else self.settings.get("num_max_unavailable_nodes"))
-        except Exception as exc:  # pylint: disable=broad-except
-            describe = getattr(exc, "describe", None)
-            return dict(failed=True, msg=describe() if describe else str(exc))
-        run.current["retry"] = True
-        return dict(changed=True)
 
     def _check(self, run):
         """After a control plane or node group step: NKS shows the version, and the Kubernetes API and

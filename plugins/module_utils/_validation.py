@@ -402,6 +402,13 @@ NUMERIC_RANGES = {
     "expected_duration": (1, None),
     "concurrency": (1, None),
     "ready_timeout": (0, None),
+    # nks_fleet_upgrade (update runs, the role nhncloud.nks.upgrade): clusters at once (0: all of the stage),
+    # failures allowed, the soak's seconds
+    "max_concurrency": (0, None),
+    "max_failed_clusters": (0, None),
+    "failed_before": (0, None),
+    "soak_seconds": (0, None),
+    "soak_interval": (1, None),
 }
 """The range of every numeric (``int``/``float``) option of every module, by option path
 (``autoscale.max_node_count`` for a suboption): ``(minimum, maximum)``, ``None`` = unbounded.

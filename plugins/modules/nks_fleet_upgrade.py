@@ -18,6 +18,8 @@ description:
     each in NKS's order (user guide, "Upgrade Rules"), the add-ons that do not run on the next version first, then
     the control plane (C(default-master)), then the worker node groups one at a time, then the add-ons
     (O(addons)).
+  - The role C(nhncloud.nks.upgrade) (C(playbooks/upgrade.yml)) runs it for one cluster per host, so one cluster
+    and a fleet are upgraded by the same planner and the same steps (C(plugins/module_utils/_upgrade.py)).
   - 'Pre-flight, before any request, for every cluster: NKS''s rules (the target offered, one minor version at a
     time, the control plane and node groups consistent, no operation running, the NKS registry, each add-on''s
     supported range), and, through the cluster''s own Kubernetes API, nodes not Ready and PodDisruptionBudgets
@@ -35,8 +37,10 @@ description:
     cluster's task history (C(GET /v1/clusters/{uuid}/events)).
   - With O(soak_seconds), the stage's clusters are watched afterwards; a cluster whose Kubernetes API stops
     answering or whose nodes are not Ready in two probes in a row fails.
-  - 'Resuming: the plan is made from what NKS reports, so finished steps send nothing and a node group whose
-    upgrade failed (C(UPDATE_FAILED)) is upgraded again.'
+  - 'Resuming: the plan is made from what NKS reports, so finished steps send nothing and a control plane or node
+    group whose upgrade failed (C(UPDATE_FAILED)) is upgraded again, sent as the first attempt was
+    (M(nhncloud.nks.nks_cluster) and M(nhncloud.nks.nks_nodegroup) accept a new O(nhncloud.nks.nks_nodegroup#module:kube_version)
+    upgrade of an C(UPDATE_FAILED) resource, user guide 2026-03).'
   - In check mode nothing is sent; RV(clusters) holds each cluster's planned steps and its blockers.
   - The action plugin of this module prints progress lines (clusters done, running, failed) at least every
     O(progress_interval) seconds.
@@ -194,6 +198,12 @@ clusters:
     from_version: {description: The control plane's version before., type: str}
     target: {description: The version to end on., type: str}
     plan: {description: The plan as lines of text., type: list, elements: str}
+    plan_detail:
+      description:
+        - The plan as the filter C(nhncloud.nks.upgrade_plan) returns it (C(cluster), C(uuid), C(control_plane),
+          C(target), C(nodegroups), C(steps), C(addons), C(errors), C(summary)); null when the cluster was not read.
+        - The role C(nhncloud.nks.upgrade) sets its fact C(upgrade_plan) from it.
+      type: dict
     blockers: {description: What the pre-flight found., type: list, elements: str}
     warnings: {description: What could not be checked., type: list, elements: str}
     steps:
@@ -233,100 +243,11 @@ progress:
   sample: []
 """
 
-import os
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.nhncloud.nks.plugins.module_utils._api import NksApi
-from ansible_collections.nhncloud.nks.plugins.module_utils._client import (
-    CONNECTION_ENV, HAS_REQUESTS, NksApiError, NksError, client_from_options, option_sources)
-from ansible_collections.nhncloud.nks.plugins.module_utils._module import auth_argument_spec
-from ansible_collections.nhncloud.nks.plugins.module_utils._progress import from_environment
-from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.runner import run_task
-from ansible_collections.nhncloud.nks.plugins.module_utils._upgrade import run_stage
-from ansible_collections.nhncloud.nks.plugins.module_utils._validation import (
-    NUMERIC_RANGES, ValidationError, check_range, check_ranges)
-
-RANGES = {"max_concurrency": (0, None), "max_failed_clusters": (0, None), "failed_before": (0, None),
-          "soak_seconds": (0, None), "soak_interval": (1, None), "progress_interval": (1, None)}
-"""``(minimum, maximum)`` of this module's own numeric options (``None``: no bound)."""
-
-ARGUMENT_SPEC = dict(
-    clusters=dict(type="list", elements="dict", required=True, options=dict(
-        host=dict(type="str", required=True), cluster=dict(type="str", required=True),
-        api_url=dict(type="str"))),
-    stage=dict(type="str", default="all"),
-    kube_version=dict(type="str"),
-    nodegroup_order=dict(type="list", elements="str", default=[]),
-    num_buffer_nodes=dict(type="int"),
-    num_max_unavailable_nodes=dict(type="int"),
-    addons=dict(type="str", choices=["mandatory", "all", "required", "none"], default="mandatory"),
-    addon_resolve_conflicts=dict(type="str", choices=["none", "overwrite", "preserve"], default="overwrite"),
-    nks_registry=dict(type="bool"),
-    wait_timeout=dict(type="int", default=3600),
-    check_nodes=dict(type="bool", default=True),
-    check_pdbs=dict(type="bool", default=True),
-    max_concurrency=dict(type="int", default=10),
-    max_failed_clusters=dict(type="int", default=0),
-    failed_before=dict(type="int", default=0),
-    skip_blocked=dict(type="list", elements="str", default=[]),
-    soak_seconds=dict(type="int", default=0),
-    soak_interval=dict(type="int", default=10),
-    pause_file=dict(type="path"),
-    preflight_only=dict(type="bool", default=False),
-    progress_interval=dict(type="int", default=30),
-)
-"""The module's own options (the connection options are ``_module.auth_argument_spec()``)."""
-
-
-def check_all_ranges(spec, params):
-    """``_validation.NUMERIC_RANGES`` for the options it lists, :data:`RANGES` for the others.
-
-    :raises ValidationError: naming the option and its range."""
-    spec = dict(spec)
-    for name in RANGES:
-        if name not in NUMERIC_RANGES:
-            spec.pop(name, None)
-            if params.get(name) is not None:
-                check_range(params[name], name, *RANGES[name])
-    check_ranges(spec, params)
+from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.fleet_upgrade import NksFleetUpgrade
 
 
 def main():
-    """Run one stage (``_upgrade.run_stage``): one token for the run, each request through
-    ``_tasks.runner.run_task`` in this process, progress lines to the action plugin's file."""
-    spec = auth_argument_spec()
-    spec.update(ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"))
-    p = module.params
-    progress = from_environment()
-    options = dict((o, p.get(o)) for o, dummy in CONNECTION_ENV)
-    sources = option_sources(dict((k, v) for k, v in p.items() if v is not None), os.environ)
-    user_agent = "nhncloud.nks-ansible/nks_fleet_upgrade"
-    tokens = {}
-
-    def make_api(endpoint):
-        given = dict(options, api_url=endpoint or options.get("api_url"))
-        if tokens:
-            given["auth_token"] = list(tokens.values())[0]
-        api = NksApi(client_from_options(given, sources, user_agent=user_agent))
-        token = api.client.token  # one identity request for the whole run
-        tokens.setdefault("token", token)
-        return api, token
-
-    try:
-        check_all_ranges(spec, p)
-        result = run_stage(p, make_api, lambda name, args: run_task(name, args, module, check_mode=module.check_mode),
-                           check_mode=module.check_mode, say=progress.write if progress is not None else None,
-                           progress_interval=p["progress_interval"])
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc), option=exc.option)
-    except NksApiError as exc:
-        module.fail_json(msg=exc.describe(), status=exc.status, detail=exc.detail, request_id=exc.request_id)
-    except (NksError, ValueError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    NksFleetUpgrade.main()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from .._kube import wait_after_converge, wait_for_spec
 from .._labels import (
     NODEGROUP_LABELS, to_labels)
 from .._module import NksModule
+from .._upgrade import planned_upgrade_of_failed
 from .._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec, worker_settings_spec)
 from .._validation import (
@@ -270,11 +271,26 @@ class NksNodegroupResource(Resource):
         view.update(_worker.predict(p))
         return view
 
+    # -- a new upgrade of a failed one (user guide 2026-03) -----------------
+
+    _planned = None
+
+    def failed(self, obj):
+        """``*_FAILED``, except for a new Kubernetes version upgrade of one left ``UPDATE_FAILED``, which
+        NKS accepts (:func:`.._upgrade.planned_upgrade_of_failed`; its plan is kept for :meth:`plan`)."""
+        if not Resource.failed(self, obj):
+            return False
+        self._planned = planned_upgrade_of_failed(self, obj)
+        return self._planned is None
+
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
         """The in-place changes: autoscaler, resize, flavor, user script (:func:`._worker.plan_node_group`),
         upgrade (Upgrade a Node Group), worker settings (:func:`._worker.plan`)."""
+        if self._planned is not None:
+            changes, self._planned = self._planned, None
+            return changes
         current = self.view(obj)
         self._refuse_immutable_changes(current)
         changes, count_then = _worker.plan_node_group(self.api, self.cluster_uuid, obj["uuid"], current, self.params,

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.nhncloud.nks.plugins.filter import upgrade_lagging as lagging_plugin
-from ansible_collections.nhncloud.nks.plugins.filter.upgrade_lagging import upgrade_lagging
 from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import FilterModule, upgrade_plan
 
 OFFERED = ["v1.26.3", "v1.27.3", "v1.28.3", "v1.29.3"]
@@ -176,16 +174,8 @@ def test_a_malformed_control_plane_version_is_refused():
     assert upgrade_plan(info, details)["errors"] == ["the control plane version unknown is not of the form vX.Y.Z."]
 
 
-def test_lagging():
-    results = [{"__upgrade_ng_name": "default-worker", "clusters": [{"kube_version": "v1.29.3"}],
-                "nodegroups": [{"kube_version": "v1.29.3"}]},
-               {"__upgrade_ng_name": "extra", "clusters": [{"kube_version": "v1.29.3"}], "nodegroups": []}]
-    assert upgrade_lagging(results, "v1.29.3") == ["extra gone"]
-    assert upgrade_lagging(results, "v1.28.3") == ["control plane v1.29.3", "default-worker v1.29.3", "extra gone"]
-    assert upgrade_lagging([{"__upgrade_ng_name": "w", "clusters": [], "nodegroups": [{}]}], "v1") == [
-        "control plane gone", "w gone"]
+def test_filter_plugin():
     assert FilterModule().filters()["upgrade_plan"] is upgrade_plan
-    assert lagging_plugin.FilterModule().filters() == {"upgrade_lagging": upgrade_lagging}
 
 
 def test_report_line_and_not_started():

@@ -1,12 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nhncloud.nks contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the 2026-03 rules of plugins/filter/upgrade_plan.py: add-on steps, the NKS registry,
-and the filter upgrade_addons_off."""
+"""Unit tests of the 2026-03 rules of plugins/filter/upgrade_plan.py: add-on steps and the NKS registry."""
 
 from __future__ import annotations
 
-from ansible_collections.nhncloud.nks.plugins.filter.upgrade_addons_off import upgrade_addons_off
 from ansible_collections.nhncloud.nks.plugins.filter.upgrade_plan import upgrade_plan
 
 UUID = "0b1f5c0e-0000-4000-8000-000000000001"
@@ -88,12 +86,3 @@ def test_without_addon_api_no_addon_step():
 def test_registry_disabled_refuses():
     plan = upgrade_plan(info("v1.28.3", INSTALLED), DETAILS, "v1.29.3", nks_registry=False)
     assert plan["steps"] == [] and "NKS registry" in plan["errors"][0]
-
-
-def test_upgrade_addons_off():
-    addons = [{"name": "calico", "version": "v3.30.2-nks2", "status": "UPDATE_COMPLETE"},
-              {"name": "coredns", "version": "1.8.4-nks1", "status": "UPDATE_FAILED"}]
-    assert upgrade_addons_off(addons, [{"name": "calico", "version": "v3.30.2-nks2"}]) == []
-    assert upgrade_addons_off(addons, [{"name": "coredns", "version": "1.8.4-nks2"},
-                                       {"name": "x", "version": "1"}]) == [
-        "coredns 1.8.4-nks1 UPDATE_FAILED", "x not installed"]

@@ -49,7 +49,7 @@ SPECS = module_specs()
 
 def test_every_module_is_found():
     names = set(name for name, dummy in SPECS)
-    assert {"nks_cluster", "nks_nodegroup", "nks_autoscale", "nks_ipacl"} <= names, names
+    assert {"nks_cluster", "nks_nodegroup", "nks_autoscale", "nks_ipacl", "nks_fleet_upgrade"} <= names, names
 
 
 @pytest.mark.parametrize("name, spec", SPECS, ids=[name for name, dummy in SPECS])

@@ -26,6 +26,7 @@ class FakeApi(object):
         self.ng_status = dict(((c, g), "CREATE_COMPLETE") for c, spec in clusters.items() for g in spec["ngs"])
         self.evict = set()
         self.requests = []
+        self.sent = []
         self.events = dict((name, []) for name in clusters)
 
     def supports(self):
@@ -59,7 +60,7 @@ class FakeApi(object):
         return [self.get_cluster(k) for k in self.clusters]
 
     def upgrade(self, key, name, version, **kw):
-        self.apply(key, name, version)
+        raise AssertionError("UpdateRun sends every step through send (run_task), a retry too")
 
     def apply(self, key, name, version):
         self.requests.append((key, name, version))
@@ -79,14 +80,19 @@ class FakeApi(object):
 
 
 def send_to(api):
-    """``send`` of UpdateRun: what nks_cluster / nks_nodegroup with kube_version would send (refusing *_FAILED)."""
+    """``send`` of UpdateRun: what nks_cluster / nks_nodegroup with kube_version would send (refusing *_FAILED
+    but a new upgrade of one left UPDATE_FAILED, :func:`_upgrade.upgrade_of_failed_accepted`)."""
+    def refused(status):
+        return status.endswith("_FAILED") and not _upgrade.upgrade_of_failed_accepted(status, ["kube_version"])
+
     def send(run, name, args):
+        api.sent.append((name, args.get("wait")))
         if name == "nks_cluster":
-            if api.status[args["name"]].endswith("_FAILED"):
-                return {"failed": True, "msg": "is UPDATE_FAILED"}
+            if refused(api.status[args["name"]]):
+                return {"failed": True, "msg": "is %s" % api.status[args["name"]]}
             api.apply(args["name"], "default-master", args["kube_version"])
         else:
-            if api.ng_status[(args["cluster"], args["name"])].endswith("_FAILED"):
+            if refused(api.ng_status[(args["cluster"], args["name"])]):
                 return {"failed": True, "msg": "is UPDATE_FAILED"}
             api.apply(args["cluster"], args["name"], args["kube_version"])
         return {"changed": True}
@@ -173,6 +179,8 @@ def test_failure_stops_the_run_and_resume_retries_the_failed_step_only():
     assert run.run() is None and [r.outcome for r in runs] == ["upgraded"] * 3
     again = api.requests[len(sent):]
     assert again[0] == ("a", "default-worker", "v1.28.3")  # the failed step, retried; nothing else twice
+    assert runs[0].steps[0]["retry"] is True and "retry" not in runs[0].steps[1]
+    assert api.sent[len(sent)] == ("nks_nodegroup", False)  # the retry went the first attempt's way
     assert len(again) == 5 + 6 + 6
     run, runs, dummy = update_run(api, ["a", "b", "c"])
     run.preflight()
@@ -238,3 +246,68 @@ def test_soak_needs_two_problems_in_a_row(monkeypatch, seen, outcome):
     run.clock = lambda: next(clock)
     run.soak("s", 5 * len(seen) - 1, interval=5)
     assert runs[0].outcome == outcome
+
+
+@pytest.mark.parametrize("status, changes, accepted", [
+    ("UPDATE_FAILED", ["kube_version"], True),
+    ("UPDATE_FAILED", [], False),                              # nothing to change: still failed
+    ("UPDATE_FAILED", ["kube_version", "node_count"], False),  # anything else with it: refused
+    ("UPDATE_FAILED", ["node_count"], False),
+    ("CREATE_FAILED", ["kube_version"], False),                # only a delete then
+    ("DELETE_FAILED", ["kube_version"], False),
+    ("UPDATE_COMPLETE", ["kube_version"], False),              # not failed: the rule does not apply
+    (None, ["kube_version"], False),
+])
+def test_upgrade_of_failed_accepted(status, changes, accepted):
+    assert _upgrade.upgrade_of_failed_accepted(status, changes) is accepted
+
+
+class _Change(object):
+    def __init__(self, name):
+        self.name = name
+
+
+class _Resource(object):
+    """A control plane or node group resource as planned_upgrade_of_failed reads it."""
+
+    def __init__(self, status, params, changes=None, error=None):
+        self.params, self._status, self._changes, self._error = params, status, changes or [], error
+        self.planned = 0
+
+    def status(self, obj):
+        return self._status, "why"
+
+    def plan(self, obj):
+        self.planned += 1
+        if self._error:
+            raise self._error
+        return [_Change(n) for n in self._changes]
+
+
+def test_planned_upgrade_of_failed():
+    upgrade = {"kube_version": "v1.29.3", "state": "present"}
+    res = _Resource("UPDATE_FAILED", upgrade, ["kube_version"])
+    assert [c.name for c in _upgrade.planned_upgrade_of_failed(res, {})] == ["kube_version"]
+    assert _upgrade.planned_upgrade_of_failed(_Resource("UPDATE_FAILED", upgrade, ["kube_version", "flavor_id"]), {}) is None
+    assert _upgrade.planned_upgrade_of_failed(_Resource("UPDATE_FAILED", upgrade, []), {}) is None
+    error = _upgrade.ValidationError("kube_version", "not one minor version")
+    assert _upgrade.planned_upgrade_of_failed(_Resource("UPDATE_FAILED", upgrade, error=error), {}) is None
+    for status, params in (("CREATE_FAILED", upgrade), ("UPDATE_FAILED", {"kube_version": None, "state": "present"}),
+                           ("UPDATE_FAILED", {"kube_version": "v1.29.3", "state": "absent"})):
+        res = _Resource(status, params, ["kube_version"])
+        assert _upgrade.planned_upgrade_of_failed(res, {}) is None and res.planned == 0  # nothing planned, no read
+
+
+def test_a_wait_that_timed_out_says_so_not_an_older_failure():
+    api = fleet(["a"])
+    api.events["a"].append({"id": 0, "type": "CLUSTER_RESIZE", "state": "FAIL", "contents": "an old failure",
+                            "updated_at": "2026-01-01T00:00:00Z"})
+    run, runs, dummy = update_run(api, ["a"])
+    run.wait = lambda dummy, uuids, timeout: {"clusters": dict(
+        (u, {"failed": True, "outcome": "timed_out", "msg": "timed out after 2 s waiting for cluster 'a'"})
+        for u in uuids)}
+    run.preflight()
+    run.run()
+    assert runs[0].outcome == "failed"
+    assert runs[0].reason == "control plane to v1.28.3: timed out after 2 s waiting for cluster 'a'"
+    assert runs[0].report()["plan_detail"]["target"] == "v1.29.3"
