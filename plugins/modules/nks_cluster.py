@@ -31,7 +31,8 @@ description:
   - Options that are not set are left alone on an existing cluster. Of the cluster's labels only those
     given (typed options or O(labels)) are compared, by value; labels NKS adds are ignored.
   - NKS accepts only a delete on a cluster in a C(*_FAILED) status; O(state=present) then fails before any
-    change, saying so, and O(state=absent) deletes it.
+    change, saying so, and O(state=absent) deletes it. Except a new O(kube_version) upgrade, and nothing else,
+    of a cluster left C(UPDATE_FAILED) by an upgrade, which NKS accepts (user guide 2026-03) and the module sends.
   - O(state=absent) deletes the cluster's node groups with it; the result, the diff and check mode list them
     (RV(deleted_nodegroups)).
 author:

@@ -25,7 +25,9 @@ description:
   - Options that are not set are left alone on an existing node group; in O(autoscale), keys not given keep
     their current values.
   - NKS accepts only a delete on a node group or cluster in a C(*_FAILED) status; O(state=present) then fails
-    before any change, saying so, and O(state=absent) still deletes the node group.
+    before any change, saying so, and O(state=absent) still deletes the node group. Except a new
+    O(kube_version) upgrade, and nothing else, of a node group left C(UPDATE_FAILED) by an upgrade, which NKS
+    accepts (user guide 2026-03) and the module sends.
   - C(default-worker), created with the cluster, is managed like any other node group. C(default-master), the
     control plane, cannot be managed here; use M(nhncloud.nks.nks_cluster).
   - Node group operations keep the cluster busy too (C(UPDATE_IN_PROGRESS)). Before it changes anything the
