@@ -76,12 +76,11 @@ echo 0 >"$out/next"
 # fails when every job is taken.
 take_job() {
   local n
-  n=$(
+  {
     flock 9
     n=$(<"$out/next")
     echo $((n + 1)) >"$out/next"
-    echo "$n"
-  ) 9>"$out/lock"
+  } 9>"$out/lock"
   ((n < ${#jobs_list[@]})) || return 1
   job_index=$n
 }
