@@ -4,8 +4,8 @@
 """Bad input: every invalid input of the table fails with a message naming the option
 and the rule, without a traceback, and NKS receives no mutating request at all.
 
-All cases run in one ``ansible-playbook`` (one inventory host per case,
-playbooks/bad_input.yml); ``rel-exist`` is an existing cluster (v1.27.3, 1 node)
+All cases run in one ``ansible-playbook`` (one inventory host per case, in a group per
+module or for the roles, so that each host runs its one task; playbooks/bad_input.yml); ``rel-exist`` is an existing cluster (v1.27.3, 1 node)
 for the rules that depend on the current state.
 """
 
@@ -138,11 +138,12 @@ CASES = [
 def test_every_invalid_input_fails_clearly_and_changes_nothing(simulator, tmp_path):
     rc, _result, out = run_module(simulator, "nhncloud.nks.nks_cluster", E)
     assert rc == 0, out
-    inventory = {"all": {"hosts": {}}}
+    inventory = {"all": {"children": {}}}
     for index, case in enumerate(CASES):
         host = dict(case.get("vars") or {})
         host["rel_case"] = case
-        inventory["all"]["hosts"]["case%02d" % index] = host
+        group = "cases_%s" % case["module"] if "module" in case else "cases_roles"
+        inventory["all"]["children"].setdefault(group, {"hosts": {}})["hosts"]["case%02d" % index] = host
     inv = tmp_path / "cases.yml"
     inv.write_text(yaml.safe_dump(inventory))
     out_dir = tmp_path / "results"
@@ -154,12 +155,14 @@ def test_every_invalid_input_fails_clearly_and_changes_nothing(simulator, tmp_pa
     assert simulator.mutations(since) == [], "invalid input reached NKS with a mutating request"
 
     problems = []
+    path = out_dir / "results.json"
+    assert path.exists(), "no results written: %s" % done.stdout[-3000:]
+    results = json.loads(path.read_text())
     for index, case in enumerate(CASES):
-        path = out_dir / ("case%02d.json" % index)
-        if not path.exists():
+        result = results.get("case%02d" % index)
+        if result is None:
             problems.append("case%02d %s: no result (%s)" % (index, case, done.stdout[-2000:]))
             continue
-        result = json.loads(path.read_text())
         msg = str(result.get("msg", ""))
         what = "case%02d %s %s" % (index, case.get("module") or case.get("role"), case["option"])
         if not result.get("failed"):
