@@ -302,3 +302,32 @@ CLUSTER_ARGS = dict(kube_version="v1.28.3", node_count=1, flavor_id="6ef27f21-c7
 NODEGROUP_ARGS = dict(flavor_id="6ef27f21-c774-4c0e-84ff-7dd4a762571f",
                       image_id="f462a2a5-ba24-46d6-b7a1-9a9febcd3cfc", availability_zone="kr2-pub-b",
                       boot_volume_type="General HDD", boot_volume_size=20)
+
+
+# -- cpu seconds per test ----------------------------------------------------------------------------------
+# The suite is CPU-bound on a 2-core machine (make test runs it beside other suites): each test's cpu seconds
+# (user + system of pytest and of every process it waited for: ansible-playbook, ansible, the simulators it
+# stopped) are printed at the end, the most expensive first, as --durations prints the wall seconds.
+_CPU = {}
+
+
+def _cpu_now():
+    import resource  # pylint: disable=import-outside-toplevel
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    start = _cpu_now()
+    yield
+    _CPU[item.nodeid] = _cpu_now() - start
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _CPU:
+        return
+    terminalreporter.write_sep("=", "cpu seconds per test (user + system, with the processes it waited for)")
+    for nodeid, cpu in sorted(_CPU.items(), key=lambda item: -item[1])[:15]:
+        terminalreporter.write_line("%8.1fs cpu  %s" % (cpu, nodeid))
+    terminalreporter.write_line("%8.1fs cpu  in all, %d tests" % (sum(_CPU.values()), len(_CPU)))
