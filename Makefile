@@ -157,7 +157,7 @@ sanity: venv get-pip
 	scripts/ansible-test.sh sanity --venv --python $(TEST_PYTHON) --color no
 
 units: venv get-pip
-	scripts/ansible-test.sh units --venv --python $(TEST_PYTHON) --color no
+	scripts/ansible-test.sh units --local --python $(TEST_PYTHON) --color no
 
 lint: venv
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --profile production

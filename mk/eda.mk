@@ -1,7 +1,8 @@
 # Event-Driven Ansible: the event source nhncloud.nks.nks_events (extensions/eda/, docs/eda.md).
 #
 #   make eda-venv    .build/venv-eda: requirements-eda.txt (ansible-rulebook, ansible-core, requests, pytest) in a
-#                    venv of its own (ansible-rulebook's pins stay out of .venv); a Java runtime for
+#                    venv of its own (ansible-rulebook's pins stay out of .venv; a link into scripts/venv-cache.sh's
+#                    cache, built once per set of pins); a Java runtime for
 #                    ansible-rulebook (its rule engine, drools): openjdk-17-jre-headless with apt-get when
 #                    `java` is missing (as root, or with sudo)
 #   make eda-test    the source's unit tests (pytest tests/eda: de-duplication, restart, each event type,
@@ -26,9 +27,7 @@ $(EDA_VENV)/.installed: requirements-eda.txt
 	  echo "eda-venv: java is missing: installing openjdk-17-jre-headless (ansible-rulebook's rule engine)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless; }
-	test -x $(EDA_BIN)/python || $(PYTHON) -m venv $(EDA_VENV)
-	$(EDA_BIN)/pip install -q --upgrade pip
-	$(EDA_BIN)/pip install -q -r requirements-eda.txt
+	PYTHON=$(PYTHON) VENV_UPGRADE_PIP=1 scripts/venv-cache.sh eda $(EDA_VENV) requirements-eda.txt >/dev/null
 	touch $@
 
 eda-test: venv eda-venv $(COLL_LINK)

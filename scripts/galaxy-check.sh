@@ -10,8 +10,8 @@
 #  2. check its file list: only collection content at the top level (no tests/,
 #     simulator/, scripts/, Makefile, mk/, requirements-dev.txt, ...) and none of
 #     the scratch files;
-#  3. run galaxy-importer on it (own venv .build/venv-importer with the pins of
-#     tests/galaxy/requirements.txt, config tests/galaxy/galaxy-importer.cfg):
+#  3. run galaxy-importer on it (own venv .build/venv-importer, a link into
+#     scripts/venv-cache.sh's cache, with the pins of tests/galaxy/requirements.txt, config tests/galaxy/galaxy-importer.cfg):
 #     fails on any WARNING or ERROR line, or when the import does not finish;
 #  4. install the artifact with `ansible-galaxy collection install -p` into an
 #     empty directory and, with ANSIBLE_COLLECTIONS_PATH pointing only there and
@@ -70,12 +70,7 @@ done
 echo "$(wc -l <"$work/files.txt") entries, none of them tests, simulator, development files or the ${#scratch[@]} scratch files"
 
 step "galaxy-importer"
-if ! cmp -s "$reqs" "$venv/.requirements.txt" 2>/dev/null; then
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$reqs"
-  cp "$reqs" "$venv/.requirements.txt"
-fi
+PYTHON=$python "$root/scripts/venv-cache.sh" importer "$venv" "$reqs" >/dev/null
 rc=0
 (cd "$work" && GALAXY_IMPORTER_CONFIG=$root/tests/galaxy/galaxy-importer.cfg PATH="$venv/bin:$PATH" \
   "$venv/bin/python" -m galaxy_importer.main "$tarball") >"$work/importer.log" 2>&1 || rc=$?

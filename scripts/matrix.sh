@@ -2,12 +2,12 @@
 # Usage: scripts/matrix.sh [VERSION...]   (default: 2.16 2.17 2.18 2.19)
 #
 # The ansible-core version matrix: for each VERSION, a venv
-# .build/venv-core-VERSION with the exact pins of
-# tests/matrix/requirements-VERSION.txt, the get-pip stand-in for the pip
+# .build/venv-core-VERSION (a link into scripts/venv-cache.sh's cache) with the
+# exact pins of tests/matrix/requirements-VERSION.txt, the get-pip stand-in for the pip
 # version that ansible-test pins (scripts/install-get-pip-standin.py), a copy
 # of the collection in .build/matrix/VERSION/ansible_collections/nhncloud/nks
 # (scripts/sync-collection.sh), then `ansible-test sanity --venv` (every test,
-# no ignore file) and `ansible-test units --venv` on Python $TEST_PYTHON
+# no ignore file) and `ansible-test units --local` (in that venv) on Python $TEST_PYTHON
 # (default 3.11); MATRIX_TESTS="units" (default "sanity units") runs only
 # some of the two; MATRIX_JOBS=N runs N versions at once (default 1). Runs every version even when one fails, prints the time of
 # each step, and exits non-zero when any step failed, when ansible-test ran
@@ -32,21 +32,15 @@ fi
 # One version: venv, get-pip stand-in, copy, then each step. Writes one line
 # per step to .build/matrix/VERSION/summary.txt; returns non-zero on failure.
 run_version() {
-  local v=$1 reqs venv work dest start step log rc took failed=0 steps
+  local v=$1 reqs venv work dest start step log rc took failed=0 steps mode
   reqs=$root/tests/matrix/requirements-$v.txt
   venv=$root/.build/venv-core-$v
   work=$root/.build/matrix/$v
   start=$SECONDS
   mkdir -p "$work"
   : >"$work/summary.txt"
-  # Rebuild the venv when the pins change.
-  if ! cmp -s "$reqs" "$venv/.requirements.txt" 2>/dev/null; then
-    echo "=== matrix $v: venv $venv"
-    rm -rf "$venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$reqs"
-    cp "$reqs" "$venv/.requirements.txt"
-  fi
+  # Built once per set of pins (scripts/venv-cache.sh: kept across checkouts).
+  PYTHON=$python "$root/scripts/venv-cache.sh" "core-$v" "$venv" "$reqs" >/dev/null
   "$venv/bin/python" "$root/scripts/install-get-pip-standin.py"
   dest=$("$root/scripts/sync-collection.sh" "$work/ansible_collections/nhncloud/nks")
   echo "=== matrix $v: $("$venv/bin/ansible" --version | sed -n 1p) (setup $((SECONDS - start))s)"
@@ -55,7 +49,14 @@ run_version() {
     start=$SECONDS
     log=$work/$step.log
     rc=0
-    (cd "$dest" && PATH="$venv/bin:$tools:$PATH" "$venv/bin/ansible-test" "$step" --venv \
+    # sanity: ansible-test's own venvs (cached by it in ~/.ansible/test/venv); units: this venv,
+    # which holds the unit tests' pinned requirements (ansible-test --venv would install them,
+    # unpinned, in every copy).
+    mode=--venv
+    if [[ $step == units ]]; then
+      mode=--local
+    fi
+    (cd "$dest" && PATH="$venv/bin:$tools:$PATH" "$venv/bin/ansible-test" "$step" "$mode" \
       --python "$test_python" --color no) >"$log" 2>&1 || rc=$?
     if [[ $rc -eq 0 ]] && grep -q "All targets skipped" "$log"; then
       echo "matrix $v $step: ran nothing (All targets skipped)" >>"$log"
