@@ -19,16 +19,12 @@ is checked by every part that runs one of its targets. ``--unchecked`` names the
 check (``integration-2``'s): a row whose targets are all among them fails, so that no row falls between the parts.
 The routes served that the table does not list fail in every part.
 
-Two explicit limits, printed on every run:
-- the simulator's counters have no body ``type``: operations that share a method
-  and path (``PATCH .../nodegroups/{}``) are checked by their route;
-- :data:`PENDING_TARGETS`: operations exercised by an integration target that is
-  not in this checkout yet are listed as pending instead of failing, only while
-  that target's directory is missing.
+One explicit limit, printed on every run: the simulator's counters have no body
+``type``, so operations that share a method and path (``PATCH .../nodegroups/{}``)
+are checked by their route.
 """
 
 import json
-import os
 import re
 import sys
 import urllib.request
@@ -38,31 +34,11 @@ ROW = re.compile(r"^\|\s*(?:\d+|removed)\s*\|[^|]*\|\s*(GET|POST|PATCH|PUT|DELET
 TARGET = re.compile(r"^[a-z0-9_]+")
 EXPECTED_ROWS = 38  # the 37 operations of the 2026-03 guide and the removed Change Cluster CNI
 
-# Operations reached only by an integration target that another branch brings: pending (not failing) while
-# tests/integration/targets/<target>/ does not exist. Every entry is reported on each run.
-PENDING_TARGETS = {
-    "nks_addon": [
-        ("GET", "/v1/addon_types/{}"), ("GET", "/v1/addon_types"), ("GET", "/v1/addons/{}"), ("GET", "/v1/addons"),
-        ("GET", "/v1/clusters/{}/addons/{}"), ("GET", "/v1/clusters/{}/addons"), ("POST", "/v1/clusters/{}/addons"),
-        ("PATCH", "/v1/clusters/{}/addons/{}"), ("DELETE", "/v1/clusters/{}/addons/{}"),
-    ],
-}
-TARGETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration", "targets")
-
 
 def template(path):
     """``/v1/clusters/{X}/events`` -> ``/v1/clusters/{}/events`` (``${X}`` too; no trailing ``/``)."""
     path = re.sub(r"\$?\{[^}]*\}", "{}", path)
     return path.rstrip("/") or "/"
-
-
-def pending_operations():
-    """``{(method, path): target}`` of :data:`PENDING_TARGETS` whose target directory is missing."""
-    out = {}
-    for target, ops in PENDING_TARGETS.items():
-        if not os.path.isdir(os.path.join(TARGETS_DIR, target)):
-            out.update((op, target) for op in ops)
-    return out
 
 
 def row_targets(cell):
@@ -117,7 +93,6 @@ def main(argv):
         print("check-api-coverage: the %d of %d rows whose target is one of %s" % (len(ops), len(rows), ", ".join(targets)))
     routes = sorted(set((method, path) for method, path, _type in ops))
     all_routes = set((method, path) for (method, path, _type), _targets in rows)
-    pending = pending_operations()
     with urllib.request.urlopen(url + "/_sim/stats", timeout=30) as answer:
         stats = json.load(answer)
     ok, seen = {}, set()
@@ -127,21 +102,17 @@ def main(argv):
             seen.add(key)
         if 200 <= int(row["status"]) < 300:
             ok[key] = ok.get(key, 0) + int(row["count"])
-    missing = [op for op in routes if op not in ok and op not in pending]
+    missing = [op for op in routes if op not in ok]
     unlisted = sorted(seen - all_routes)
     print("check-api-coverage: %d operations in %s" % (len(ops), doc))
     for method, path, kind in ops:
-        state = ok.get((method, path)) or ("PENDING (target %s not in this checkout)" % pending[(method, path)]
-                                           if (method, path) in pending else "NOT EXERCISED")
+        state = ok.get((method, path)) or "NOT EXERCISED"
         print("  %-6s %-62s %-22s %s" % (method, path, kind, state))
     shared = dict((route, [k for m, p, k in ops if (m, p) == route]) for route in routes)
     for route, kinds in sorted(shared.items()):
         if len(kinds) > 1:
             print("check-api-coverage: note: %s is %d operations (type %s), checked by route: the simulator's"
                   " counters have no body type" % (" ".join(route), len(kinds), ", ".join(kinds)))
-    for target in sorted(set(pending.values())):
-        print("check-api-coverage: note: %d operations pending target %s (PENDING_TARGETS)"
-              % (sum(1 for t in pending.values() if t == target), target))
     failed = False
     if homeless:
         print("check-api-coverage: FAILED: no target that checks coverage performs %s (last column)"
@@ -158,8 +129,7 @@ def main(argv):
         print("check-api-coverage: FAILED: served but not in the table: %s" % ", ".join(" ".join(op) for op in unlisted))
         failed = True
     if not failed:
-        print("check-api-coverage: all %d operations checked here exercised%s"
-              % (len(ops), " (%d pending)" % len(pending) if pending else ""))
+        print("check-api-coverage: all %d operations checked here exercised" % len(ops))
     return 1 if failed else 0
 
 

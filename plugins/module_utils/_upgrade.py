@@ -300,6 +300,30 @@ def planned_upgrade_of_failed(resource, obj):
     return changes if upgrade_of_failed_accepted(RETRYABLE_STATUS, [c.name for c in changes]) else None
 
 
+class UpgradeOfFailedMixin(object):
+    """What ``nks_cluster``'s and ``nks_nodegroup``'s ``_engine.Resource`` classes share about a control
+    plane or node group left ``UPDATE_FAILED``: :meth:`failed` lets a new Kubernetes version upgrade of it
+    through (:func:`planned_upgrade_of_failed`), and keeps that plan for the resource's ``plan`` to
+    return (:meth:`take_planned`), so that it is planned once. Put before ``Resource`` in the bases.
+    """
+
+    _planned = None
+
+    def failed(self, obj):
+        """``*_FAILED`` (``Resource.failed``), except for a new Kubernetes version upgrade of one left
+        ``UPDATE_FAILED``, which NKS accepts (user guide 2026-03); its plan is kept for :meth:`take_planned`."""
+        if not super(UpgradeOfFailedMixin, self).failed(obj):
+            return False
+        self._planned = planned_upgrade_of_failed(self, obj)
+        return self._planned is None
+
+    def take_planned(self):
+        """The changes :meth:`failed` planned, once (later calls return ``None``): a list of
+        ``_engine.Change``, or ``None`` when nothing was kept."""
+        changes, self._planned = self._planned, None
+        return changes
+
+
 # -- the steps of a plan, in NKS's order ----------------------------------------------------------
 
 CONTROL_PLANE = "control_plane"

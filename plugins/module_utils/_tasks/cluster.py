@@ -26,7 +26,7 @@ from .._labels import (
     AUTOSCALE_LABELS, CLUSTER_CHANGED_BY, CLUSTER_LABELS, FIXED_CLUSTER_LABELS, FLOATING_IP_LABELS,
     METRIC_AUTOSCALE_LABELS, control_plane_log_to_api, autoscale_from_api, to_labels)
 from .._module import NksModule
-from .._upgrade import planned_upgrade_of_failed
+from .._upgrade import UpgradeOfFailedMixin
 from .._specs import (
     autoscale_spec, control_plane_log_spec, extra_security_groups_spec, extra_volumes_spec,
     worker_settings_spec)
@@ -91,7 +91,7 @@ def check_control_plane_log(settings):
                               % (settings.get("type") or "not set", ", ".join(missing)))
 
 
-class NksClusterResource(Resource):
+class NksClusterResource(UpgradeOfFailedMixin, Resource):
     """An NKS cluster, found by name or UUID (guide: Cluster)."""
 
     kind = "cluster"
@@ -178,25 +178,13 @@ class NksClusterResource(Resource):
         """Delete a Cluster (``DELETE /v1/clusters/{id}``), its node groups with it."""
         self.api.delete_cluster(obj["uuid"])
 
-    # -- a new upgrade of a failed one (user guide 2026-03) -----------------
-
-    _planned = None
-
-    def failed(self, obj):
-        """``*_FAILED``, except for a new Kubernetes version upgrade of one left ``UPDATE_FAILED``, which
-        NKS accepts (:func:`.._upgrade.planned_upgrade_of_failed`; its plan is kept for :meth:`plan`)."""
-        if not Resource.failed(self, obj):
-            return False
-        self._planned = planned_upgrade_of_failed(self, obj)
-        return self._planned is None
-
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
         """The changes of the options set, planned by operation (:data:`CHANGED_BY`, in the order of
         :data:`OPERATIONS`), after refusing the differences no operation makes."""
-        if self._planned is not None:
-            changes, self._planned = self._planned, None
+        changes = self.take_planned()  # a new upgrade of a failed one (UpgradeOfFailedMixin.failed)
+        if changes is not None:
             return changes
         current = cluster_view(obj)
         wanted = set(CHANGED_BY[option] for option in CHANGED_BY if self.params[option] is not None)

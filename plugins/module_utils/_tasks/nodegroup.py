@@ -26,7 +26,7 @@ from .._kube import wait_after_converge, wait_for_spec
 from .._labels import (
     NODEGROUP_LABELS, to_labels)
 from .._module import NksModule
-from .._upgrade import planned_upgrade_of_failed
+from .._upgrade import UpgradeOfFailedMixin
 from .._specs import (
     autoscale_spec, extra_security_groups_spec, extra_volumes_spec, worker_settings_spec)
 from .._validation import (
@@ -75,7 +75,7 @@ class _FailedCluster(Resource):
         return DELETE_CLUSTER
 
 
-class NksNodegroupResource(Resource):
+class NksNodegroupResource(UpgradeOfFailedMixin, Resource):
     """A worker node group of an NKS cluster, found by name or UUID (guide: Node Group).
 
     :param mod: the :class:`NksNodegroup` module.
@@ -271,25 +271,13 @@ class NksNodegroupResource(Resource):
         view.update(_worker.predict(p))
         return view
 
-    # -- a new upgrade of a failed one (user guide 2026-03) -----------------
-
-    _planned = None
-
-    def failed(self, obj):
-        """``*_FAILED``, except for a new Kubernetes version upgrade of one left ``UPDATE_FAILED``, which
-        NKS accepts (:func:`.._upgrade.planned_upgrade_of_failed`; its plan is kept for :meth:`plan`)."""
-        if not Resource.failed(self, obj):
-            return False
-        self._planned = planned_upgrade_of_failed(self, obj)
-        return self._planned is None
-
     # -- update ---------------------------------------------------------------
 
     def plan(self, obj):
         """The in-place changes: autoscaler, resize, flavor, user script (:func:`._worker.plan_node_group`),
         upgrade (Upgrade a Node Group), worker settings (:func:`._worker.plan`)."""
-        if self._planned is not None:
-            changes, self._planned = self._planned, None
+        changes = self.take_planned()  # a new upgrade of a failed one (UpgradeOfFailedMixin.failed)
+        if changes is not None:
             return changes
         current = self.view(obj)
         self._refuse_immutable_changes(current)

@@ -13,51 +13,16 @@ import pytest
 from ansible_collections.nhncloud.nks.plugins.module_utils._engine import NksOperationFailed, StateMachine, Waiter
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster, NksClusterResource
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup, NksNodegroupResource
+from ansible_collections.nhncloud.nks.tests.unit.plugins.module_utils import stubs
 
 SUBNETS = "59ddc195-76b1-431d-9693-f09880747dc6:9a5e2a1c-0000-4000-8000-000000000002"
 
 
-class StubApi(object):
-    def __init__(self, cluster, nodegroups=()):
-        self.cluster = cluster
-        self.nodegroups = dict((ng["name"], ng) for ng in nodegroups)
-        self.sent = []
-
-    def find_cluster(self, _name):
-        return self.cluster
-
-    def get_cluster(self, _uuid):
-        return self.cluster
-
-    def get_nodegroup(self, _cluster, name):
-        return self.nodegroups.get(name) or next(
-            (ng for ng in self.nodegroups.values() if ng.get("uuid") == name), None)
-
-    def list_nodegroups(self, _cluster):
-        return [dict(name=ng["name"], uuid=ng["uuid"], role="worker") for ng in self.nodegroups.values()]
-
-    def get_autoscale(self, _cluster, _ng):
-        return {}
-
-    def supported_versions(self):
-        return {"v1.27.3": True, "v1.28.3": True}
-
-    def __getattr__(self, name):  # every mutating call
-        return lambda *args: self.sent.append((name,) + args)
+StubApi = stubs.StubApi
 
 
-class StubModule(object):
-    check_mode = False
-
-    def __init__(self, module_class, api, **params):
-        self.api = api
-        self.params = dict((key, None) for key in module_class.argument_spec)
-        self.params.update(state="present", wait=False, wait_timeout=60)
-        self.params.update(params)
-        self.warnings = []
-
-    def warn(self, message):
-        self.warnings.append(message)
+class StubModule(stubs.StubModule):
+    WAIT = False
 
 
 def cluster(status="CREATE_COMPLETE", kube_tag="v1.27.3"):

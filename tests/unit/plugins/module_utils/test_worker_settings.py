@@ -22,37 +22,21 @@ from ansible_collections.nhncloud.nks.plugins.module_utils._validation import Va
 from ansible_collections.nhncloud.nks.plugins.module_utils._views import cluster_view, nodegroup_view
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.cluster import NksCluster, NksClusterResource
 from ansible_collections.nhncloud.nks.plugins.module_utils._tasks.nodegroup import NksNodegroup, NksNodegroupResource
+from ansible_collections.nhncloud.nks.tests.unit.plugins.module_utils import stubs
 
 SUBNET = "7f3237f6-ce05-4e9c-bce8-bbaabd22e83a"
 SCALE_OUT = {"enabled": True, "max_node_count": 6, "rules_operator": "OR", "delay": 10, "adjustment_count": 2,
              "rules": [{"metric": "GROUP_CPU_USAGE", "threshold": 80, "duration": 2}]}
 
 
-class StubApi(object):
-    """Answers reads from fixed objects and records every other call."""
+class StubApi(stubs.StubApi):
+    """The shared stub, also answering Get Supported Versions (``supports``) and whether the guide offers
+    the CNI change (``offers_cni_change``, as :class:`NksApi` decides it)."""
 
     def __init__(self, cluster, nodegroups=(), supports=None):
-        self.cluster = cluster
-        self.nodegroups = dict((ng["name"], ng) for ng in nodegroups)
-        self.sent = []
+        super(StubApi, self).__init__(cluster, nodegroups)
         self._supports = supports or {"supported_k8s": {"v1.27.3": True, "v1.28.3": True},
                                       "supported_event_type": {"CLUSTER_CREATE": "Create a cluster"}}
-
-    def find_cluster(self, _name):
-        return self.cluster
-
-    def get_cluster(self, _uuid):
-        return self.cluster
-
-    def get_nodegroup(self, _cluster, name):
-        return self.nodegroups.get(name) or next(
-            (ng for ng in self.nodegroups.values() if ng.get("uuid") == name), None)
-
-    def list_nodegroups(self, _cluster):
-        return [dict(name=ng["name"], uuid=ng["uuid"], role="worker") for ng in self.nodegroups.values()]
-
-    def get_autoscale(self, _cluster, _ng):
-        return {}
 
     def supports(self):
         return self._supports
@@ -63,22 +47,8 @@ class StubApi(object):
     def offers_cni_change(self):
         return NksApi.offers_cni_change(self)
 
-    def __getattr__(self, name):  # every mutating call
-        return lambda *args: self.sent.append((name,) + args)
 
-
-class StubModule(object):
-    check_mode = False
-
-    def __init__(self, module_class, api, **params):
-        self.api = api
-        self.params = dict((key, None) for key in module_class.argument_spec)
-        self.params.update(state="present", wait=True, wait_timeout=60)
-        self.params.update(params)
-        self.warnings = []
-
-    def warn(self, message):
-        self.warnings.append(message)
+StubModule = stubs.StubModule
 
 
 def cluster(**labels):
