@@ -129,7 +129,7 @@ $(VENV)/.demo-installed: requirements-demo.txt simulator/pyproject.toml | $(VENV
 	$(BIN)/pip install -q --no-deps -e ./simulator
 	touch $@
 
-venv: $(VENV)/.installed $(VENV)/.tools $(COLL_LINK)
+venv: $(VENV)/.installed $(VENV)/.tools $(VENV)/.zipimport-cache-installed $(COLL_LINK)
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt requirements-demo.txt simulator/pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q -r requirements-dev.txt -r requirements.txt -r requirements-demo.txt
@@ -139,6 +139,16 @@ $(VENV)/.installed: requirements-dev.txt requirements.txt requirements-demo.txt 
 # Test-only tools (shellcheck for ansible-test sanity).
 $(VENV)/.tools: scripts/requirements-tools.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r scripts/requirements-tools.txt
+	touch $@
+
+# A bytecode cache for what Ansible's module processes import from their AnsiballZ zip
+# (scripts/dev/nks_zipimport_cache.py: zipimport compiles every source again in every module
+# process; NKS_ZIPIMPORT_CACHE=off turns it off): a .pth line installs it at interpreter start.
+$(VENV)/.zipimport-cache-installed: scripts/dev/nks_zipimport_cache.py $(VENV)/.installed
+	site=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	  cp scripts/dev/nks_zipimport_cache.py "$$site/nks_zipimport_cache.py"; \
+	  echo 'import nks_zipimport_cache; nks_zipimport_cache.install()' >"$$site/nks_zipimport_cache.pth"
+	rm -rf $(VENV)/.zipimport-cache
 	touch $@
 
 $(COLL_LINK):

@@ -24,7 +24,8 @@ RELIABILITY_PART_1 := $(RELIABILITY_DIR)/test_faults.py::test_fleet_and_upgrade_
 RELIABILITY_PART_2 := $(RELIABILITY_DIR)/test_faults.py::test_in_place_changes_converge_under_faults \
   $(RELIABILITY_DIR)/test_kubeconfig_safety.py
 RELIABILITY_PART_3 := $(RELIABILITY_ANSWERS)::test_inventory_fails_on_a_malformed_list \
-  $(RELIABILITY_ANSWERS)::test_two_runs_of_one_definition_create_one_cluster $(RELIABILITY_DIR)/test_kubeconfig_kill.py
+  $(RELIABILITY_ANSWERS)::test_two_runs_of_one_definition_create_one_cluster $(RELIABILITY_DIR)/test_kubeconfig_kill.py \
+  $(RELIABILITY_DIR)/test_zipimport_cache.py
 RELIABILITY_PART_4 := $(RELIABILITY_DIR)/test_secrets.py \
   $(foreach t,create_wait_is_not_ended_by_a_malformed_answer absent_is_not_fooled_by_one_malformed_list \
     nks_wait_is_not_fooled_by_one_malformed_list drip_fed_answers_do_not_hold_a_wait_past_wait_timeout \
