@@ -276,6 +276,14 @@ def scratch_files():
     return sorted(path for pattern in SCRATCH for path in glob.glob(os.path.join(ROOT, pattern)))
 
 
+def unlinted_scratch(saved):
+    """The files of ``saved`` and :data:`SCRATCH` (YAML only) that ``.ansible-lint`` does not exclude."""
+    with open(os.path.join(ROOT, ".ansible-lint"), encoding="utf-8") as handle:
+        excluded = set(re.findall(r"^\s*-\s*(\S+)\s*$", handle.read(), re.M))
+    names = [os.path.basename(p) for p in saved] + [p for p in SCRATCH if p.endswith((".yml", ".yaml"))]
+    return sorted(set(n for n in names if n.endswith((".yml", ".yaml")) and n not in excluded))
+
+
 def run(guides):
     """Run the marked blocks of ``guides`` (paths) in one session; return the exit status (0 only when everything
     ran cleanly)."""
@@ -291,9 +299,14 @@ def run(guides):
         blocks += found
     names = ", ".join(os.path.relpath(g, ROOT) for g in guides)
     try:
-        script, _saved = session_script(blocks, run_commands)
+        script, saved = session_script(blocks, run_commands)
     except ValueError as exc:
         print(f"run-guide: FAILED: {exc}", file=sys.stderr)
+        return 1
+    unexcluded = unlinted_scratch(saved)
+    if unexcluded:
+        print("run-guide: FAILED: add " + ", ".join(unexcluded) + " to exclude_paths in .ansible-lint (make test's lint"
+              " runs while the guides write and remove them)", file=sys.stderr)
         return 1
     present = scratch_files()
     if present:
