@@ -45,6 +45,8 @@ import subprocess
 import sys
 import tempfile
 
+import yaml
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUIDE = os.path.join(ROOT, "docs", "docsite", "rst", "getting_started.rst")
 # README.md, then every guide, in the order a new user reads them (the docs site's order).
@@ -279,7 +281,7 @@ def scratch_files():
 def unlinted_scratch(saved):
     """The files of ``saved`` and :data:`SCRATCH` (YAML only) that ``.ansible-lint`` does not exclude."""
     with open(os.path.join(ROOT, ".ansible-lint"), encoding="utf-8") as handle:
-        excluded = set(re.findall(r"^\s*-\s*(\S+)\s*$", handle.read(), re.M))
+        excluded = set(yaml.safe_load(handle).get("exclude_paths") or ())
     names = [os.path.basename(p) for p in saved] + [p for p in SCRATCH if p.endswith((".yml", ".yaml"))]
     return sorted(set(n for n in names if n.endswith((".yml", ".yaml")) and n not in excluded))
 

@@ -67,10 +67,8 @@ flock 9
 if [[ ! -f $venv/.complete ]]; then
   echo "venv-cache: building $venv (${*})" >&2
   build "$venv" "$@"
-  touch "$venv/.complete"
-else
-  touch "$venv/.complete"
 fi
+touch "$venv/.complete"  # written last when built; its age says when the venv was last used
 flock -u 9
 # Another name's leftovers are not ours to judge; this name's stale ones are.
 for old in "$cache/$name"-*/.complete; do

@@ -55,9 +55,19 @@ def _with_filename(code, filename):
 class CachingZipImporter(zipimport.zipimporter):
     """``zipimport.zipimporter`` whose :meth:`get_code` caches compiled sources (see the module's text)."""
 
+    _last = (None, None)
+
     def _source(self, fullname):
         """``(archive-relative path, bytes)`` of ``fullname``'s source (``pkg/__init__.py`` or
-        ``pkg/mod.py``), or ``None`` when the archive holds bytecode for it or no source."""
+        ``pkg/mod.py``), or ``None`` when the archive holds bytecode for it or no source. The import
+        system asks :meth:`get_filename`, then :meth:`get_code`: the last answer is kept for the second."""
+        if self._last[0] == fullname:
+            return self._last[1]
+        found = self._read_source(fullname)
+        self._last = (fullname, found)
+        return found
+
+    def _read_source(self, fullname):
         base = self.prefix + fullname.rpartition(".")[2]
         for relative, bytecode in ((base + "/__init__.pyc", True), (base + "/__init__.py", False),
                                    (base + ".pyc", True), (base + ".py", False)):
